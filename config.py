@@ -1,0 +1,95 @@
+"""Pojo settings, read from the environment.
+
+Every setting is listed here with its meaning and default. Names without
+a prefix follow common conventions (DATABASE_URL, SECRET_KEY); Pojo's
+own settings start with POJO_.
+
+DATABASE_URL
+    SQLAlchemy URL. Default: SQLite file ``instance/pojo.sqlite3``.
+    PostgreSQL: ``postgresql+psycopg://user:password@host/dbname``.
+SECRET_KEY
+    Signs sessions and CSRF tokens. If unset, a random key is generated
+    once and kept in ``instance/secret_key`` (never a constant in code).
+POJO_TEAM_MONTHLY_BUDGET
+    Points a team's supervisors may award per calendar month when the
+    team has no budget of its own. Default 2000.
+POJO_LOGIN_MAX_FAILURES
+    Failed logins allowed per account, and per address, within
+    POJO_LOGIN_WINDOW_MINUTES before further attempts are refused. Default 5 / 15.
+POJO_DEFAULT_LANGUAGE
+    ``fi`` or ``en``: language for visitors with no preference. Default ``fi``.
+POJO_NOTE_MAX_LENGTH
+    Longest award note accepted, in characters. Default 500.
+POJO_PRICE_TICK_MINUTES
+    Interval of the scheduled price-history tick. Default 60.
+POJO_SCHEDULER
+    ``1`` runs the scheduler inside this process (the development server
+    does so by default); production runs ``flask --app pojo scheduler``
+    as its own process instead, so gunicorn workers never run jobs.
+POJO_MAX_CONTENT_LENGTH
+    Largest request body accepted, in bytes. Default 12 MiB.
+POJO_SECURE_COOKIES
+    ``1`` marks cookies Secure (set it when served over HTTPS). Default off.
+POJO_TIMEZONE
+    Time zone for calendar months and dates shown. Default Europe/Helsinki.
+POJO_EURO_PER_POINT
+    Value of one point in euros for reports. Default 0.10.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY, generating and keeping one in instance/ if unset."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load(instance_path: Path) -> dict:
+    """Build the Flask config mapping from the environment."""
+    default_db = f"sqlite:///{instance_path / 'pojo.sqlite3'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "SECRET_KEY": _secret_key(instance_path),
+        "TEAM_MONTHLY_BUDGET": _int("POJO_TEAM_MONTHLY_BUDGET", 2000),
+        "LOGIN_MAX_FAILURES": _int("POJO_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_WINDOW_MINUTES": _int("POJO_LOGIN_WINDOW_MINUTES", 15),
+        "DEFAULT_LANGUAGE": os.environ.get("POJO_DEFAULT_LANGUAGE", "fi"),
+        "NOTE_MAX_LENGTH": _int("POJO_NOTE_MAX_LENGTH", 500),
+        "PRICE_TICK_MINUTES": _int("POJO_PRICE_TICK_MINUTES", 60),
+        "SCHEDULER_IN_PROCESS": _flag("POJO_SCHEDULER"),
+        "MAX_CONTENT_LENGTH": _int("POJO_MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
+        "SESSION_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "TIMEZONE": os.environ.get("POJO_TIMEZONE", "Europe/Helsinki"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("POJO_TIMEZONE", "Europe/Helsinki"),
+        "EURO_PER_POINT": float(os.environ.get("POJO_EURO_PER_POINT", "0.10")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,77 @@
+"""Pojo: a staff reward exchange for customer-service teams."""
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+import config
+from pojo.database import configure_sqlite
+from pojo.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Feature packages, each with init_app(app) registering its blueprint and CLI.
+FEATURES = (
+    "pojo.people",
+    "pojo.auth",
+    "pojo.ledger",
+    "pojo.awards",
+    "pojo.outcomes",
+    "pojo.api",
+    "pojo.market",
+    "pojo.notifications",
+    "pojo.jobs",
+    "pojo.home",
+)
+
+
+def select_locale() -> str:
+    """The user's own language, else the browser's, else the site default."""
+    from flask import current_app
+
+    if current_user.is_authenticated:
+        return current_user.language
+    chosen = request.cookies.get("lang")
+    if chosen in ("fi", "en"):
+        return chosen
+    return (
+        request.accept_languages.best_match(["fi", "en"]) or current_app.config["DEFAULT_LANGUAGE"]
+    )
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Application factory: ``flask --app pojo`` and ``wsgi.py`` both call it."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config.load(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from importlib import import_module
+
+    from pojo import errors, web
+
+    errors.init_app(app)
+    web.init_app(app)
+    for name in FEATURES:
+        import_module(name).init_app(app)
+
+    @app.before_request
+    def _remember_language():
+        g.language = select_locale()
+
+    return app

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+
+
+class AwardForm(FlaskForm):
+    employee = SelectField(_l("Employee"), validators=[DataRequired()], validate_choice=True)
+    criterion = SelectField(_l("Criterion"), validators=[DataRequired()], validate_choice=True)
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(message=_l("Write a short note on what was good.")),
+            Length(max=500),
+        ],
+        description=_l("What did they do well? The employee sees this with the points."),
+    )
+    request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class CriterionForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z0-9_\-]+$", message=_l("Lower-case letters, digits, - and _.")),
+        ],
+    )
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=120)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=2000)])
+    description_fi = TextAreaField(_l("Description in Finnish"), validators=[Length(max=2000)])
+    tier = SelectField(_l("Tier"), choices=[("good", _l("Good")), ("excellent", _l("Excellent"))])
+    points = IntegerField(
+        _l("Points"), validators=[DataRequired(), NumberRange(min=1, max=100_000)]
+    )
+    active = BooleanField(_l("In use (untick to retire)"), default=True)

@@ -1,0 +1,216 @@
+"""Awarding points for criteria, team budgets, and the criteria catalogue."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pojo.awards.models import TIERS, Award, Criterion
+from pojo.database import utcnow
+from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from pojo.extensions import db
+from pojo.ledger import service as ledger
+from pojo.ledger.models import LedgerEntry
+from pojo.people.models import Employee, Team
+from pojo.people.service import get_employee
+
+AWARDING_ROLES = ("supervisor", "hr", "admin")
+
+
+class OverBudget(DomainError):
+    code = "over_budget"
+
+
+class SelfAward(DomainError):
+    code = "self_award"
+
+
+class NotInTeam(Forbidden):
+    code = "not_in_team"
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    team: Team
+    budget: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return max(self.budget - self.used, 0)
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    """Start of the current calendar month in the site's time zone, as UTC."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    local = (now or utcnow()).astimezone(zone)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def team_budget(team: Team) -> BudgetStatus:
+    """This month's award budget of a team and how much of it is used.
+
+    Manual awards to the team's members count; reversed awards give their
+    points back to the budget; awards from outcome rules never count.
+    """
+    reversed_entry = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(Award.points), 0)).where(
+            Award.team_id == team.id,
+            Award.source == "manual",
+            Award.created_at >= month_start(),
+            Award.entry_id.not_in(reversed_entry),
+        )
+    )
+    budget = team.monthly_award_budget
+    if budget is None:
+        budget = current_app.config["TEAM_MONTHLY_BUDGET"]
+    return BudgetStatus(team=team, budget=budget, used=used)
+
+
+def get_criterion(code: str) -> Criterion:
+    criterion = db.session.scalar(select(Criterion).where(Criterion.code == code))
+    if criterion is None:
+        raise NotFound(_("No criterion with the code %(code)s.", code=code))
+    return criterion
+
+
+def award(
+    actor: Employee, username: str, criterion_code: str, note: str, *, request_id: str | None = None
+) -> Award:
+    """Award a criterion's points to an employee, within the rules.
+
+    Supervisors award members of their own teams within the team's monthly
+    budget; HR and admin may award anyone. Nobody awards themself. A
+    repeated `request_id` (a double-submitted form) returns the first award.
+    """
+    if actor.role not in AWARDING_ROLES:
+        raise Forbidden(_("Only supervisors, HR and admin award points."))
+    if request_id:
+        earlier = db.session.scalar(select(Award).where(Award.request_id == request_id))
+        if earlier is not None:
+            if earlier.awarded_by_id != actor.id:
+                raise Conflict(_("This form was already used."))
+            return earlier
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Write a short note on what was good."), field="note")
+    limit = current_app.config["NOTE_MAX_LENGTH"]
+    if len(note) > limit:
+        raise InvalidInput(
+            _("The note is too long: at most %(n)s characters.", n=limit), field="note"
+        )
+    employee = get_employee(username)
+    criterion = get_criterion(criterion_code)
+    if employee.id == actor.id:
+        raise SelfAward(_("You cannot award yourself."))
+    if not employee.active:
+        raise DomainError(
+            _("%(name)s is not active and cannot receive awards.", name=employee.display_name)
+        )
+    if not criterion.active:
+        raise DomainError(_("The criterion %(code)s is retired.", code=criterion.code))
+    team = employee.team
+    if actor.role == "supervisor":
+        if not actor.supervises(employee):
+            raise NotInTeam(
+                _("%(name)s is not in a team you supervise.", name=employee.display_name)
+            )
+        # Lock the team so two supervisors cannot both spend the last of the budget.
+        db.session.scalars(select(Team).where(Team.id == team.id).with_for_update()).one()
+        status = team_budget(team)
+        if status.used + criterion.points > status.budget:
+            raise OverBudget(
+                _(
+                    "Over the team's monthly budget: %(left)s of %(budget)s points left, this award is %(points)s.",
+                    left=status.left,
+                    budget=status.budget,
+                    points=criterion.points,
+                )
+            )
+    entry = ledger.post_entry(employee.id, criterion.points, "award", actor=actor, note=note)
+    made = Award(
+        employee=employee,
+        criterion=criterion,
+        points=criterion.points,
+        note=note,
+        source="manual",
+        awarded_by=actor,
+        team=team,
+        entry=entry,
+        request_id=request_id,
+        created_at=entry.created_at,
+    )
+    db.session.add(made)
+    db.session.flush()
+    # The reference is set in the creating transaction, once the award has its id.
+    entry.reference = f"award:{made.id}"
+    db.session.flush()
+    return made
+
+
+def award_for_outcome(
+    employee: Employee, criterion: Criterion, note: str, occurred_at: datetime
+) -> Award:
+    """Points from an outcome rule: no awarding person and no budget; marked as such."""
+    entry = ledger.post_entry(employee.id, criterion.points, "outcome", actor=None, note=note)
+    made = Award(
+        employee=employee,
+        criterion=criterion,
+        points=criterion.points,
+        note=note,
+        source="outcome",
+        team_id=employee.team_id,
+        entry=entry,
+        created_at=entry.created_at,
+    )
+    db.session.add(made)
+    db.session.flush()
+    entry.reference = f"award:{made.id}"
+    return made
+
+
+def list_criteria(include_retired: bool = False) -> list[Criterion]:
+    query = select(Criterion)
+    if not include_retired:
+        query = query.where(Criterion.active.is_(True))
+    return list(
+        db.session.scalars(
+            query.order_by(Criterion.tier.desc(), Criterion.points.desc(), Criterion.code)
+        )
+    )
+
+
+def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Criterion:
+    """Create or edit a criterion (HR and admin). Points changes apply to future awards only."""
+    if actor.role not in ("hr", "admin"):
+        raise Forbidden(_("Only HR and admin edit the criteria."))
+    if fields.get("tier") not in TIERS:
+        raise InvalidInput(_("The tier is good or excellent."), field="tier")
+    if not isinstance(fields.get("points"), int) or not 1 <= fields["points"] <= 100_000:
+        raise InvalidInput(_("Points are a whole number from 1 to 100000."), field="points")
+    code = fields.get("code", "").strip().lower()
+    clash = db.session.scalar(select(Criterion).where(Criterion.code == code))
+    if clash is not None and clash is not criterion:
+        raise Conflict(_("The code %(code)s is taken.", code=code))
+    if criterion is None:
+        criterion = Criterion()
+        db.session.add(criterion)
+    fields["code"] = code
+    for name, value in fields.items():
+        setattr(criterion, name, value)
+    db.session.flush()
+    return criterion
+
+
+def recent_awards(actor: Employee, limit: int = 50) -> list[Award]:
+    """Awards the actor may see: their teams' for supervisors, all for HR and admin."""
+    query = select(Award).order_by(Award.id.desc()).limit(limit)
+    if actor.role == "supervisor":
+        query = query.where(Award.team_id.in_([team.id for team in actor.supervised_teams]))
+    elif actor.role not in ("hr", "admin"):
+        query = query.where(Award.employee_id == actor.id)
+    return list(db.session.scalars(query))

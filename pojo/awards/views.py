@@ -1,0 +1,118 @@
+"""The criteria catalogue and the award form."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pojo.awards import service
+from pojo.awards.forms import AwardForm, CriterionForm
+from pojo.errors import DomainError
+from pojo.people.service import awardable_employees
+from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
+
+bp = Blueprint("awards", __name__)
+
+CRITERION_FIELDS = (
+    "code",
+    "name_en",
+    "name_fi",
+    "description_en",
+    "description_fi",
+    "tier",
+    "points",
+    "active",
+)
+
+
+@bp.route("/criteria")
+@allow(EVERYONE)
+def catalogue():
+    criteria = service.list_criteria(include_retired=current_user.role in PEOPLE_ADMINS)
+    return render_template(
+        "awards/catalogue.html", criteria=criteria, sections=sections("catalogue")
+    )
+
+
+def _budgets():
+    if current_user.role == "supervisor":
+        return [service.team_budget(team) for team in current_user.supervised_teams]
+    return []
+
+
+@bp.route("/awards/new", methods=["GET", "POST"])
+@allow(*service.AWARDING_ROLES)
+def new_award():
+    form = AwardForm()
+    people = awardable_employees(current_user)
+    form.employee.choices = [("", _("Choose…"))] + [
+        (p.username, f"{p.display_name} ({p.team.name if p.team else '–'})") for p in people
+    ]
+    criteria = service.list_criteria()
+    form.criterion.choices = [("", _("Choose…"))] + [
+        (c.code, f"{c.name(current_user.language)} · {c.points}") for c in criteria
+    ]
+    if not form.is_submitted():
+        form.request_id.data = new_request_id()
+    if form.validate_on_submit():
+        try:
+            made = service.award(
+                current_user,
+                form.employee.data,
+                form.criterion.data,
+                form.note.data,
+                request_id=form.request_id.data,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(
+                _(
+                    "%(points)s points awarded to %(name)s.",
+                    points=made.points,
+                    name=made.employee.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("awards.new_award"))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "awards/new.html",
+        form=form,
+        budgets=_budgets(),
+        criteria=criteria,
+        recent=service.recent_awards(current_user, limit=10),
+    ), status
+
+
+@bp.route("/awards")
+@allow(*service.AWARDING_ROLES)
+def recent():
+    return render_template(
+        "awards/list.html",
+        awards=service.recent_awards(current_user, limit=200),
+        budgets=_budgets(),
+    )
+
+
+@bp.route("/criteria/new", methods=["GET", "POST"], defaults={"code": None})
+@bp.route("/criteria/<code>/edit", methods=["GET", "POST"])
+@allow(*PEOPLE_ADMINS)
+def edit_criterion(code: str | None):
+    criterion = None
+    if code is not None:
+        try:
+            criterion = service.get_criterion(code)
+        except DomainError:
+            abort(404)
+    form = CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in CRITERION_FIELDS}
+        try:
+            service.save_criterion(current_user, criterion, **fields)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Criterion saved."), "success")
+            return redirect(url_for("awards.catalogue"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("awards/edit_criterion.html", form=form, criterion=criterion), status

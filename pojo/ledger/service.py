@@ -1,0 +1,129 @@
+"""Ledger operations: the only code that moves points.
+
+Every movement appends an entry and updates the stored balance in the same
+transaction, under a row lock on the balance, so the balance always equals
+the sum of entries and can never go negative, whatever runs concurrently.
+"""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pojo.database import utcnow
+from pojo.errors import Conflict, DomainError, NotFound
+from pojo.extensions import db
+from pojo.ledger.models import Balance, LedgerEntry
+from pojo.people.models import Employee
+
+REVERSIBLE_KINDS = ("award", "outcome")
+
+
+class InsufficientPoints(DomainError):
+    code = "insufficient_points"
+    status = 422
+
+
+def lock_balance(employee_id: int) -> Balance:
+    """Load the balance row with a write lock, creating it on first use."""
+    balance = db.session.scalars(
+        select(Balance)
+        .where(Balance.employee_id == employee_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if balance is None:
+        balance = Balance(employee_id=employee_id, points=0)
+        db.session.add(balance)
+        db.session.flush()
+    return balance
+
+
+def balance_of(employee_id: int) -> int:
+    """An employee's current balance in points (O(1): the stored sum)."""
+    points = db.session.scalar(select(Balance.points).where(Balance.employee_id == employee_id))
+    return points or 0
+
+
+def post_entry(
+    employee_id: int,
+    points: int,
+    kind: str,
+    *,
+    actor: Employee | None,
+    note: str | None = None,
+    reference: str | None = None,
+    at: datetime | None = None,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the balance with it; refuse to go below zero."""
+    if points == 0:
+        raise ValueError("a ledger entry moves at least one point")
+    balance = lock_balance(employee_id)
+    if balance.points + points < 0:
+        raise InsufficientPoints(
+            _(
+                "Not enough points: the balance is %(balance)s, %(needed)s needed.",
+                balance=balance.points,
+                needed=-points,
+            ),
+            balance=balance.points,
+        )
+    now = utcnow()
+    entry = LedgerEntry(
+        employee_id=employee_id,
+        points=points,
+        kind=kind,
+        at=at or now,
+        created_at=now,
+        actor_id=actor.id if actor else None,
+        note=note,
+        reference=reference,
+        reverses=reverses,
+    )
+    balance.points += points
+    balance.updated_at = now
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry:
+    """Compensate a mistaken award with an opposite entry; the original stays."""
+    entry = db.session.get(LedgerEntry, entry_id)
+    if entry is None:
+        raise NotFound(_("No such ledger entry."))
+    if entry.kind not in REVERSIBLE_KINDS:
+        raise DomainError(_("Only awards can be reversed; cancel a redemption instead."))
+    already = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id))
+    if already is not None:
+        raise Conflict(_("This entry has already been reversed."))
+    return post_entry(
+        entry.employee_id,
+        -entry.points,
+        "reversal",
+        actor=actor,
+        note=reason,
+        reference=f"entry:{entry.id}",
+        reverses=entry,
+    )
+
+
+def entries_for(
+    employee_id: int, *, limit: int = 50, before: int | None = None
+) -> list[LedgerEntry]:
+    """An employee's entries, newest first; `before` is an entry id for paging."""
+    query = select(LedgerEntry).where(LedgerEntry.employee_id == employee_id)
+    if before is not None:
+        query = query.where(LedgerEntry.id < before)
+    return list(db.session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit)))
+
+
+def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
+    """Which of these entries have been reversed."""
+    if not entry_ids:
+        return set()
+    rows = db.session.scalars(
+        select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.in_(entry_ids))
+    )
+    return set(rows)

@@ -1,0 +1,76 @@
+"""The wallet (own balance and history), other employees' ledgers, reversals."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pojo.errors import DomainError
+from pojo.extensions import db
+from pojo.ledger import service
+from pojo.ledger.forms import ReversalForm
+from pojo.ledger.models import LedgerEntry
+from pojo.people.service import can_view_ledger, get_employee
+from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, sections
+
+bp = Blueprint("ledger", __name__)
+PAGE_SIZE = 25
+
+
+def _page_args() -> int | None:
+    before = request.args.get("before", type=int)
+    return before if before and before > 0 else None
+
+
+def _render_ledger(employee, template: str):
+    entries = service.entries_for(employee.id, limit=PAGE_SIZE + 1, before=_page_args())
+    more = len(entries) > PAGE_SIZE
+    entries = entries[:PAGE_SIZE]
+    return render_template(
+        template,
+        employee=employee,
+        balance=service.balance_of(employee.id),
+        entries=entries,
+        reversed_ids=service.reversed_entry_ids([e.id for e in entries]),
+        next_before=entries[-1].id if more else None,
+        reversal_form=ReversalForm(),
+        sections=sections("wallet", employee=employee),
+    )
+
+
+@bp.route("/wallet")
+@allow(EVERYONE)
+def wallet():
+    return _render_ledger(current_user, "ledger/wallet.html")
+
+
+@bp.route("/people/<username>/ledger")
+@allow(*STAFF)
+def employee_ledger(username: str):
+    try:
+        employee = get_employee(username)
+    except DomainError:
+        abort(404)
+    if not can_view_ledger(current_user, employee):
+        abort(403)
+    return _render_ledger(employee, "ledger/employee.html")
+
+
+@bp.route("/ledger/entries/<int:entry_id>/reverse", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def reverse(entry_id: int):
+    form = ReversalForm()
+    entry = db.session.get(LedgerEntry, entry_id)
+    if entry is None:
+        abort(404)
+    target = url_for("ledger.employee_ledger", username=entry.employee.username)
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the reversal."), "error")
+        return redirect(target)
+    try:
+        service.reverse_entry(entry_id, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(target)
+    flash(_("Entry reversed with a compensating entry."), "success")
+    return redirect(target)

@@ -1,0 +1,149 @@
+"""Rewards on the exchange, their redemptions, price history and savings goals."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from pojo.database import UTCDateTime, utcnow
+from pojo.extensions import db
+from pojo.ledger.models import LedgerEntry
+from pojo.people.models import Employee
+
+CATEGORIES = ("experience", "item", "wellbeing", "time_off")
+REWARD_KINDS = ("standard", "shift_swap")
+LIMIT_PERIODS = ("month", "quarter", "year")
+REDEMPTION_STATUSES = ("pending", "fulfilled", "cancelled")
+
+
+class Reward(db.Model):
+    """A perk on the exchange. Its price follows demand between floor and ceiling."""
+
+    __tablename__ = "rewards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_fi: Mapped[str] = mapped_column(String(120))
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_fi: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(16), default="item")
+    kind: Mapped[str] = mapped_column(String(16), default="standard")
+    image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    image_type: Mapped[str | None] = mapped_column(String(32))
+    base_price: Mapped[int] = mapped_column(Integer)
+    floor_price: Mapped[int] = mapped_column(Integer)
+    ceiling_price: Mapped[int] = mapped_column(Integer)
+    # None: unlimited.
+    stock: Mapped[int | None] = mapped_column(Integer)
+    per_person_limit: Mapped[int | None] = mapped_column(Integer)
+    limit_period: Mapped[str | None] = mapped_column(String(8))
+    # Redemptions per 30 days at which the price rests at base.
+    expected_per_30d: Mapped[int] = mapped_column(Integer, default=4)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "0 < floor_price AND floor_price <= base_price AND base_price <= ceiling_price",
+            name="price_band",
+        ),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+        CheckConstraint("expected_per_30d >= 1", name="expected_demand"),
+        CheckConstraint(
+            "category IN ('experience', 'item', 'wellbeing', 'time_off')", name="category"
+        ),
+        CheckConstraint("kind IN ('standard', 'shift_swap')", name="kind"),
+        CheckConstraint("per_person_limit IS NULL OR per_person_limit >= 1", name="person_limit"),
+    )
+
+    def name(self, language: str) -> str:
+        return self.name_fi if language == "fi" else self.name_en
+
+    def description(self, language: str) -> str:
+        return self.description_fi if language == "fi" else self.description_en
+
+    def __repr__(self) -> str:
+        return f"<Reward {self.id} {self.name_en}>"
+
+
+class Redemption(db.Model):
+    """An employee's purchase of a reward: pending until fulfilled or cancelled."""
+
+    __tablename__ = "redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    price_paid: Mapped[int] = mapped_column(Integer)
+    max_price: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    decision_note: Mapped[str | None] = mapped_column(String(500))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    refund_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_entries.id"), unique=True
+    )
+    # Set by the redeem form; a double-submitted form makes one redemption.
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
+    reward: Mapped[Reward] = relationship()
+    entry: Mapped[LedgerEntry] = relationship(foreign_keys=[entry_id])
+    refund_entry: Mapped[LedgerEntry | None] = relationship(foreign_keys=[refund_entry_id])
+
+    __table_args__ = (
+        CheckConstraint("price_paid > 0 AND price_paid <= max_price", name="price_paid"),
+        CheckConstraint("status IN ('pending', 'fulfilled', 'cancelled')", name="status"),
+        Index("ix_redemptions_reward_id_created_at", "reward_id", "created_at"),
+        Index("ix_redemptions_employee_id_created_at", "employee_id", "created_at"),
+        Index("ix_redemptions_status", "status"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Redemption {self.id} reward={self.reward_id} {self.status}>"
+
+
+class PriceTick(db.Model):
+    """A recorded price. Scheduled ticks are unique per reward and period."""
+
+    __tablename__ = "price_ticks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    price: Mapped[int] = mapped_column(Integer)
+    # Start of the scheduled interval; None for ticks recorded by a redemption.
+    period_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("reward_id", "period_start", name="uq_price_ticks_reward_period"),
+        Index("ix_price_ticks_reward_id_at", "reward_id", "at"),
+    )
+
+
+class SavingsGoal(db.Model):
+    """The one reward an employee saves toward."""
+
+    __tablename__ = "savings_goals"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Price at the last notice (or when pinned): a 10 % drop from it notifies.
+    reference_price: Mapped[int] = mapped_column(Integer)
+    affordable_notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    reward: Mapped[Reward] = relationship()

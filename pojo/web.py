@@ -1,0 +1,124 @@
+"""What every request shares: the unit of work, access rules, headers, template helpers."""
+
+import uuid
+from functools import wraps
+
+from flask import Flask, abort, g
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+from pojo.extensions import db, login_manager
+
+PUBLIC = "public"  # anyone, logged in or not
+EVERYONE = "everyone"  # any logged-in, active employee
+STAFF = ("supervisor", "hr", "admin")
+PEOPLE_ADMINS = ("hr", "admin")
+
+
+def allow(*rule: str):
+    """Declare who may use a view: PUBLIC, EVERYONE, or role names.
+
+    The rule is kept on the view (``access_rule``) so a test can check that
+    every route in the URL map declares one.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if PUBLIC not in rule:
+                if not current_user.is_authenticated:
+                    return login_manager.unauthorized()
+                if EVERYONE not in rule and current_user.role not in rule:
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+# Extension points: a feature adds a panel to another feature's page without
+# that page importing it (the market adds the goal to the wallet, outcomes add
+# their rules to the catalogue). Each provider returns (template, context) or None.
+_SECTIONS: dict[str, list] = {}
+
+
+def register_section(page: str, provider) -> None:
+    if provider not in _SECTIONS.setdefault(page, []):
+        _SECTIONS[page].append(provider)
+
+
+def sections(page: str, **context) -> list[tuple[str, dict]]:
+    """The panels other features contribute to `page`, in registration order."""
+    found = (provider(**context) for provider in _SECTIONS.get(page, []))
+    return [section for section in found if section is not None]
+
+
+# The main navigation: each feature registers its own entries.
+_NAV: list[tuple[int, str, object, tuple[str, ...]]] = []
+
+
+def register_nav(
+    order: int,
+    endpoint: str,
+    label,
+    roles: tuple[str, ...] = ("agent", "supervisor", "hr", "admin"),
+) -> None:
+    """Add a navigation entry for the given roles; `label` is a lazy gettext string."""
+    if all(item[1] != endpoint for item in _NAV):
+        _NAV.append((order, endpoint, label, roles))
+        _NAV.sort(key=lambda item: item[0])
+
+
+def nav_for(role: str) -> list[tuple[str, object]]:
+    return [(endpoint, label) for _order, endpoint, label, roles in _NAV if role in roles]
+
+
+def new_request_id() -> str:
+    """A value for a form's hidden request_id: the same form posted twice acts once."""
+    return uuid.uuid4().hex
+
+
+def format_points(points: int | None) -> str:
+    if points is None:
+        return "–"
+    return format_decimal(points, format="#,##0")
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _finish_unit_of_work(response):
+        # The one commit point: services only flush; an error response changes nothing.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.jinja_env.globals.update(
+        new_request_id=new_request_id,
+        format_points=format_points,
+        format_date=format_date,
+        format_datetime=format_datetime,
+    )
+
+    @app.context_processor
+    def _page_globals():
+        nav = nav_for(current_user.role) if current_user.is_authenticated else []
+        return {"language": g.get("language", app.config["DEFAULT_LANGUAGE"]), "nav": nav}
+
+    app.jinja_env.filters["points"] = format_points

@@ -1,0 +1,18 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector("[data-nav-toggle]");
+  const nav = document.getElementById("main-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", () => {
+      const open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+  // Disable a submit button once its form is sent, so a double click sends one request.
+  document.querySelectorAll("form").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const button = form.querySelector("[data-once]");
+      if (button) setTimeout(() => { button.disabled = true; }, 0);
+    });
+  });
+});

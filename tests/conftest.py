@@ -1,0 +1,211 @@
+"""Test fixtures: an app per database backend, a clean database per test,
+factory fixtures for people, and a ledger check after every test.
+
+The suite runs on SQLite always, and on PostgreSQL too when
+POJO_TEST_DATABASE_URL is set (every app-level test runs once per backend).
+"""
+
+import os
+import re
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from pojo import create_app
+from pojo.extensions import db
+from pojo.ledger.verify import run_checks
+from pojo.people import service as people
+from pojo.unit_of_work import unit_of_work
+
+PG_URL = os.environ.get("POJO_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+PASSWORD = "correct horse 1"
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+class Database:
+    """A migrated database and the rows the migrations seeded, for resetting between tests."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.seed: dict[str, list[dict]] = {}
+
+    def migrate(self) -> None:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": self.url, "TESTING": True})
+        with app.app_context():
+            upgrade()
+            for table in db.metadata.sorted_tables:
+                rows = db.session.execute(table.select()).mappings().all()
+                if rows:
+                    self.seed[table.name] = [dict(row) for row in rows]
+            db.session.remove()
+            db.engine.dispose()
+
+    def reset(self) -> None:
+        """Empty every table and put the migrations' seed rows back."""
+        tables = db.metadata.sorted_tables
+        with unit_of_work():
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    db.session.execute(table.delete())
+            for table in tables:
+                if table.name in self.seed:
+                    db.session.execute(table.insert(), self.seed[table.name])
+        if db.engine.dialect.name == "postgresql":
+            with unit_of_work():
+                for table in tables:
+                    if table.name in self.seed and "id" in table.c:
+                        db.session.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"
+                            )
+                        )
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    found = {"sqlite": Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'pojo-test.sqlite3'}")}
+    if PG_URL:
+        _reset_postgres_schema(PG_URL)
+        found["postgresql"] = Database(PG_URL)
+    for database in found.values():
+        database.migrate()
+    return found
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_app(databases, backend):
+    """Build an app on this test's backend; extra config as keyword arguments."""
+    made = []
+
+    def factory(**overrides):
+        config = {
+            "SQLALCHEMY_DATABASE_URI": databases[backend].url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": "pojo.test",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, databases, backend):
+    app = make_app()
+    with app.app_context():
+        databases[backend].reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        broken = [result for result in run_checks() if result.violations]
+        assert not broken, f"ledger invariants broken after the test: {broken}"
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_employee(app):
+    """Create and commit an employee: make_employee(role="agent", team="Alpha", temp=False, ...)."""
+
+    def factory(
+        username=None,
+        *,
+        role="agent",
+        team="Alpha",
+        temp=False,
+        active=True,
+        language="en",
+        **extra,
+    ):
+        username = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        with app.app_context(), unit_of_work():
+            employee = people.create_employee(
+                username,
+                role=role,
+                team_name=team,
+                password=PASSWORD,
+                display_name=extra.pop("display_name", username.title()),
+                employment_type="temp" if temp else "permanent",
+                agency_name="Staffpoint" if temp else None,
+                language=language,
+                **extra,
+            )
+            employee.active = active
+            return employee.username
+
+    return factory
+
+
+@pytest.fixture
+def login(app):
+    """Log a test client in through the real login form."""
+
+    def do_login(client, username, password=PASSWORD):
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def client_as(app, make_employee, login):
+    """A logged-in client for a new employee: client_as("supervisor", team="Alpha")."""
+
+    def factory(role="agent", **kwargs):
+        username = make_employee(role=role, **kwargs)
+        client = app.test_client()
+        login(client, username)
+        client.username = username
+        return client
+
+    return factory
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)

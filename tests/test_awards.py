@@ -1,0 +1,68 @@
+"""Supervisors award criteria to their own team; agents see the points at once."""
+
+from sqlalchemy import select
+
+from pojo.awards.models import Award
+from pojo.extensions import db
+from pojo.ledger.models import LedgerEntry
+
+
+def award_form(
+    employee, criterion="fcr", note="Solved a billing mess in one call", request_id="r1"
+):
+    return {"employee": employee, "criterion": criterion, "note": note, "request_id": request_id}
+
+
+def test_supervisor_award_shows_in_agents_wallet_with_note(app, client_as, make_employee, login):
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee("aino", team="Alpha")
+    response = supervisor.post("/awards/new", data=award_form(agent))
+    assert response.status_code == 302
+    wallet = login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
+    assert "Solved a billing mess in one call" in wallet
+    assert ">20<" in wallet  # the balance: fcr is worth 20 points
+
+
+def test_award_outside_own_team_is_refused_and_changes_nothing(app, client_as, make_employee):
+    supervisor = client_as("supervisor", team="Alpha")
+    outsider = make_employee("bertta", team="Beta")
+    response = supervisor.post("/awards/new", data=award_form(outsider))
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(LedgerEntry).limit(1)) is None
+
+
+def test_self_award_is_refused(app, client_as):
+    hr = client_as("hr", team="Office")
+    response = hr.post("/awards/new", data=award_form(hr.username))
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(Award).limit(1)) is None
+
+
+def test_double_submitted_award_form_awards_once(app, client_as, make_employee):
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee(team="Alpha")
+    for _ in range(2):
+        supervisor.post("/awards/new", data=award_form(agent, request_id="same-form"))
+    with app.app_context():
+        assert len(db.session.scalars(select(Award)).all()) == 1
+
+
+def test_agent_cannot_open_award_form(client_as):
+    assert client_as("agent").get("/awards/new").status_code == 403
+
+
+def test_award_over_team_budget_is_refused_with_message(app, client_as, make_employee):
+    with app.app_context():
+        from pojo.people.service import get_or_create_team
+        from pojo.unit_of_work import unit_of_work
+
+        with unit_of_work():
+            get_or_create_team("Alpha").monthly_award_budget = 30
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee(team="Alpha")
+    assert supervisor.post("/awards/new", data=award_form(agent, request_id="a")).status_code == 302
+    response = supervisor.post("/awards/new", data=award_form(agent, request_id="b"))
+    assert response.status_code == 422
+    assert "budget" in response.get_data(as_text=True)
