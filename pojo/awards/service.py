@@ -50,7 +50,7 @@ def month_start(now: datetime | None = None) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
-def team_budget(team: Team) -> BudgetStatus:
+def team_budget(team: Team, at: datetime | None = None) -> BudgetStatus:
     """This month's award budget of a team and how much of it is used.
 
     Manual awards to the team's members count; reversed awards give their
@@ -61,7 +61,8 @@ def team_budget(team: Team) -> BudgetStatus:
         select(func.coalesce(func.sum(Award.points), 0)).where(
             Award.team_id == team.id,
             Award.source == "manual",
-            Award.created_at >= month_start(),
+            Award.created_at >= month_start(at),
+            Award.created_at <= (at or utcnow()),
             Award.entry_id.not_in(reversed_entry),
         )
     )
@@ -79,13 +80,20 @@ def get_criterion(code: str) -> Criterion:
 
 
 def award(
-    actor: Employee, username: str, criterion_code: str, note: str, *, request_id: str | None = None
+    actor: Employee,
+    username: str,
+    criterion_code: str,
+    note: str,
+    *,
+    request_id: str | None = None,
+    at: datetime | None = None,
 ) -> Award:
     """Award a criterion's points to an employee, within the rules.
 
     Supervisors award members of their own teams within the team's monthly
     budget; HR and admin may award anyone. Nobody awards themself. A
     repeated `request_id` (a double-submitted form) returns the first award.
+    `at` backdates the award (demo data and history imports).
     """
     if actor.role not in AWARDING_ROLES:
         raise Forbidden(_("Only supervisors, HR and admin award points."))
@@ -121,7 +129,7 @@ def award(
             )
         # Lock the team so two supervisors cannot both spend the last of the budget.
         db.session.scalars(select(Team).where(Team.id == team.id).with_for_update()).one()
-        status = team_budget(team)
+        status = team_budget(team, at)
         if status.used + criterion.points > status.budget:
             raise OverBudget(
                 _(
@@ -131,7 +139,7 @@ def award(
                     points=criterion.points,
                 )
             )
-    entry = ledger.post_entry(employee.id, criterion.points, "award", actor=actor, note=note)
+    entry = ledger.post_entry(employee.id, criterion.points, "award", actor=actor, note=note, at=at)
     made = Award(
         employee=employee,
         criterion=criterion,
@@ -142,7 +150,7 @@ def award(
         team=team,
         entry=entry,
         request_id=request_id,
-        created_at=entry.created_at,
+        created_at=entry.at,
     )
     db.session.add(made)
     db.session.flush()
@@ -153,10 +161,10 @@ def award(
 
 
 def award_for_outcome(
-    employee: Employee, criterion: Criterion, note: str, occurred_at: datetime
+    employee: Employee, criterion: Criterion, note: str, at: datetime | None = None
 ) -> Award:
     """Points from an outcome rule: no awarding person and no budget; marked as such."""
-    entry = ledger.post_entry(employee.id, criterion.points, "outcome", actor=None, note=note)
+    entry = ledger.post_entry(employee.id, criterion.points, "outcome", actor=None, note=note, at=at)
     made = Award(
         employee=employee,
         criterion=criterion,
@@ -165,7 +173,7 @@ def award_for_outcome(
         source="outcome",
         team_id=employee.team_id,
         entry=entry,
-        created_at=entry.created_at,
+        created_at=entry.at,
     )
     db.session.add(made)
     db.session.flush()
