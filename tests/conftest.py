@@ -8,6 +8,7 @@ POJO_TEST_DATABASE_URL is set (every app-level test runs once per backend).
 import os
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -77,7 +78,13 @@ class Database:
 
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
-    found = {"sqlite": Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'pojo-test.sqlite3'}")}
+    # A fixed path (the Makefile's) lets `flask ledger verify` check what the last test left.
+    sqlite_path = os.environ.get("POJO_TEST_SQLITE_PATH")
+    path = Path(sqlite_path).resolve() if sqlite_path else tmp_path_factory.mktemp("db") / "pojo-test.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    found = {"sqlite": Database(f"sqlite:///{path}")}
     if PG_URL:
         _reset_postgres_schema(PG_URL)
         found["postgresql"] = Database(PG_URL)
