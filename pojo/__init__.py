@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 import config
@@ -27,9 +27,14 @@ FEATURES = (
 
 
 def select_locale() -> str:
-    """The user's own language, else the browser's, else the site default."""
+    """The user's own language, else the browser's, else the site default.
+
+    Outside a request (CLI, scheduler) messages are in English.
+    """
     from flask import current_app
 
+    if not has_request_context():
+        return "en"
     if current_user.is_authenticated:
         return current_user.language
     chosen = request.cookies.get("lang")

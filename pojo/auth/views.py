@@ -82,7 +82,9 @@ def settings():
             return render_template(
                 "auth/settings.html", language_form=language_form, password_form=password_form
             ), 422
-        login_user(current_user)  # keep this session valid under the new session version
+        login_user(
+            current_user._get_current_object()
+        )  # keep this session valid under the new session version
         flash(_("Password changed. Your other sessions have ended."), "success")
         return redirect(url_for("auth.settings"))
     status = 422 if request.method == "POST" else 200

@@ -95,6 +95,8 @@ def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry
         raise NotFound(_("No such ledger entry."))
     if entry.kind not in REVERSIBLE_KINDS:
         raise DomainError(_("Only awards can be reversed; cancel a redemption instead."))
+    # Lock first, then look: a concurrent reversal of the same entry is seen once it commits.
+    lock_balance(entry.employee_id)
     already = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id))
     if already is not None:
         raise Conflict(_("This entry has already been reversed."))
