@@ -3,8 +3,9 @@
 import uuid
 from functools import wraps
 
-from flask import Flask, abort, g
+from flask import Flask, abort, g, request
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.extensions import db, login_manager
@@ -97,7 +98,23 @@ SECURITY_HEADERS = {
 }
 
 
+def _has_nul(req) -> bool:
+    """NUL characters are refused everywhere: PostgreSQL cannot store them in text."""
+    if "\x00" in req.path or any("\x00" in v for v in req.args.values()):
+        return True
+    if req.mimetype == "application/json":
+        return b"\\u0000" in req.get_data(cache=True)
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in v for v in req.form.values())
+    return False
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        if _has_nul(request):
+            abort(400, description=_("The request contains a NUL character."))
+
     @app.after_request
     def _finish_unit_of_work(response):
         # The one commit point: services only flush; an error response changes nothing.

@@ -51,8 +51,6 @@ def new_award():
     form.criterion.choices = [("", _("Choose…"))] + [
         (c.code, f"{c.name(current_user.language)} · {c.points}") for c in criteria
     ]
-    if not form.is_submitted():
-        form.request_id.data = new_request_id()
     if form.validate_on_submit():
         try:
             made = service.award(
@@ -74,6 +72,8 @@ def new_award():
                 "success",
             )
             return redirect(url_for("awards.new_award"))
+    if not form.request_id.data:
+        form.request_id.data = new_request_id()
     status = 422 if form.is_submitted() else 200
     return render_template(
         "awards/new.html",
