@@ -1,2 +1,45 @@
+"""The exchange: rewards with demand-driven prices, redemptions, goals."""
+
+from apscheduler.triggers.interval import IntervalTrigger
+from flask_babel import lazy_gettext as _l
+
+
+def _tick(now) -> str:
+    from pojo.market.service import record_ticks
+
+    return f"{record_ticks(now)} price ticks recorded"
+
+
+def _tick_period(now) -> str:
+    from pojo.market.service import tick_period_start
+
+    return tick_period_start(now).isoformat()
+
+
 def init_app(app):
+    from pojo.home import START_PAGES
+    from pojo.jobs.registry import Job, register_job
     from pojo.market import models  # noqa: F401  (tables known to migrations)
+    from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
+    from pojo.market.invariants import register_checks
+    from pojo.market.views import bp, wallet_section
+    from pojo.web import PEOPLE_ADMINS, register_nav, register_section
+
+    app.register_blueprint(bp)
+    app.cli.add_command(reward_cli)
+    app.cli.add_command(market_cli)
+    register_checks()
+    register_job(
+        Job(
+            name=PRICE_TICK_JOB,
+            description="Record every reward's price once per interval",
+            run=_tick,
+            period=_tick_period,
+            trigger=lambda config: IntervalTrigger(minutes=config["PRICE_TICK_MINUTES"]),
+        )
+    )
+    register_nav(10, "market.board", _l("Market"))
+    register_nav(70, "market.queue", _l("Redemptions"), roles=PEOPLE_ADMINS)
+    register_nav(75, "market.admin_rewards", _l("Rewards"), roles=PEOPLE_ADMINS)
+    register_section("wallet", wallet_section)
+    START_PAGES["agent"] = "market.board"

@@ -1,0 +1,41 @@
+"""`flask scheduler`, `flask jobs list` and `flask jobs run NAME`."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from pojo.jobs.registry import JOBS, last_runs, run_job
+from pojo.jobs.scheduler import run_blocking
+
+jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
+
+
+@jobs_cli.command("list")
+def list_jobs():
+    """Name every job, when it runs and when it last ran."""
+    runs = last_runs()
+    for job in JOBS.values():
+        run = runs.get(job.name)
+        last = f"last {run.started_at:%Y-%m-%d %H:%M} UTC: {run.summary}" if run else "never run"
+        click.echo(f"{job.name}\t{job.trigger(current_app.config)}\t{job.description}\t{last}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def run(name):
+    """Run one job now."""
+    if name not in JOBS:
+        raise click.BadParameter(f"no job {name!r}; known: {', '.join(sorted(JOBS))}")
+    click.echo(run_job(name))
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run the job scheduler in this process (production: exactly one such process)."""
+    names = ", ".join(sorted(JOBS)) or "none"
+    click.echo(f"Scheduler running jobs: {names}. Stop with Ctrl+C.")
+    try:
+        run_blocking(current_app._get_current_object())
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")

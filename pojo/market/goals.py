@@ -1,0 +1,180 @@
+"""Savings goals: one pinned reward per employee, its progress and its notices.
+
+`check_goals` runs at the end of whatever changes a balance or a price:
+redemptions and their cancellation here, awards through
+`balance_changed`, and the price tick (prices fall with time).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pojo.database import utcnow
+from pojo.errors import DomainError, NotFound
+from pojo.extensions import db
+from pojo.ledger.models import Balance, LedgerEntry
+from pojo.ledger.service import balance_of
+from pojo.market.models import Reward, SavingsGoal
+from pojo.market.prices import price_now, prices_at
+from pojo.notifications.service import link_to, notify
+from pojo.people.models import Employee
+
+# A goal's price falling this much below the price at the last notice is news.
+PRICE_DROP_NOTICE = 0.10
+EARNING_WINDOW = timedelta(days=90)
+EARNING_KINDS = ("award", "outcome")
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    reward: Reward
+    price: int
+    balance: int
+    progress_pct: int
+    points_needed: int
+    # When the goal is reached at the recent earning rate; None when nothing was earned lately.
+    eta: date | None
+
+
+def _active_reward(reward_id: int) -> Reward:
+    reward = db.session.get(Reward, reward_id)
+    if reward is None:
+        raise NotFound(_("No such reward."))
+    if not reward.active:
+        raise DomainError(_("This reward is no longer on the exchange."))
+    return reward
+
+
+def set_goal(actor: Employee, reward_id: int) -> SavingsGoal:
+    """Pin a reward as the actor's goal, replacing any earlier one."""
+    reward = _active_reward(reward_id)
+    price = price_now(reward, utcnow())
+    goal = db.session.get(SavingsGoal, actor.id)
+    if goal is None:
+        goal = SavingsGoal(employee_id=actor.id)
+        db.session.add(goal)
+    goal.reward = reward
+    goal.created_at = utcnow()
+    goal.reference_price = price
+    # Affordable already when pinned: nothing "became" affordable, so no notice.
+    goal.affordable_notified = balance_of(actor.id) >= price
+    db.session.flush()
+    return goal
+
+
+def clear_goal(actor: Employee) -> None:
+    """Unpin the actor's goal, if any."""
+    goal = db.session.get(SavingsGoal, actor.id)
+    if goal is not None:
+        db.session.delete(goal)
+        db.session.flush()
+
+
+def _today(at: datetime) -> date:
+    return at.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def _earned_per_day(employee_id: int, at: datetime) -> float:
+    earned = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            LedgerEntry.employee_id == employee_id,
+            LedgerEntry.kind.in_(EARNING_KINDS),
+            LedgerEntry.at > at - EARNING_WINDOW,
+            LedgerEntry.at <= at,
+        )
+    )
+    return max(earned, 0) / EARNING_WINDOW.days
+
+
+def goal_status(employee: Employee, at: datetime | None = None) -> GoalStatus | None:
+    """The employee's goal against its current price, or None without a goal."""
+    goal = db.session.get(SavingsGoal, employee.id)
+    if goal is None:
+        return None
+    at = at or utcnow()
+    price = price_now(goal.reward, at)
+    balance = balance_of(employee.id)
+    needed = max(price - balance, 0)
+    eta = None
+    if needed == 0:
+        eta = _today(at)
+    else:
+        rate = _earned_per_day(employee.id, at)
+        if rate > 0:
+            eta = _today(at) + timedelta(days=math.ceil(needed / rate))
+    return GoalStatus(
+        reward=goal.reward,
+        price=price,
+        balance=balance,
+        progress_pct=min(100, balance * 100 // price),
+        points_needed=needed,
+        eta=eta,
+    )
+
+
+def check_goals(
+    *,
+    employee_ids: list[int] | None = None,
+    reward_ids: list[int] | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Notify goals that became affordable or fell in price; returns notices sent.
+
+    An affordable goal is told once, and again only after it has been out
+    of reach in between. A drop of 10 % or more from the price at the last
+    notice (or at pinning) is told, and that price becomes the new reference.
+    """
+    at = at or utcnow()
+    query = (
+        select(SavingsGoal, func.coalesce(Balance.points, 0))
+        .join(Reward, Reward.id == SavingsGoal.reward_id)
+        .outerjoin(Balance, Balance.employee_id == SavingsGoal.employee_id)
+        .where(Reward.active.is_(True))
+    )
+    if employee_ids is not None:
+        query = query.where(SavingsGoal.employee_id.in_(employee_ids))
+    if reward_ids is not None:
+        query = query.where(SavingsGoal.reward_id.in_(reward_ids))
+    found = db.session.execute(query).all()
+    if not found:
+        return 0
+    rewards = list({goal.reward_id: goal.reward for goal, _balance in found}.values())
+    prices = prices_at(rewards, [at])
+    sent = 0
+    for goal, balance in found:
+        sent += _check_goal(goal, balance, prices[goal.reward_id][0])
+    db.session.flush()
+    return sent
+
+
+def _check_goal(goal: SavingsGoal, balance: int, price: int) -> int:
+    reward = goal.reward
+    names = {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
+    link = link_to("market.reward", reward_id=reward.id)
+    sent = 0
+    if balance >= price and not goal.affordable_notified:
+        notify(goal.employee_id, "goal_affordable", link, price=price, **names)
+        sent += 1
+    goal.affordable_notified = balance >= price
+    if price <= goal.reference_price * (1 - PRICE_DROP_NOTICE):
+        notify(
+            goal.employee_id,
+            "goal_price_drop",
+            link,
+            price=price,
+            was=goal.reference_price,
+            **names,
+        )
+        goal.reference_price = price
+        sent += 1
+    return sent
+
+
+def balance_changed(employee_id: int) -> None:
+    """Hook for code that moves an employee's points (awards, outcomes): check their goal."""
+    check_goals(employee_ids=[employee_id])

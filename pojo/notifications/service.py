@@ -1,0 +1,99 @@
+"""In-app notifications: written in the same transaction as what they tell about.
+
+A notification keeps its kind and parameters, not a text, so each reader
+sees it in their own language.
+"""
+
+import json
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from pojo.database import utcnow
+from pojo.extensions import db
+from pojo.notifications.models import Notification
+
+
+def link_to(endpoint: str, **values) -> str:
+    """A site-relative URL for a notification, built without a request (jobs have none)."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
+def notify(employee_id: int, kind: str, link: str | None = None, **params) -> Notification:
+    """Leave a notification of `kind` for an employee; `params` fill its message."""
+    if kind not in _MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification(
+        employee_id=employee_id, kind=kind, link=link, params=json.dumps(params)
+    )
+    db.session.add(notification)
+    db.session.flush()
+    return notification
+
+
+def unread_count(employee_id: int) -> int:
+    """How many notifications the employee has not read (the bell's number)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.employee_id == employee_id, Notification.read_at.is_(None))
+    )
+
+
+def recent(employee_id: int, limit: int = 30) -> list[Notification]:
+    """The employee's latest notifications, newest first."""
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.employee_id == employee_id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(employee_id: int) -> int:
+    """Mark every unread notification of the employee read; returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.employee_id == employee_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount
+
+
+def _reward(params: dict, language: str) -> str:
+    return params.get("reward_fi" if language == "fi" else "reward_en", "")
+
+
+_MESSAGES = {
+    "redemption_fulfilled": lambda p, lang: _(
+        "Your %(reward)s is ready: HR marked the redemption fulfilled.", reward=_reward(p, lang)
+    ),
+    "redemption_cancelled": lambda p, lang: _(
+        "Your redemption of %(reward)s was cancelled and %(points)s points refunded. Reason: %(reason)s",
+        reward=_reward(p, lang),
+        points=p["points"],
+        reason=p.get("reason", ""),
+    ),
+    "goal_affordable": lambda p, lang: _(
+        "You can now afford your goal %(reward)s at %(price)s points.",
+        reward=_reward(p, lang),
+        price=p["price"],
+    ),
+    "goal_price_drop": lambda p, lang: _(
+        "Your goal %(reward)s dropped to %(price)s points (it was %(was)s).",
+        reward=_reward(p, lang),
+        price=p["price"],
+        was=p["was"],
+    ),
+}
+
+
+def render_message(notification: Notification, language: str) -> str:
+    """The notification's text in `language`."""
+    params = json.loads(notification.params or "{}")
+    with force_locale(language):
+        return _MESSAGES[notification.kind](params, language)
