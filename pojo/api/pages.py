@@ -1,0 +1,35 @@
+"""The API tokens page: admin lists and revokes every token, HR their own."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pojo.api import tokens
+from pojo.api.forms import RevokeTokenForm
+from pojo.errors import DomainError
+from pojo.web import PEOPLE_ADMINS, allow
+
+bp = Blueprint("api_tokens", __name__)
+
+
+@bp.route("/tokens")
+@allow(*PEOPLE_ADMINS)
+def index():
+    return render_template(
+        "api/tokens.html", tokens=tokens.visible_tokens(current_user), form=RevokeTokenForm()
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def revoke(token_id: int):
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    try:
+        token = tokens.get_token(token_id)
+        changed = tokens.revoke(token, current_user)
+    except DomainError as error:
+        abort(error.status)
+    if changed:
+        flash(_("Token %(prefix)s… revoked; it no longer works.", prefix=token.prefix), "success")
+    return redirect(url_for("api_tokens.index"))

@@ -1,0 +1,133 @@
+"""API bearer tokens: created once, stored as a SHA-256, revocable.
+
+A token acts with its owner's role. It stops working when revoked or when
+its owner is deactivated (checked on every request, so at once).
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+
+from pojo.api.models import ApiToken
+from pojo.database import utcnow
+from pojo.errors import DomainError, Forbidden, NotFound
+from pojo.extensions import db
+from pojo.people.models import Employee
+from pojo.people.service import get_employee
+
+TOKEN_PREFIX = "pojo_"
+SHOWN_PREFIX_LENGTH = 12
+# last_used_at is advisory; writing it at most this often keeps requests from
+# queueing on the token row.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for an active employee; the plain token is returned once, never stored."""
+    employee = get_employee(username)
+    if not employee.active:
+        raise DomainError(_("%(username)s is not active.", username=employee.username))
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        employee=employee,
+        token_hash=hash_token(plain),
+        prefix=plain[:SHOWN_PREFIX_LENGTH],
+        name=name.strip()[:80],
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def authenticate(plain: str) -> Employee | None:
+    """The active owner of a valid, unrevoked token, else None."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    row = db.session.execute(
+        select(ApiToken.id, ApiToken.last_used_at, Employee)
+        .join(Employee, Employee.id == ApiToken.employee_id)
+        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
+    ).one_or_none()
+    if row is None or not row.Employee.active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or row.last_used_at < now - LAST_USED_RESOLUTION:
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == row.id)
+            .where(
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at < now - LAST_USED_RESOLUTION,
+                )
+            )
+            .values(last_used_at=now)
+        )
+    return row.Employee
+
+
+def _listing():
+    return select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+
+
+def visible_tokens(actor: Employee) -> list[ApiToken]:
+    """Admin sees every token; anyone else only their own."""
+    if actor.role == "admin":
+        return visible_tokens_all()
+    return list(db.session.scalars(_listing().where(ApiToken.employee_id == actor.id)))
+
+
+def visible_tokens_all() -> list[ApiToken]:
+    return list(db.session.scalars(_listing()))
+
+
+def tokens_of(employee: Employee) -> list[ApiToken]:
+    return list(db.session.scalars(_listing().where(ApiToken.employee_id == employee.id)))
+
+
+def find_tokens(reference: str) -> list[ApiToken]:
+    """Tokens named by id, by their shown prefix, or by the full token."""
+    reference = reference.strip()
+    if reference.isdigit():
+        query = select(ApiToken).where(ApiToken.id == int(reference))
+    elif len(reference) > SHOWN_PREFIX_LENGTH:
+        query = select(ApiToken).where(ApiToken.token_hash == hash_token(reference))
+    else:
+        query = select(ApiToken).where(ApiToken.prefix == reference)
+    return list(db.session.scalars(query))
+
+
+def revoke(token: ApiToken, actor: Employee | None = None) -> bool:
+    """Revoke a token (admin: any; others: their own). False when it already was."""
+    if actor is not None and actor.role != "admin" and token.employee_id != actor.id:
+        raise Forbidden(_("You can revoke only your own tokens."))
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def get_token(token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(_("No such token."))
+    return token
+
+
+def revoke_all(username: str) -> int:
+    """Revoke every live token of an employee; returns how many."""
+    employee = get_employee(username)
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.employee_id == employee.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        revoke(token)
+    return len(tokens)
