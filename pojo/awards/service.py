@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from pojo.awards.models import TIERS, Award, Criterion
 from pojo.database import utcnow
@@ -164,7 +164,9 @@ def award_for_outcome(
     employee: Employee, criterion: Criterion, note: str, at: datetime | None = None
 ) -> Award:
     """Points from an outcome rule: no awarding person and no budget; marked as such."""
-    entry = ledger.post_entry(employee.id, criterion.points, "outcome", actor=None, note=note, at=at)
+    entry = ledger.post_entry(
+        employee.id, criterion.points, "outcome", actor=None, note=note, at=at
+    )
     made = Award(
         employee=employee,
         criterion=criterion,
