@@ -187,11 +187,9 @@ def list_criteria(include_retired: bool = False) -> list[Criterion]:
     query = select(Criterion)
     if not include_retired:
         query = query.where(Criterion.active.is_(True))
-    return list(
-        db.session.scalars(
-            query.order_by(Criterion.tier.desc(), Criterion.points.desc(), Criterion.code)
-        )
-    )
+    excellent_first = case((Criterion.tier == "excellent", 0), else_=1)
+    ordered = query.order_by(excellent_first, Criterion.points.desc(), Criterion.code)
+    return list(db.session.scalars(ordered))
 
 
 def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Criterion:
