@@ -540,6 +540,6 @@ def record_ticks(now: datetime | None = None) -> int:
         .values(rows)
         .on_conflict_do_nothing(index_elements=["reward_id", "period_start"])
     )
-    recorded = db.session.execute(statement).rowcount
+    recorded = len(db.session.execute(statement.returning(PriceTick.id)).all())
     check_goals(at=now)
     return recorded

@@ -1,0 +1,43 @@
+"""Shared set-up for the market tests: rewards and points without going through pages."""
+
+import uuid
+from datetime import datetime
+
+from pojo.awards.models import Criterion
+from pojo.awards.service import award_for_outcome
+from pojo.extensions import db
+from pojo.market import service as market
+from pojo.people.service import get_employee
+from pojo.unit_of_work import unit_of_work
+
+# The README's example reward: 180 at no demand, 300 at 4 a month, 600 at 8.
+MASSAGE = {
+    "name_en": "Massage",
+    "name_fi": "Hieronta",
+    "category": "wellbeing",
+    "base_price": 300,
+    "floor_price": 180,
+    "ceiling_price": 600,
+    "expected_per_30d": 4,
+}
+
+
+def add_reward(app, **fields) -> int:
+    """Create a reward as the system and return its id."""
+    with app.app_context(), unit_of_work():
+        return market.create_reward(None, **{**MASSAGE, **fields}).id
+
+
+def give_points(app, username: str, points: int, at: datetime | None = None) -> None:
+    """Credit points the way an outcome rule does (an award row behind the entry)."""
+    with app.app_context(), unit_of_work():
+        criterion = Criterion(
+            code=f"test-{uuid.uuid4().hex[:8]}",
+            tier="good",
+            points=points,
+            name_en="Test points",
+            name_fi="Testipisteet",
+        )
+        db.session.add(criterion)
+        db.session.flush()
+        award_for_outcome(get_employee(username), criterion, "test points", at=at)
