@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from pojo.errors import DomainError, NotFound
+from pojo.errors import DomainError, Forbidden, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, ROLES, Employee, Team
@@ -111,3 +111,85 @@ def awardable_employees(actor: Employee) -> list[Employee]:
         team_ids = [team.id for team in actor.supervised_teams]
         query = query.where(Employee.team_id.in_(team_ids))
     return list(db.session.scalars(query.order_by(Employee.display_name)))
+
+
+def _check_may_manage(actor: Employee, role: str, target: Employee | None = None) -> None:
+    """HR and admin manage people; only an admin grants or changes the admin role."""
+    if actor.role not in ("hr", "admin"):
+        raise Forbidden(_("Only HR and admin manage people."))
+    touches_admin = role == "admin" or (target is not None and target.role == "admin")
+    if touches_admin and actor.role != "admin":
+        raise Forbidden(_("Only an admin can grant or change the admin role."))
+
+
+def update_employee(
+    actor: Employee,
+    username: str,
+    *,
+    display_name: str,
+    email: str | None,
+    role: str,
+    team_name: str | None,
+    employment_type: str,
+    agency_name: str | None,
+    contract_end: date | None,
+    language: str,
+    active: bool,
+    new_password: str | None = None,
+) -> Employee:
+    """Change an employee's details. Deactivating ends their sessions at once."""
+    employee = get_employee(username)
+    _check_may_manage(actor, role, employee)
+    if role not in ROLES or employment_type not in EMPLOYMENT_TYPES or language not in LANGUAGES:
+        raise DomainError(_("Unknown role, employment type or language."))
+    if employment_type == "temp" and not agency_name:
+        raise DomainError(_("A temp needs the name of their agency."))
+    if employee.id == actor.id and (not active or role != actor.role):
+        raise DomainError(_("You cannot deactivate yourself or change your own role."))
+    if new_password is not None and len(new_password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+    team = get_or_create_team(team_name) if team_name else None
+    if employee.active and not active:
+        employee.session_version += 1
+    employee.display_name = display_name.strip()[:120] or employee.username
+    employee.email = email or None
+    employee.team = team
+    employee.employment_type = employment_type
+    employee.agency_name = agency_name if employment_type == "temp" else None
+    employee.contract_end = contract_end if employment_type == "temp" else None
+    employee.language = language
+    employee.active = active
+    if new_password:
+        employee.password_hash = hash_password(new_password)
+        employee.session_version += 1
+    if role != employee.role:
+        employee.supervised_teams.clear()
+    employee.role = role
+    if role == "supervisor" and team is not None and team not in employee.supervised_teams:
+        employee.supervised_teams.append(team)
+    db.session.flush()
+    return employee
+
+
+def admit_employee(actor: Employee, username: str, *, password: str, **fields) -> Employee:
+    """Create an employee from the people page (HR and admin)."""
+    _check_may_manage(actor, fields.get("role", "agent"))
+    return create_employee(username, password=password, **fields)
+
+
+def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
+    """Set a team's monthly award budget; None returns it to the site default."""
+    if actor.role not in ("hr", "admin"):
+        raise Forbidden(_("Only HR and admin set budgets."))
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound(_("No such team."))
+    if budget is not None and not 0 <= budget <= 10_000_000:
+        raise DomainError(_("A budget is a whole number of points from 0 to 10000000."))
+    team.monthly_award_budget = budget
+    db.session.flush()
+    return team
+
+
+def list_teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))

@@ -1,13 +1,18 @@
-"""People pages for HR, admin and supervisors."""
+"""People and team pages for HR, admin and supervisors."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from pojo.awards.service import team_budget
+from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.ledger.models import Balance
-from pojo.people.models import Employee, Team
-from pojo.web import STAFF, allow
+from pojo.people import service
+from pojo.people.forms import EmployeeForm, TeamBudgetForm
+from pojo.people.models import Employee
+from pojo.web import PEOPLE_ADMINS, STAFF, allow
 
 bp = Blueprint("people", __name__)
 
@@ -18,10 +23,110 @@ def index():
     query = (
         select(Employee, Balance.points)
         .outerjoin(Balance, Balance.employee_id == Employee.id)
-        .order_by(Employee.display_name)
+        .order_by(Employee.active.desc(), Employee.display_name)
     )
     if current_user.role == "supervisor":
         query = query.where(Employee.team_id.in_([t.id for t in current_user.supervised_teams]))
     rows = db.session.execute(query).all()
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
-    return render_template("people/index.html", rows=rows, teams=teams)
+    return render_template("people/index.html", rows=rows)
+
+
+def _employee_fields(form: EmployeeForm) -> dict:
+    return {
+        "display_name": form.display_name.data,
+        "email": form.email.data,
+        "role": form.role.data,
+        "team_name": form.team.data,
+        "employment_type": form.employment_type.data,
+        "agency_name": form.agency_name.data,
+        "contract_end": form.contract_end.data,
+        "language": form.language.data,
+    }
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@allow(*PEOPLE_ADMINS)
+def new_employee():
+    form = EmployeeForm()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Give a first password (at least 8 characters)."))
+        else:
+            try:
+                employee = service.admit_employee(
+                    current_user,
+                    form.username.data,
+                    password=form.password.data,
+                    **_employee_fields(form),
+                )
+            except DomainError as error:
+                form.form_errors.append(error.message)
+            else:
+                flash(_("%(name)s can now log in.", name=employee.display_name), "success")
+                return redirect(url_for("people.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("people/edit.html", form=form, employee=None), status
+
+
+@bp.route("/people/<username>/edit", methods=["GET", "POST"])
+@allow(*PEOPLE_ADMINS)
+def edit_employee(username: str):
+    employee = service.find_employee(username)
+    if employee is None:
+        abort(404)
+    form = EmployeeForm(obj=employee, team=employee.team.name if employee.team else "")
+    form.username.data = employee.username
+    if form.validate_on_submit():
+        try:
+            service.update_employee(
+                current_user,
+                username,
+                active=form.active.data,
+                new_password=form.password.data or None,
+                **_employee_fields(form),
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("ledger.employee_ledger", username=username))
+    status = 422 if form.is_submitted() else 200
+    return render_template("people/edit.html", form=form, employee=employee), status
+
+
+@bp.route("/teams")
+@allow(*STAFF)
+def teams():
+    teams = service.list_teams()
+    if current_user.role == "supervisor":
+        teams = [team for team in teams if team in current_user.supervised_teams]
+    budgets = [team_budget(team) for team in teams]
+    forms = {
+        status.team.id: TeamBudgetForm(
+            prefix=f"t{status.team.id}", budget=status.team.monthly_award_budget
+        )
+        for status in budgets
+    }
+    return render_template(
+        "people/teams.html",
+        budgets=budgets,
+        forms=forms,
+        default_budget=current_app.config["TEAM_MONTHLY_BUDGET"],
+    )
+
+
+@bp.route("/teams/<int:team_id>/budget", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def set_budget(team_id: int):
+    form = TeamBudgetForm(prefix=f"t{team_id}")
+    if not form.validate_on_submit():
+        flash(_("A budget is a whole number of points from 0 to 10000000."), "error")
+        return redirect(url_for("people.teams"))
+    try:
+        service.set_team_budget(current_user, team_id, form.budget.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("people.teams"))
+    flash(_("Budget saved."), "success")
+    return redirect(url_for("people.teams"))
