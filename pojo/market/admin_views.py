@@ -1,0 +1,108 @@
+"""HR and admin pages of the exchange: the reward catalogue and the redemption queue."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from pojo.errors import DomainError
+from pojo.extensions import db
+from pojo.market import service
+from pojo.market.forms import ActionForm, CancelForm, RewardForm
+from pojo.market.models import Reward
+from pojo.market.views import bp
+from pojo.web import PEOPLE_ADMINS, allow
+
+
+@bp.route("/market/admin/rewards")
+@allow(*PEOPLE_ADMINS)
+def admin_rewards():
+    prices = {row.reward.id: row for row in service.board()}
+    rewards = db.session.scalars(
+        select(Reward).order_by(Reward.active.desc(), Reward.category, Reward.name_en)
+    ).all()
+    return render_template("market/admin_rewards.html", rewards=rewards, prices=prices)
+
+
+def _show_error(form: RewardForm, error: DomainError) -> None:
+    """Put the service's refusal next to the field it names, else above the form."""
+    field = getattr(form, error.details.get("field") or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/market/admin/rewards/new", methods=["GET", "POST"], defaults={"reward_id": None})
+@bp.route("/market/admin/rewards/<int:reward_id>/edit", methods=["GET", "POST"])
+@allow(*PEOPLE_ADMINS)
+def edit_reward(reward_id: int | None):
+    reward = service.get_reward(reward_id) if reward_id is not None else None
+    form = RewardForm(obj=reward)
+    if form.validate_on_submit():
+        try:
+            if reward is None:
+                saved = service.create_reward(current_user, **form.reward_fields())
+            else:
+                saved = service.update_reward(current_user, reward.id, **form.reward_fields())
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            flash(_("%(name)s saved.", name=saved.name(current_user.language)), "success")
+            return redirect(url_for("market.admin_rewards"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("market/edit_reward.html", form=form, reward=reward), status
+
+
+def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):
+    return render_template(
+        "market/queue.html",
+        redemptions=service.pending_redemptions(),
+        action_form=ActionForm(),
+        cancel_form=cancel_form,
+        failed_id=failed_id,
+    )
+
+
+@bp.route("/market/admin/redemptions")
+@allow(*PEOPLE_ADMINS)
+def queue():
+    return _render_queue(CancelForm())
+
+
+@bp.route("/market/admin/redemptions/<int:redemption_id>/fulfil", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def fulfil(redemption_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        done = service.fulfil(current_user, redemption_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Marked as handed over to %(name)s.", name=done.employee.display_name), "success")
+    return redirect(url_for("market.queue"))
+
+
+@bp.route("/market/admin/redemptions/<int:redemption_id>/cancel", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def cancel(redemption_id: int):
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _render_queue(form, failed_id=redemption_id), 422
+    try:
+        done = service.cancel(current_user, redemption_id, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "Cancelled; %(points)s points refunded to %(name)s.",
+                points=done.price_paid,
+                name=done.employee.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("market.queue"))

@@ -1,0 +1,197 @@
+"""Forms of the exchange: redeeming, goals, the HR queue and the reward editor."""
+
+import io
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from PIL import Image, ImageOps
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from pojo.market.models import CATEGORIES, LIMIT_PERIODS
+
+CATEGORY_LABELS = {
+    "experience": _l("Experience"),
+    "item": _l("Item"),
+    "wellbeing": _l("Wellbeing"),
+    "time_off": _l("Time off and shifts"),
+}
+PERIOD_LABELS = {"month": _l("per month"), "quarter": _l("per quarter"), "year": _l("per year")}
+
+# Formats a browser shows everywhere, by what Pillow finds in the bytes (never the file name).
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+# A small file can still decode to a huge bitmap; refuse before decoding it.
+MAX_IMAGE_PIXELS = 25_000_000
+IMAGE_BOX = (1200, 1200)
+
+
+class RedeemForm(FlaskForm):
+    """Redeem like a limit order: `max_price` is the price the employee saw."""
+
+    reward = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    max_price = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1)])
+    request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class GoalForm(FlaskForm):
+    reward = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """No fields: the CSRF token for a button that posts (fulfil, clear goal)."""
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Tell the employee why.")), Length(max=500)],
+        description=_l("The employee sees this with the refund."),
+    )
+
+
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """Check that `data` really is a PNG, JPEG, WebP or GIF and re-encode it.
+
+    Re-encoding keeps only the pixels: no camera location data, no appended
+    payload. Animated images keep their first frame. Raises ValueError with a
+    message for people.
+    """
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(_l("The image is larger than 2 MB."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            probe.verify()
+    except Exception:  # Pillow raises many kinds for a file that is no image
+        raise ValueError(_l("This file is not an image we can show.")) from None
+    if image_format not in IMAGE_TYPES:
+        raise ValueError(_l("Upload a PNG, JPEG, WebP or GIF image."))
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(_l("The image is too large in pixels."))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail(IMAGE_BOX)
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            image.save(out, format=image_format)
+    except Exception:  # damaged pixel data passes verify() but fails to decode
+        raise ValueError(_l("This file is not an image we can show.")) from None
+    return out.getvalue(), IMAGE_TYPES[image_format]
+
+
+class ImageUpload:
+    """Validator: the uploaded file must be a real image; keeps the cleaned bytes on the field."""
+
+    def __call__(self, form, field):
+        field.cleaned = None
+        upload = field.data
+        if not upload or not getattr(upload, "filename", None):
+            return
+        try:
+            field.cleaned = clean_image(upload.read(MAX_IMAGE_BYTES + 1))
+        except ValueError as error:
+            raise ValidationError(str(error.args[0])) from None
+
+
+def _blank_to_none(value):
+    return None if value in ("", None) else value
+
+
+class RewardForm(FlaskForm):
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=120)])
+    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=2000)])
+    description_fi = TextAreaField(_l("Description in Finnish"), validators=[Length(max=2000)])
+    category = SelectField(_l("Category"), choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
+    image = FileField(
+        _l("Image"),
+        validators=[ImageUpload()],
+        description=_l(
+            "PNG, JPEG, WebP or GIF, at most 2 MB. Leave empty to keep the current one."
+        ),
+    )
+    remove_image = BooleanField(_l("Remove the current image"))
+    base_price = IntegerField(
+        _l("Base price"),
+        validators=[DataRequired(), NumberRange(min=1, max=1_000_000)],
+        description=_l("The price when the reward is redeemed as often as expected."),
+    )
+    floor_price = IntegerField(
+        _l("Floor price"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        description=_l("Lowest price, reached when nobody redeems it. Empty: 60 % of base."),
+    )
+    ceiling_price = IntegerField(
+        _l("Ceiling price"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        description=_l("Highest price, however popular. Empty: twice the base."),
+    )
+    expected_per_30d = IntegerField(
+        _l("Expected redemptions per 30 days"),
+        default=4,
+        validators=[DataRequired(), NumberRange(min=1, max=100_000)],
+        description=_l("At this demand the price stays at base; more raises it, less lowers it."),
+    )
+    stock = IntegerField(
+        _l("Stock left"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+        description=_l("Empty: unlimited."),
+    )
+    per_person_limit = IntegerField(
+        _l("Limit per person"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        description=_l("Empty: no limit."),
+    )
+    limit_period = SelectField(
+        _l("Limit period"),
+        choices=[("", _l("No limit"))] + [(p, PERIOD_LABELS[p]) for p in LIMIT_PERIODS],
+        filters=[_blank_to_none],
+        validate_choice=False,
+    )
+    active = BooleanField(_l("On the market (untick to withdraw it)"), default=True)
+
+    def validate_limit_period(self, field):
+        if field.data not in (None, *LIMIT_PERIODS):
+            raise ValidationError(_l("Not a valid choice."))
+
+    def reward_fields(self) -> dict:
+        """The service's keyword arguments from the form; the image only when it changes."""
+        fields = {
+            name: getattr(self, name).data
+            for name in (
+                "name_en",
+                "name_fi",
+                "description_en",
+                "description_fi",
+                "category",
+                "base_price",
+                "floor_price",
+                "ceiling_price",
+                "expected_per_30d",
+                "stock",
+                "per_person_limit",
+                "limit_period",
+                "active",
+            )
+        }
+        fields["description_en"] = fields["description_en"] or ""
+        fields["description_fi"] = fields["description_fi"] or ""
+        cleaned = getattr(self.image, "cleaned", None)
+        if cleaned:
+            fields["image"], fields["image_type"] = cleaned
+        elif self.remove_image.data:
+            fields["image"], fields["image_type"] = None, None
+        return fields

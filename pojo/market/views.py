@@ -1,0 +1,206 @@
+"""Pojopörssi for everyone: the board, a reward's page, redeeming, goals, own redemptions."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pojo.database import utcnow
+from pojo.errors import DomainError
+from pojo.extensions import db
+from pojo.ledger.service import balance_of
+from pojo.market import display, service
+from pojo.market.forms import CATEGORY_LABELS, PERIOD_LABELS, ActionForm, GoalForm, RedeemForm
+from pojo.market.models import CATEGORIES, Reward
+from pojo.notifications.service import unread_count
+from pojo.web import EVERYONE, allow, new_request_id
+
+bp = Blueprint("market", __name__)
+
+
+@bp.app_context_processor
+def _market_labels():
+    return {"category_labels": CATEGORY_LABELS, "period_labels": PERIOD_LABELS}
+
+
+def _board_entries(balance: int) -> list[dict]:
+    return [display.board_entry(row, balance, g.language) for row in service.board()]
+
+
+@bp.route("/market")
+@allow(EVERYONE)
+def board():
+    category = request.args.get("category")
+    if category not in CATEGORIES:
+        category = None
+    balance = balance_of(current_user.id)
+    entries = _board_entries(balance)
+    goal = service.goal_status(current_user)
+    return render_template(
+        "market/board.html",
+        entries=[e for e in entries if category in (None, e["category"])],
+        categories=[c for c in CATEGORIES if any(e["category"] == c for e in entries)],
+        category=category,
+        balance=balance,
+        goal=goal,
+        goal_reward_id=goal.reward.id if goal else None,
+    )
+
+
+@bp.route("/market/board.json")
+@allow(EVERYONE)
+def board_data():
+    """The board's figures for board.js to update in place every 30 seconds."""
+    balance = balance_of(current_user.id)
+    response = jsonify(
+        at=utcnow().isoformat(),
+        balance=balance,
+        balance_text=display.format_points(balance),
+        unread=unread_count(current_user.id),
+        rewards=_board_entries(balance),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/market/rewards/<int:reward_id>")
+@allow(EVERYONE)
+def reward(reward_id: int):
+    detail = service.reward_detail(reward_id)
+    if not detail.reward.active and current_user.role not in ("hr", "admin"):
+        abort(404)
+    balance = balance_of(current_user.id)
+    goal = service.goal_status(current_user)
+    # The chart ends at the price now: with no recent redemption the last tick may be older.
+    ticks = [*detail.history, (utcnow(), detail.price)]
+    history = [{"at": at.isoformat(), "price": price} for at, price in ticks]
+    return render_template(
+        "market/reward.html",
+        detail=detail,
+        balance=balance,
+        action=display.action(detail.price, detail.stock_left, balance),
+        change_24h=display.change(detail.change_24h_pct, "24h"),
+        change_7d=display.change(detail.change_7d_pct, "7d"),
+        history=history,
+        daily=display.daily_closes(ticks),
+        demand=display.demand_days(detail.recent_redemptions_by_day),
+        is_goal=goal is not None and goal.reward.id == reward_id,
+        goal_form=GoalForm(reward=reward_id),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/market/rewards/<int:reward_id>/image")
+@allow(EVERYONE)
+def reward_image(reward_id: int):
+    reward = db.session.get(Reward, reward_id)
+    if reward is None or not reward.image_type or reward.image is None:
+        abort(404)
+    response = make_response(reward.image)
+    response.headers["Content-Type"] = reward.image_type
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _refused(error: DomainError, reward_id: int | None):
+    """The refusal page: a moved price offers the new price, anything else says why."""
+    db.session.rollback()
+    reward = db.session.get(Reward, reward_id) if reward_id else None
+    new_price = error.details.get("price") if error.code == "price_moved" else None
+    form = RedeemForm(reward=reward_id, max_price=new_price, request_id=new_request_id())
+    return render_template(
+        "market/refused.html", error=error, reward=reward, new_price=new_price, form=form
+    ), error.status
+
+
+@bp.route("/market/redeem", methods=["POST"])
+@allow(EVERYONE)
+def redeem():
+    form = RedeemForm()
+    if not form.validate_on_submit():
+        return render_template("market/refused.html", error=None, reward=None, form=form), 400
+    try:
+        made = service.redeem(
+            current_user,
+            form.reward.data,
+            form.max_price.data,
+            request_id=form.request_id.data,
+        )
+    except DomainError as error:
+        return _refused(error, form.reward.data)
+    flash(
+        _(
+            "You redeemed %(reward)s for %(price)s points. HR will hand it over; "
+            "you will get a notification.",
+            reward=made.reward.name(g.language),
+            price=display.format_points(made.price_paid),
+        ),
+        "success",
+    )
+    return redirect(url_for("ledger.wallet"))
+
+
+def _back_or_wallet():
+    # Only our own pages: an open redirect would turn a button into a phishing link.
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("ledger.wallet"))
+
+
+@bp.route("/market/goal", methods=["POST"])
+@allow(EVERYONE)
+def set_goal():
+    form = GoalForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.set_goal(current_user, form.reward.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back_or_wallet()
+    flash(_("Goal pinned. Your wallet shows how close you are."), "success")
+    return redirect(url_for("ledger.wallet"))
+
+
+@bp.route("/market/goal/clear", methods=["POST"])
+@allow(EVERYONE)
+def clear_goal():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.clear_goal(current_user)
+    flash(_("Goal cleared."), "success")
+    return _back_or_wallet()
+
+
+@bp.route("/market/redemptions")
+@allow(EVERYONE)
+def my_redemptions():
+    return render_template(
+        "market/redemptions.html", redemptions=service.redemptions_for(current_user)
+    )
+
+
+def wallet_section(employee, **_context):
+    """The wallet's market panel: the savings goal and pending redemptions."""
+    return "market/_wallet.html", {
+        "own": employee.id == current_user.id,
+        "goal": service.goal_status(employee),
+        "pending": service.redemptions_for(employee, status="pending"),
+        "form": ActionForm(),
+    }
+
+
+from pojo.market import admin_views  # noqa: E402, F401  (its routes live on this blueprint)

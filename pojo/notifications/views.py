@@ -1,0 +1,36 @@
+"""The bell in the top bar and the list behind it."""
+
+from flask import Blueprint, g, render_template
+from flask_login import current_user
+
+from pojo.notifications import service
+from pojo.web import EVERYONE, allow
+
+bp = Blueprint("notifications", __name__)
+SHOWN = 50
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The bell's count; called only where the bell is drawn."""
+    return service.unread_count(current_user.id)
+
+
+@bp.route("/notifications")
+@allow(EVERYONE)
+def index():
+    notifications = service.recent(current_user.id, SHOWN)
+    # Remember which were new before opening the list marks them read.
+    unread_ids = {n.id for n in notifications if n.read_at is None}
+    messages = [
+        (n, service.render_message(n, g.language), _safe_link(n.link)) for n in notifications
+    ]
+    service.mark_all_read(current_user.id)
+    return render_template("notifications/index.html", messages=messages, unread_ids=unread_ids)
+
+
+def _safe_link(link: str | None) -> str | None:
+    """Only links within Pojo become clickable."""
+    if link and link.startswith("/") and not link.startswith("//"):
+        return link
+    return None
