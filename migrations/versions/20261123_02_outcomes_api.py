@@ -92,6 +92,33 @@ def upgrade():
     with op.batch_alter_table('outcomes', schema=None) as batch_op:
         batch_op.create_index('ix_outcomes_employee_id_occurred_at', ['employee_id', 'occurred_at'], unique=False)
 
+    _seed_rules()
+
+
+# Outcomes award points out of the box: NPS 10 and 9, first-contact
+# resolution and promises kept, onto the criteria the foundation seeded.
+DEFAULT_RULES = [
+    ("nps", 10, 10, "nps_10"),
+    ("nps", 9, 9, "nps_9"),
+    ("fcr", None, None, "fcr"),
+    ("promise_kept", None, None, "promise_kept"),
+]
+
+
+def _seed_rules():
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    for kind, min_score, max_score, code in DEFAULT_RULES:
+        op.get_bind().execute(
+            sa.text(
+                "INSERT INTO outcome_rules (kind, min_score, max_score, criterion_id, active, created_at) "
+                "SELECT :kind, :min_score, :max_score, id, :active, :now FROM criteria WHERE code = :code"
+            ),
+            {"kind": kind, "min_score": min_score, "max_score": max_score, "code": code,
+             "active": True, "now": now if op.get_bind().dialect.name == "postgresql" else now.replace(tzinfo=None)},
+        )
+
 
 def downgrade():
     with op.batch_alter_table('outcomes', schema=None) as batch_op:

@@ -6,6 +6,7 @@ document at /api/v1/openapi.json cannot drift from what the code accepts.
 ``outcomes[3].score``; ``openapi`` returns the JSON Schema (OpenAPI 3.0).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -77,6 +78,11 @@ class String(Schema):
                     min=self.min_length,
                     max=self.max_length,
                 ),
+                field=where,
+            )
+        if self.pattern and not re.fullmatch(self.pattern.strip("^$"), value):
+            raise InvalidInput(
+                _("%(field)s has the wrong form (%(pattern)s).", field=where, pattern=self.pattern),
                 field=where,
             )
         return value

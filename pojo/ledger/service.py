@@ -6,9 +6,10 @@ the sum of entries and can never go negative, whatever runs concurrently.
 """
 
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, NotFound
@@ -129,3 +130,68 @@ def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
         select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.in_(entry_ids))
     )
     return set(rows)
+
+
+class Credit(NamedTuple):
+    employee_id: int
+    points: int
+    note: str | None = None
+
+
+def post_credits(credits: list[Credit], kind: str) -> list[int]:
+    """Append many positive system entries at once (bulk outcome imports).
+
+    The same invariants as post_entry, set-based: the balance rows are
+    locked in employee order, the entries inserted in one statement, each
+    balance moved by its total. Returns the new entry ids in input order.
+    """
+    if any(credit.points <= 0 for credit in credits):
+        raise ValueError("post_credits only adds points")
+    if not credits:
+        return []
+    totals: dict[int, int] = {}
+    for credit in credits:
+        totals[credit.employee_id] = totals.get(credit.employee_id, 0) + credit.points
+    ids = sorted(totals)
+    balances: dict[int, Balance] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        query = (
+            select(Balance)
+            .where(Balance.employee_id.in_(chunk))
+            .order_by(Balance.employee_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        balances.update((balance.employee_id, balance) for balance in db.session.scalars(query))
+    for employee_id in ids:
+        if employee_id not in balances:
+            balances[employee_id] = Balance(employee_id=employee_id, points=0)
+            db.session.add(balances[employee_id])
+    db.session.flush()
+    now = utcnow()
+    table = LedgerEntry.__table__
+    entry_ids = list(
+        db.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "employee_id": credit.employee_id,
+                    "points": credit.points,
+                    "kind": kind,
+                    "at": now,
+                    "created_at": now,
+                    "actor_id": None,
+                    "note": credit.note,
+                    "reference": None,
+                    "reverses_id": None,
+                }
+                for credit in credits
+            ],
+        )
+    )
+    for employee_id, total in totals.items():
+        balances[employee_id].points += total
+        balances[employee_id].updated_at = now
+    db.session.flush()
+    return entry_ids

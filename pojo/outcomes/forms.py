@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from pojo.outcomes.rules import SCORE_MAX, SCORE_MIN
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(message=_l("Choose a CSV file."))],
+        description=_l(
+            "Columns: external_id, employee, kind, score, occurred_at (ISO 8601). UTF-8, at most 10 MB."
+        ),
+    )
+
+
+class ApplyForm(FlaskForm):
+    skip_invalid = BooleanField(_l("Apply the valid rows and leave the rejected rows out"))
+
+
+def _score_field(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=SCORE_MIN, max=SCORE_MAX)],
+        description=_l("Leave empty for no limit."),
+    )
+
+
+class RuleForm(FlaskForm):
+    kind = StringField(
+        _l("Outcome kind"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lower-case letters, digits and _.")),
+        ],
+        description=_l("For example nps, fcr, promise_kept or quality_review."),
+    )
+    min_score = _score_field(_l("Lowest score"))
+    max_score = _score_field(_l("Highest score"))
+    criterion = SelectField(_l("Earns the criterion"), validators=[DataRequired()])
+    active = BooleanField(_l("In use"), default=True)

@@ -1,0 +1,151 @@
+"""Outcome pages: recent outcomes, the CSV import with its preview, and rule editing."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pojo.awards.service import list_criteria
+from pojo.errors import DomainError
+from pojo.extensions import db
+from pojo.outcomes import csvfile, imports, service
+from pojo.outcomes.forms import ApplyForm, RuleForm, UploadForm
+from pojo.outcomes.models import OutcomeRule
+from pojo.web import allow
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+
+SHOWN_EMPLOYEES = 100
+SHOWN_REJECTED = 200
+
+
+def rules_section():
+    """The rules panel on the criteria catalogue: everyone sees what earns points."""
+    editor = current_user.role in service.RULE_EDITORS
+    return "outcomes/_rules_section.html", {
+        "rules": service.list_rules(include_inactive=editor),
+        "editor": editor,
+    }
+
+
+@bp.route("")
+@allow(*service.RECORDERS)
+def index():
+    return render_template(
+        "outcomes/index.html",
+        outcomes=service.recent_outcomes(current_user),
+        rules=service.list_rules(),
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@allow(*service.RECORDERS)
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(csvfile.MAX_BYTES + 1)
+        try:
+            made = imports.upload(current_user, form.file.data.filename, data)
+        except DomainError as error:
+            form.file.errors.append(error.message)
+        else:
+            return redirect(url_for("outcomes.preview", upload_id=made.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("outcomes/import.html", form=form), status
+
+
+def _render_preview(found, form, status=200):
+    try:
+        preview = imports.preview_text(current_user, found.content)
+    except DomainError as error:
+        abort(error.status)
+    return render_template(
+        "outcomes/preview.html",
+        upload=found,
+        preview=preview,
+        employees=preview.plan.points_by_employee(),
+        shown_employees=SHOWN_EMPLOYEES,
+        shown_rejected=SHOWN_REJECTED,
+        form=form,
+    ), status
+
+
+@bp.route("/import/<int:upload_id>")
+@allow(*service.RECORDERS)
+def preview(upload_id: int):
+    try:
+        found = imports.get_upload(current_user, upload_id)
+    except DomainError:
+        abort(404)
+    return _render_preview(found, ApplyForm())
+
+
+@bp.route("/import/<int:upload_id>/apply", methods=["POST"])
+@allow(*service.RECORDERS)
+def apply(upload_id: int):
+    form = ApplyForm()
+    try:
+        found = imports.get_upload(current_user, upload_id)
+    except DomainError:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            recorded = imports.apply_upload(
+                current_user, upload_id, skip_invalid=form.skip_invalid.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(
+                _(
+                    "Imported %(accepted)s outcomes: %(points)s points awarded, %(duplicates)s already recorded, %(rejected)s rejected rows left out.",
+                    accepted=recorded.accepted,
+                    points=recorded.points_awarded,
+                    duplicates=recorded.duplicates,
+                    rejected=len(recorded.rejected),
+                ),
+                "success",
+            )
+            return redirect(url_for("outcomes.index"))
+    return _render_preview(found, form, 422)
+
+
+def _rule_form(rule: OutcomeRule | None) -> RuleForm:
+    form = RuleForm(obj=rule)
+    form.criterion.choices = [
+        (criterion.code, f"{criterion.name(current_user.language)} · {criterion.points}")
+        for criterion in list_criteria()
+    ]
+    if rule is not None and not form.is_submitted():
+        form.criterion.data = rule.criterion.code
+    return form
+
+
+@bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/rules/<int:rule_id>/edit", methods=["GET", "POST"])
+@allow(*service.RULE_EDITORS)
+def edit_rule(rule_id: int | None):
+    rule = None
+    if rule_id is not None:
+        rule = db.session.get(OutcomeRule, rule_id)
+        if rule is None:
+            abort(404)
+    form = _rule_form(rule)
+    if form.validate_on_submit():
+        try:
+            service.save_rule(
+                current_user,
+                rule,
+                kind=form.kind.data,
+                min_score=form.min_score.data,
+                max_score=form.max_score.data,
+                criterion_code=form.criterion.data,
+                active=form.active.data,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Outcome rule saved."), "success")
+            return redirect(url_for("awards.catalogue") + "#outcome-rules")
+    status = 422 if form.is_submitted() else 200
+    return render_template("outcomes/rule_form.html", form=form, rule=rule), status
