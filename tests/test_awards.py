@@ -21,6 +21,7 @@ def test_supervisor_award_shows_in_agents_wallet_with_note(app, client_as, make_
     wallet = login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
     assert "Solved a billing mess in one call" in wallet
     assert ">20<" in wallet  # the balance: fcr is worth 20 points
+    assert "First-contact resolution" in wallet  # the criterion, with the note
 
 
 def test_award_outside_own_team_is_refused_and_changes_nothing(app, client_as, make_employee):

@@ -222,3 +222,15 @@ def recent_awards(actor: Employee, limit: int = 50) -> list[Award]:
     elif actor.role not in ("hr", "admin"):
         query = query.where(Award.employee_id == actor.id)
     return list(db.session.scalars(query))
+
+
+def describe_awards(award_ids: list[int], language: str) -> dict[int, str]:
+    """Criterion names for ledger lines that point at these awards."""
+    rows = db.session.execute(
+        select(Award.id, Criterion.name_en, Criterion.name_fi)
+        .join(Criterion, Criterion.id == Award.criterion_id)
+        .where(Award.id.in_(award_ids))
+    )
+    return {
+        award_id: (name_fi if language == "fi" else name_en) for award_id, name_en, name_fi in rows
+    }

@@ -1,12 +1,12 @@
 """The wallet (own balance and history), other employees' ledgers, reversals."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.errors import DomainError
 from pojo.extensions import db
-from pojo.ledger import service
+from pojo.ledger import references, service
 from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
 from pojo.people.service import can_view_ledger, get_employee
@@ -31,6 +31,7 @@ def _render_ledger(employee, template: str):
         balance=service.balance_of(employee.id),
         entries=entries,
         reversed_ids=service.reversed_entry_ids([e.id for e in entries]),
+        labels=references.describe(entries, g.language),
         next_before=entries[-1].id if more else None,
         reversal_form=ReversalForm(),
         sections=sections("wallet", employee=employee),
