@@ -80,7 +80,11 @@ class Database:
 def databases(tmp_path_factory):
     # A fixed path (the Makefile's) lets `flask ledger verify` check what the last test left.
     sqlite_path = os.environ.get("POJO_TEST_SQLITE_PATH")
-    path = Path(sqlite_path).resolve() if sqlite_path else tmp_path_factory.mktemp("db") / "pojo-test.sqlite3"
+    path = (
+        Path(sqlite_path).resolve()
+        if sqlite_path
+        else tmp_path_factory.mktemp("db") / "pojo-test.sqlite3"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
