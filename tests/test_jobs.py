@@ -1,0 +1,95 @@
+"""The command-line contract of the exchange and its jobs."""
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from pojo.database import utcnow
+from pojo.extensions import db
+from pojo.jobs.registry import JOBS
+from pojo.jobs.scheduler import build_scheduler, start_in_process
+from pojo.market.models import PriceTick, Reward
+
+
+def invoke(runner, *args):
+    result = runner.invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_reward_create_prints_the_new_rewards_id(app, runner):
+    output = invoke(
+        runner,
+        "reward", "create", "Spa day", "--base-price", "900", "--floor", "500",
+        "--ceiling", "1500", "--stock", "4", "--expected-per-30d", "2", "--category", "wellbeing",
+    )  # fmt: skip
+    with app.app_context():
+        reward = db.session.get(Reward, int(output.strip()))
+        assert (reward.name_en, reward.name_fi, reward.category) == (
+            "Spa day",
+            "Spa day",
+            "wellbeing",
+        )
+        assert (reward.floor_price, reward.base_price, reward.ceiling_price) == (500, 900, 1500)
+        assert (reward.stock, reward.expected_per_30d) == (4, 2)
+
+
+def test_reward_create_defaults_floor_and_ceiling_around_the_base(app, runner):
+    reward_id = int(invoke(runner, "reward", "create", "Hoodie", "--base-price", "250"))
+    with app.app_context():
+        reward = db.session.get(Reward, reward_id)
+        assert (reward.floor_price, reward.ceiling_price, reward.stock) == (150, 500, None)
+
+
+def test_reward_create_with_bad_prices_says_why_and_creates_nothing(app, runner):
+    result = runner.invoke(
+        args=["reward", "create", "Pen", "--base-price", "100", "--floor", "200"]
+    )
+    assert result.exit_code == 1
+    assert "floor < base < ceiling" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Reward)) == 0
+
+
+def test_jobs_list_names_the_tick_and_jobs_run_runs_it_once_per_interval(app, runner):
+    invoke(runner, "reward", "create", "Hoodie", "--base-price", "250")
+    assert "price_tick" in invoke(runner, "jobs", "list")
+    assert invoke(runner, "jobs", "run", "price_tick").strip() == "1 price ticks recorded"
+    assert invoke(runner, "market", "tick").strip() == "0 price ticks recorded"
+    assert "last " in invoke(runner, "jobs", "list")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PriceTick)) == 1
+
+
+def test_jobs_run_unknown_name_is_a_usage_error(runner):
+    result = runner.invoke(args=["jobs", "run", "nope"])
+    assert result.exit_code == 2
+    assert "price_tick" in result.output
+
+
+def test_scheduler_has_every_job_by_explicit_id_and_coalesces(app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = build_scheduler(app, BackgroundScheduler)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == set(JOBS)
+    tick = jobs["price_tick"]
+    assert tick.coalesce and tick.misfire_grace_time > 0 and tick.max_instances == 1
+    assert tick.trigger.interval == timedelta(minutes=app.config["PRICE_TICK_MINUTES"])
+
+
+def test_no_in_process_scheduler_outside_the_development_server(app):
+    assert start_in_process(app) is None  # tests
+    served = Flask("gunicorn-like")
+    served.config.update(SCHEDULER_IN_PROCESS=True)
+    assert start_in_process(served) is None  # not under `flask run`
+
+
+def test_tick_interval_follows_the_setting(make_app):
+    app = make_app(PRICE_TICK_MINUTES=15)
+    from pojo.market.service import tick_period_start
+
+    with app.app_context():
+        start = tick_period_start(utcnow())
+        assert start.minute % 15 == 0 and start.second == 0
