@@ -20,12 +20,14 @@ def init_app(app):
     from pojo.home import START_PAGES
     from pojo.jobs.registry import Job, register_job
     from pojo.market import models  # noqa: F401  (tables known to migrations)
+    from pojo.market.api import init_api
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
     from pojo.market.invariants import register_checks
     from pojo.market.views import bp, wallet_section
     from pojo.web import PEOPLE_ADMINS, register_nav, register_section
 
     app.register_blueprint(bp)
+    init_api(app)
     app.cli.add_command(reward_cli)
     app.cli.add_command(market_cli)
     register_checks()
