@@ -23,6 +23,7 @@ FEATURES = (
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",
+    "pojo.demo",
 )
 
 

@@ -1,0 +1,76 @@
+"""Fill an empty database with a living contact centre and a year of its history."""
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import event, select
+
+from pojo.awards.models import Criterion
+from pojo.database import utcnow
+from pojo.demo import history
+from pojo.demo.catalogue import list_rewards
+from pojo.demo.people import DEMO_PASSWORD, Staff, create_staff
+from pojo.extensions import db
+from pojo.notifications.models import Notification
+from pojo.people.models import Employee
+from pojo.people.service import hash_password
+
+# Notifications older than this were read long ago; newer ones wait behind the bell.
+READ_AFTER = timedelta(days=10)
+
+
+@dataclass(frozen=True)
+class Demo:
+    staff: Staff
+    tally: history.Tally
+    days: int
+
+
+def has_employees() -> bool:
+    """The demo's test for an empty database: nobody works here yet."""
+    return db.session.scalar(select(Employee.id).limit(1)) is not None
+
+
+def build(seed: int, months: int) -> Demo:
+    """Create the people, the catalogue and `months` of history; the caller commits."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    now = utcnow()
+    days = round(months * 30.5)
+    first_day = (now - timedelta(days=days)).astimezone(zone).date()
+    start = datetime.combine(first_day, time(8), zone)
+    staff = create_staff(rng, hash_password(DEMO_PASSWORD), start, now, now.astimezone(zone).date())
+    catalogue = list_rewards(staff.hr, start)
+    points = {
+        code: pts for code, pts in db.session.execute(select(Criterion.code, Criterion.points))
+    }
+    clock = history.Clock(start)
+    sim = history.Simulation(staff, catalogue, rng, zone, start, now, clock, points)
+    with _notifications_dated_by(clock):
+        tally = history.run(sim)
+    old = select(Notification).where(Notification.created_at < now - READ_AFTER)
+    for notification in db.session.scalars(old):
+        notification.read_at = notification.created_at + timedelta(days=1)
+    return Demo(staff, tally, days)
+
+
+@contextmanager
+def _notifications_dated_by(clock: history.Clock) -> Iterator[None]:
+    """Date the notifications the services leave at the simulated moment, not today."""
+    session = db.session()
+
+    def date_new(flushing, _context, _instances):
+        for record in flushing.new:
+            if isinstance(record, Notification) and record.created_at is None:
+                record.created_at = clock.now
+
+    event.listen(session, "before_flush", date_new)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_flush", date_new)
