@@ -118,7 +118,9 @@ def _refused(error: DomainError, reward_id: int | None):
     db.session.rollback()
     reward = db.session.get(Reward, reward_id) if reward_id else None
     new_price = error.details.get("price") if error.code == "price_moved" else None
-    form = RedeemForm(reward=reward_id, max_price=new_price, request_id=new_request_id())
+    form = RedeemForm(
+        formdata=None, reward=reward_id, max_price=new_price, request_id=new_request_id()
+    )
     return render_template(
         "market/refused.html", error=error, reward=reward, new_price=new_price, form=form
     ), error.status
