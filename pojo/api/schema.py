@@ -212,7 +212,7 @@ class Object(Schema):
 
     def check(self, value, where):
         if not isinstance(value, dict):
-            raise _wrong_type(where or _("The request body"), _("an object"))
+            raise _wrong_type(where or "body", _("an object"))
         prefix = f"{where}." if where else ""
         for name in value:
             if name not in self.fields:
