@@ -131,6 +131,11 @@ class Listed:
     settings: PriceSettings
     stock_left: int | None
     redeemed_at: list[datetime] = field(default_factory=list)
+    # A plain copy of the reward's id, readable without a query once the session expires.
+    id: int = field(init=False)
+
+    def __post_init__(self):
+        self.id = self.reward.id
 
     def price(self, at: datetime) -> int:
         """The price now, by the market's formula: `redeemed_at` is in time order, none after `at`."""

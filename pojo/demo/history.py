@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 from pojo.awards import service as awards
 from pojo.demo import notes, personas
 from pojo.demo.catalogue import Listed
-from pojo.demo.outcomes import record_outcome
+from pojo.demo.outcomes import Measured, import_day
 from pojo.demo.people import TEAM_BUDGET, Staff
 from pojo.demo.personas import Wallet
 from pojo.market import service as market
 
 # Per working day at an ordinary pace: how often each good outcome happens to an agent.
-OUTCOMES_PER_DAY = {"nps": 0.12, "fcr": 0.06, "promise_kept": 0.05}
-# Post-call surveys that come back at all come mostly from happy customers; 8 earns nothing.
-NPS_SCORES = (10, 10, 10, 10, 10, 10, 9, 9, 9, 8)
+OUTCOMES_PER_DAY = {"nps": 0.14, "fcr": 0.06, "promise_kept": 0.05}
+# Survey answers come mostly from happy customers; under 9 earns nothing.
+NPS_SCORES = (10, 10, 10, 10, 10, 10, 9, 9, 9, 8, 7, 5)
 MANUAL_AWARDS_PER_DAY = 0.065
 # Saturdays and Sundays are quieter, July is the Finnish summer holiday.
 DAY_PACE = (1.0, 1.0, 1.0, 1.0, 1.0, 0.4, 0.25)
@@ -68,6 +68,9 @@ class Simulation:
     tally: Tally = field(default_factory=Tally)
     budget_used: Counter = field(default_factory=Counter)  # (team id, month) -> points
     queue: list = field(default_factory=list)
+    # Outcomes measured today, waiting for the evening import.
+    measured: list[Measured] = field(default_factory=list)
+    outcome_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _order: itertools.count = field(default_factory=itertools.count)
 
     def at(self, when: datetime, action: Callable[[datetime], None]) -> None:
@@ -76,13 +79,13 @@ class Simulation:
             heapq.heappush(self.queue, (when, next(self._order), action))
 
     def prices(self, when: datetime) -> dict[int, int]:
-        return {item.reward.id: item.price(when) for item in self.catalogue}
+        return {item.id: item.price(when) for item in self.catalogue}
 
 
 def run(sim: Simulation) -> Tally:
     """Simulate from `sim.start` to `sim.end`, one day at a time, in time order."""
     for agent in sim.staff.agents:
-        sim.wallets[agent.employee.id] = Wallet(agent)
+        sim.wallets[agent.id] = Wallet(agent)
         if agent.persona == "saver":
             sim.at(agent.hired + timedelta(hours=9), lambda t, a=agent: _pin_goal(sim, a, t))
     day = sim.start.astimezone(sim.zone).date()
@@ -112,17 +115,31 @@ def _plan_day(sim: Simulation, midnight: datetime) -> None:
     for agent in sim.staff.agents:
         if agent.hired > midnight + timedelta(days=1):
             continue
-        wallet = sim.wallets[agent.employee.id]
+        wallet = sim.wallets[agent.id]
         for kind, rate in OUTCOMES_PER_DAY.items():
             if rng.random() < rate * pace * agent.performance:
                 score = rng.choice(NPS_SCORES) if kind == "nps" else None
                 when = _moment(sim, midnight, 8, 20)
-                sim.at(when, lambda t, w=wallet, k=kind, s=score: _outcome(sim, w, k, s, t))
+                if when > sim.end:
+                    continue
+                sim.measured.append(
+                    Measured(
+                        f"demo-{kind}-{next(sim.outcome_ids)}",
+                        agent.username,
+                        kind,
+                        score,
+                        when,
+                    )
+                )
         if weekday and rng.random() < MANUAL_AWARDS_PER_DAY * pace * agent.performance:
             when = _moment(sim, midnight, 9, 17)
             sim.at(when, lambda t, w=wallet: _award(sim, w, t))
         if rng.random() < personas.VISITS_PER_DAY[agent.persona] * max(pace, 0.5):
             sim.at(_moment(sim, midnight, 7, 22), lambda t, w=wallet: _visit(sim, w, t))
+    # The contact-centre system posts the day's outcomes in the evening; the last day's
+    # are posted at the end so that today's wallets show them too.
+    nightly = min((midnight + timedelta(hours=21)).astimezone(UTC), sim.end)
+    sim.at(nightly, lambda t: _import_outcomes(sim, t))
     noon = (midnight + timedelta(hours=12)).astimezone(UTC)
     sim.at(noon, lambda t: _tick(sim, t))
     # The last two days also get the hourly ticks the scheduler would have recorded.
@@ -132,24 +149,28 @@ def _plan_day(sim: Simulation, midnight: datetime) -> None:
             sim.at(when, lambda t: _tick(sim, t))
 
 
-def _outcome(sim: Simulation, wallet: Wallet, kind: str, score: int | None, when) -> None:
-    external_id = f"demo-{kind}-{sim.tally.outcomes + 1}"
-    points = record_outcome(sim.staff.hr, wallet.agent.employee, kind, score, when, external_id)
-    sim.tally.outcomes += 1
-    wallet.balance += points
+def _import_outcomes(sim: Simulation, when: datetime) -> None:
+    measured = [item for item in sim.measured if item.occurred_at <= when]
+    sim.measured = [item for item in sim.measured if item.occurred_at > when]
+    if not measured:
+        return
+    earned = import_day(sim.staff.hr, measured, when, sim.end)
+    sim.tally.outcomes += len(measured)
+    for wallet in sim.wallets.values():
+        wallet.balance += earned.get(wallet.agent.username, 0)
 
 
 def _award(sim: Simulation, wallet: Wallet, when: datetime) -> None:
-    employee = wallet.agent.employee
+    agent = wallet.agent
     code = notes.pick_criterion(sim.rng)
     points = sim.criterion_points[code]
     month = when.astimezone(sim.zone).strftime("%Y-%m")
-    budget_key = (employee.team_id, month)
+    budget_key = (agent.team_id, month)
     if sim.budget_used[budget_key] + points > TEAM_BUDGET:
         return  # the supervisor has spent this month's budget; the agent waits for next month
-    supervisor = sim.staff.supervisors[employee.team_id]
-    note = notes.note_for(sim.rng, code, employee.language)
-    made = awards.award(supervisor, employee.username, code, note, at=when)
+    supervisor = sim.staff.supervisors[agent.team_id]
+    note = notes.note_for(sim.rng, code, agent.language)
+    made = awards.award(supervisor, agent.username, code, note, at=when)
     sim.budget_used[budget_key] += made.points
     sim.tally.awards += 1
     wallet.balance += made.points
@@ -160,8 +181,8 @@ def _visit(sim: Simulation, wallet: Wallet, when: datetime) -> None:
     item = personas.choose(sim.rng, wallet, sim.catalogue, prices, when, sim.zone)
     if item is None:
         return
-    price = prices[item.reward.id]
-    redemption = market.redeem(wallet.agent.employee, item.reward.id, price, at=when)
+    price = prices[item.id]
+    redemption = market.redeem(wallet.agent.employee, item.id, price, at=when)
     wallet.balance -= redemption.price_paid
     item.redeemed_at.append(when)
     if item.stock_left is not None:
@@ -181,7 +202,7 @@ def _plan_decision(sim: Simulation, wallet: Wallet, redemption_id: int, when: da
     if sim.end - when < RECENT and rng.random() < 0.8:
         return
     if rng.random() < CANCELLED_SHARE:
-        reason = notes.cancel_reason(rng, wallet.agent.employee.language)
+        reason = notes.cancel_reason(rng, wallet.agent.language)
         decide = lambda t: _cancel(sim, wallet, redemption_id, reason, t)  # noqa: E731
         delay = timedelta(hours=rng.randint(20, 72))
     else:
@@ -203,17 +224,17 @@ def _cancel(sim: Simulation, wallet: Wallet, redemption_id: int, reason: str, wh
     redemption.refund_entry.at = when
     wallet.balance += redemption.price_paid
     for item in sim.catalogue:
-        if item.reward.id == redemption.reward_id and item.stock_left is not None:
+        if item.id == redemption.reward_id and item.stock_left is not None:
             item.stock_left += 1
 
 
 def _pin_goal(sim: Simulation, agent, when: datetime) -> None:
-    wallet = sim.wallets[agent.employee.id]
+    wallet = sim.wallets[agent.id]
     goal = personas.choose_goal(sim.rng, sim.catalogue)
     wallet.goal = goal
-    pinned = market.set_goal(agent.employee, goal.reward.id)
+    pinned = market.set_goal(agent.employee, goal.id)
     pinned.created_at = when
-    pinned.reference_price = sim.prices(when)[goal.reward.id]
+    pinned.reference_price = sim.prices(when)[goal.id]
 
 
 def _tick(sim: Simulation, when: datetime) -> None:

@@ -1,52 +1,60 @@
-"""The demo's one step for a measured service outcome (an NPS answer, an FCR, a promise kept).
+"""The demo's outcome step: the contact-centre system posts each day's outcomes at night.
 
-TEMPORARY until pojo.outcomes.service lands: matches the default rules by
-hand. Replace the body with the outcome service call.
+It goes through the outcome service, so the default rules decide what
+earns points. The service dates what it records "now" (it has no `at=`),
+so the rows of this batch, the only ones dated after the simulated
+present, are dated back to the import's simulated time in the same
+transaction: what `at=` would have done.
 """
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import update
 
-from pojo.awards.models import Criterion
-from pojo.awards.service import award_for_outcome
+from pojo.awards.models import Award
 from pojo.extensions import db
+from pojo.ledger.models import LedgerEntry
 from pojo.outcomes.models import Outcome
+from pojo.outcomes.service import OutcomeInput, record_outcomes
 from pojo.people.models import Employee
 
 
-def _criterion_code(kind: str, score: int | None) -> str | None:
-    if kind == "nps":
-        return {10: "nps_10", 9: "nps_9"}.get(score)
-    return kind
+@dataclass(frozen=True)
+class Measured:
+    """One outcome as the contact-centre system measured it."""
+
+    external_id: str
+    username: str
+    kind: str
+    score: int | None
+    occurred_at: datetime
 
 
-def record_outcome(
-    actor: Employee,
-    employee: Employee,
-    kind: str,
-    score: int | None,
-    at: datetime,
-    external_id: str,
-) -> int:
-    """Record one outcome at `at`; returns the points it awarded (0 when no rule matched)."""
-    outcome = Outcome(
-        external_id=external_id,
-        employee_id=employee.id,
-        kind=kind,
-        score=score,
-        occurred_at=at,
-        recorded_at=at,
-        source="api",
-        recorded_by_id=actor.id,
-    )
-    db.session.add(outcome)
-    code = _criterion_code(kind, score)
-    if code is None:
-        db.session.flush()
-        return 0
-    criterion = db.session.scalar(select(Criterion).where(Criterion.code == code))
-    made = award_for_outcome(employee, criterion, f"{kind} {score or ''}".strip(), at=at)
-    outcome.award = made
-    db.session.flush()
-    return made.points
+def import_day(actor: Employee, measured: list[Measured], at: datetime, present: datetime):
+    """Record a day's outcomes at `at`; returns the points each username earned.
+
+    `present` is the real time the simulation started: every row dated
+    after it was written by this import.
+    """
+    inputs = [
+        OutcomeInput(
+            index, item.external_id, item.username, item.kind, item.score, item.occurred_at
+        )
+        for index, item in enumerate(measured)
+    ]
+    recorded = record_outcomes(actor, inputs, "api")
+    for column, where in (
+        (LedgerEntry.at, LedgerEntry.kind == "outcome"),
+        (LedgerEntry.created_at, LedgerEntry.kind == "outcome"),
+        (Award.created_at, Award.source == "outcome"),
+        (Outcome.recorded_at, Outcome.recorded_by_id == actor.id),
+    ):
+        db.session.execute(
+            update(column.class_).where(column > present, where).values({column.key: at})
+        )
+    earned: Counter = Counter()
+    for _position, username, _criterion, points in recorded.awards:
+        earned[username] += points
+    return earned

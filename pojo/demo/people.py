@@ -1,7 +1,7 @@
 """The demo contact centre's people: teams, supervisors, HR, admin and agents with personas."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from pojo.people import service as people
@@ -55,6 +55,17 @@ class Agent:
     performance: float
     # Dormant agents stop redeeming from this moment on.
     stops_redeeming: datetime | None = None
+    # Plain copies: services expire the session's objects, and reading these must cost no query.
+    id: int = field(init=False)
+    username: str = field(init=False)
+    language: str = field(init=False)
+    team_id: int = field(init=False)
+
+    def __post_init__(self):
+        self.id = self.employee.id
+        self.username = self.employee.username
+        self.language = self.employee.language
+        self.team_id = self.employee.team_id
 
 
 @dataclass

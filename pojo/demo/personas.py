@@ -66,7 +66,7 @@ def allowed(wallet: Wallet, item: Listed, at: datetime, zone: ZoneInfo) -> bool:
         return False
     if spec.per_person_limit is None:
         return True
-    key = (item.reward.id, period_key(spec.limit_period, at, zone))
+    key = (item.id, period_key(spec.limit_period, at, zone))
     return wallet.used_limits.get(key, 0) < spec.per_person_limit
 
 
@@ -100,7 +100,7 @@ def choose(
     if persona == "new" and (at - agent.hired < SETTLING_IN or wallet.last_redeemed):
         return None
     open_items = [item for item in catalogue if allowed(wallet, item, at, zone)]
-    affordable = [item for item in open_items if prices[item.reward.id] <= wallet.balance]
+    affordable = [item for item in open_items if prices[item.id] <= wallet.balance]
     if persona in ("impulse", "new"):
         if not wallet.favourites:
             liked = [
@@ -110,7 +110,7 @@ def choose(
         return _pick(rng, [item for item in affordable if item in wallet.favourites])
     if persona == "saver":
         goal = wallet.goal
-        if goal in affordable and prices[goal.reward.id] <= goal.spec.base_price:
+        if goal in affordable and prices[goal.id] <= goal.spec.base_price:
             return goal
         # Months without a treat wear anyone down: then any big reward in reach will do.
         waited = at - (wallet.last_redeemed or agent.hired)
@@ -123,7 +123,7 @@ def choose(
     treats = [
         item
         for item in open_items
-        if 200 <= item.spec.base_price <= 1200 and prices[item.reward.id] <= wallet.balance * 0.8
+        if 200 <= item.spec.base_price <= 1200 and prices[item.id] <= wallet.balance * 0.8
     ]
     treat = _pick(rng, treats)
     wait = rng.randint(30, 55) if treat is not None else rng.randint(5, 10)
@@ -133,6 +133,6 @@ def choose(
 
 def redeemed(wallet: Wallet, item: Listed, at: datetime, zone: ZoneInfo) -> None:
     """Note a redemption against the person's limits and plans."""
-    key = (item.reward.id, period_key(item.spec.limit_period, at, zone))
+    key = (item.id, period_key(item.spec.limit_period, at, zone))
     wallet.used_limits[key] = wallet.used_limits.get(key, 0) + 1
     wallet.last_redeemed = at
