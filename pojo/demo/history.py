@@ -50,7 +50,6 @@ class Tally:
     outcomes: int = 0
     awards: int = 0
     redemptions: Counter = field(default_factory=Counter)  # by persona
-    statuses: Counter = field(default_factory=Counter)
     ticks: int = 0
 
 
@@ -124,7 +123,7 @@ def _plan_day(sim: Simulation, midnight: datetime) -> None:
                     continue
                 sim.measured.append(
                     Measured(
-                        f"demo-{kind}-{next(sim.outcome_ids)}",
+                        f"{kind}-{when:%Y%m%d}-{next(sim.outcome_ids):05d}",
                         agent.username,
                         kind,
                         score,
@@ -212,7 +211,7 @@ def _plan_decision(sim: Simulation, wallet: Wallet, redemption_id: int, when: da
 
 
 # fulfil, cancel and set_goal take no `at=` yet, so what they date "now" is dated back here,
-# inside the same unopened transaction, as `at=` would have done.
+# inside the same uncommitted transaction, as `at=` would have done.
 def _fulfil(sim: Simulation, redemption_id: int, when: datetime) -> None:
     redemption = market.fulfil(sim.staff.hr, redemption_id)
     redemption.decided_at = when

@@ -47,7 +47,6 @@ def import_day(actor: Employee, measured: list[Measured], at: datetime, present:
     recorded = record_outcomes(actor, inputs, "api")
     for column, where in (
         (LedgerEntry.at, LedgerEntry.kind == "outcome"),
-        (LedgerEntry.created_at, LedgerEntry.kind == "outcome"),
         (Award.created_at, Award.source == "outcome"),
         (Outcome.recorded_at, Outcome.recorded_by_id == actor.id),
     ):
