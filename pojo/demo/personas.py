@@ -3,8 +3,8 @@
 - impulse redeemers ("himopalkitsijat") have a few favourite cheap or medium
   rewards and redeem one the moment their balance covers it;
 - goal savers ("tavoitesäästäjät") pin an expensive goal and redeem nothing
-  else until they can afford it at no more than its base price (after five
-  months of waiting, another big reward in reach will do);
+  else until they have saved its base price, so they carry a large balance
+  (after five months of waiting, another big reward in reach will do);
 - balanced agents treat themselves every month or two, keeping a cushion;
 - dormant agents start like balanced ones, then stop redeeming for good;
 - new hires redeem one cheap reward once they have settled in.
@@ -110,7 +110,8 @@ def choose(
         return _pick(rng, [item for item in affordable if item in wallet.favourites])
     if persona == "saver":
         goal = wallet.goal
-        if goal in affordable and prices[goal.id] <= goal.spec.base_price:
+        # Savers save up the goal's full base price before they buy, whatever the day's price.
+        if goal in affordable and wallet.balance >= goal.spec.base_price:
             return goal
         # Months without a treat wear anyone down: then any big reward in reach will do.
         waited = at - (wallet.last_redeemed or agent.hired)
