@@ -2,7 +2,9 @@
 
 from flask import Blueprint, g, render_template
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from pojo.extensions import db
 from pojo.notifications import service
 from pojo.web import EVERYONE, allow
 
@@ -13,7 +15,12 @@ SHOWN = 50
 @bp.app_template_global()
 def unread_notifications() -> int:
     """The bell's count; called only where the bell is drawn."""
-    return service.unread_count(current_user.id)
+    try:
+        return service.unread_count(current_user.id)
+    except SQLAlchemyError:
+        # The error page after a database failure must still render.
+        db.session.rollback()
+        return 0
 
 
 @bp.route("/notifications")
