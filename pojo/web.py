@@ -1,6 +1,7 @@
 """What every request shares: the unit of work, access rules, headers, template helpers."""
 
 import uuid
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, abort, g, request
@@ -57,23 +58,33 @@ def sections(page: str, **context) -> list[tuple[str, dict]]:
 
 
 # The main navigation: each feature registers its own entries.
-_NAV: list[tuple[int, str, object, tuple[str, ...]]] = []
+@dataclass(frozen=True)
+class NavItem:
+    order: int
+    endpoint: str
+    label: object  # a lazy gettext string
+    roles: tuple[str, ...]
+    # Items of the "manage" group sit behind one menu button, so the bar stays one line.
+    manage: bool = False
+
+
+_NAV: list[NavItem] = []
+ALL_ROLES = ("agent", "supervisor", "hr", "admin")
 
 
 def register_nav(
-    order: int,
-    endpoint: str,
-    label,
-    roles: tuple[str, ...] = ("agent", "supervisor", "hr", "admin"),
+    order: int, endpoint: str, label, roles: tuple[str, ...] = ALL_ROLES, *, manage: bool = False
 ) -> None:
-    """Add a navigation entry for the given roles; `label` is a lazy gettext string."""
-    if all(item[1] != endpoint for item in _NAV):
-        _NAV.append((order, endpoint, label, roles))
-        _NAV.sort(key=lambda item: item[0])
+    """Add a navigation entry for the given roles; management pages go under "Manage"."""
+    if all(item.endpoint != endpoint for item in _NAV):
+        _NAV.append(NavItem(order, endpoint, label, tuple(roles), manage))
+        _NAV.sort(key=lambda item: item.order)
 
 
-def nav_for(role: str) -> list[tuple[str, object]]:
-    return [(endpoint, label) for _order, endpoint, label, roles in _NAV if role in roles]
+def nav_for(role: str) -> tuple[list[NavItem], list[NavItem]]:
+    """The main entries and the management entries this role sees."""
+    visible = [item for item in _NAV if role in item.roles]
+    return [i for i in visible if not i.manage], [i for i in visible if i.manage]
 
 
 def new_request_id() -> str:
@@ -135,7 +146,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _page_globals():
-        nav = nav_for(current_user.role) if current_user.is_authenticated else []
-        return {"language": g.get("language", app.config["DEFAULT_LANGUAGE"]), "nav": nav}
+        nav, manage = nav_for(current_user.role) if current_user.is_authenticated else ([], [])
+        return {
+            "language": g.get("language", app.config["DEFAULT_LANGUAGE"]),
+            "nav": nav,
+            "manage_nav": manage,
+        }
 
     app.jinja_env.filters["points"] = format_points

@@ -10,4 +10,4 @@ def init_app(app):
 
     app.cli.add_command(user_cli)
     app.register_blueprint(bp)
-    register_nav(80, "people.index", _l("People"), ("supervisor", "hr", "admin"))
+    register_nav(80, "people.index", _l("People"), ("supervisor", "hr", "admin"), manage=True)

@@ -8,6 +8,12 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
+  // A click outside the open "Manage" menu closes it, as menus do.
+  document.addEventListener("click", (event) => {
+    document.querySelectorAll("[data-nav-group][open]").forEach((group) => {
+      if (!group.contains(event.target)) group.removeAttribute("open");
+    });
+  });
   // Disable a submit button once its form is sent, so a double click sends one request.
   document.querySelectorAll("form").forEach((form) => {
     form.addEventListener("submit", () => {
