@@ -50,8 +50,10 @@ def import_day(actor: Employee, measured: list[Measured], at: datetime, present:
         (Award.created_at, Award.source == "outcome"),
         (Outcome.recorded_at, Outcome.recorded_by_id == actor.id),
     ):
+        # The service wrote these rows past the ORM and expired it: nothing in memory to sync.
         db.session.execute(
-            update(column.class_).where(column > present, where).values({column.key: at})
+            update(column.class_).where(column > present, where).values({column.key: at}),
+            execution_options={"synchronize_session": False},
         )
     earned: Counter = Counter()
     for _position, username, _criterion, points in recorded.awards:
