@@ -10,12 +10,16 @@ Adding an endpoint (the market does this in its own package)::
 
     # pojo/market/api.py
     from pojo.api import Integer, Object, String, api_blueprint, api_view
+    from pojo.web import EVERYONE
 
     bp = api_blueprint("market_api", __name__)      # routes under /api/v1
 
-    REDEMPTION_REQUEST = Object({"reward": Integer(minimum=1), "max_price": Integer(minimum=0)},
-                                optional=("shift",) ...)
-    REDEMPTION = Object({"id": Integer(), "reward": Integer(), ...})
+    REDEMPTION_REQUEST = Object(
+        {"reward": Integer(minimum=1), "max_price": Integer(minimum=0),
+         "shift": Integer(minimum=1)},
+        optional=("shift",),                        # every other field is required
+    )
+    REDEMPTION = Object({"id": Integer(), "reward": Integer(), "status": String(max_length=16)})
 
     @bp.route("/redemptions", methods=["POST"])
     @api_view(EVERYONE, body=REDEMPTION_REQUEST, responses={201: REDEMPTION},

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from pojo.api.framework import api_blueprint, api_view
 from pojo.api.openapi import document
-from pojo.api.schema import Integer, Object, Raw, Schema, String, Timestamp
+from pojo.api.schema import Array, Integer, Object, Raw, Schema, String, Timestamp
 from pojo.awards import service as awards
 from pojo.errors import Forbidden
 from pojo.ledger import service as ledger
@@ -87,7 +87,7 @@ LEDGER = Object(
     {
         "username": String(max_length=64),
         "balance": Integer(minimum=0),
-        "entries": Raw({"type": "array", "items": ENTRY.openapi()}),
+        "entries": Array(ENTRY, max_items=200),
         "next_before": Integer(
             minimum=1, nullable=True, description="pass as ?before= for the next page"
         ),
@@ -123,7 +123,7 @@ def me(caller: Employee):
 
 
 @bp.route("/criteria")
-@api_view(EVERYONE, responses={200: Raw({"type": "array", "items": CRITERION.openapi()})})
+@api_view(EVERYONE, responses={200: Array(CRITERION, max_items=100_000)})
 def criteria(caller: Employee):
     """The criteria catalogue: what earns points, and how many."""
     return [
