@@ -6,10 +6,11 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from pojo.demo.build import build, has_employees
+from pojo.demo.build import Demo, build, has_employees
 from pojo.demo.people import DEMO_PASSWORD
 from pojo.unit_of_work import cli_unit_of_work
 
+# Fixed, so that every fresh demo shows the same people and the same year.
 DEFAULT_SEED = 2017
 
 
@@ -52,7 +53,8 @@ def demo(if_empty, seed, months):
         click.echo(line)
 
 
-def _logins(made) -> list[str]:
+def _logins(made: Demo) -> list[str]:
+    """One line per person: username, name, and for agents their team, persona and contract."""
     staff = made.staff
     lines = [f"  {'admin':<24} {staff.admin.display_name} (admin)"]
     lines.append(f"  {'hr':<24} {staff.hr.display_name} (HR)")
@@ -61,9 +63,11 @@ def _logins(made) -> list[str]:
         lines.append(
             f"  {supervisor.username:<24} {supervisor.display_name} (supervisor, {team.name})"
         )
-    for agent in sorted(staff.agents, key=lambda a: (a.persona, a.employee.username)):
+    for agent in sorted(staff.agents, key=lambda a: (a.persona, a.username)):
         employee = agent.employee
-        temp = f", temp from {employee.agency_name}" if employee.is_temp else ""
+        temp = ""
+        if employee.is_temp:
+            temp = f", temp from {employee.agency_name} until {employee.contract_end:%Y-%m-%d}"
         lines.append(
             f"  {employee.username:<24} {employee.display_name} "
             f"(agent, {employee.team.name}, {agent.persona}{temp})"

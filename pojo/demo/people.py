@@ -12,6 +12,8 @@ TEAM_NAMES = ("Alpha", "Bravo", "Charlie")
 # Enough for about 13 manual awards a month per team member, with room to spare.
 TEAM_BUDGET = 1800
 AGENCIES = ("Staffpoint", "Barona", "Eezy")
+# Agents who joined during the year have at least this much history.
+MIDYEAR = timedelta(days=180)
 
 # How many agents behave each way; the insights issue labels them from the ledger alone.
 PERSONA_COUNTS = {"impulse": 10, "saver": 9, "balanced": 12, "dormant": 5, "new": 4}
@@ -105,11 +107,15 @@ def _personas(rng: random.Random) -> list[str]:
 
 
 def _hire_date(rng: random.Random, persona: str, start: datetime, now: datetime) -> datetime:
-    """New hires joined under 90 days ago; a few others joined during the year."""
+    """New hires joined under 90 days ago; a few others joined during the year.
+
+    Nobody joins before the history starts or after its first months, so
+    only the new hires have under 90 days of it, however short the history.
+    """
     if persona == "new":
-        return now - timedelta(days=rng.randint(20, 80))
+        return max(start, now - timedelta(days=rng.randint(20, 80)))
     if persona in ("impulse", "balanced") and rng.random() < 0.2:
-        return start + timedelta(days=rng.randint(60, 150))
+        return min(start + timedelta(days=rng.randint(60, 150)), max(start, now - MIDYEAR))
     return start
 
 
