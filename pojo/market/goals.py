@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from pojo.awards.models import Award
 from pojo.database import utcnow
 from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
-from pojo.ledger.models import Balance, LedgerEntry
+from pojo.ledger.models import Balance
 from pojo.ledger.service import balance_of
 from pojo.market.models import Reward, SavingsGoal
 from pojo.market.prices import price_now, prices_at
@@ -27,7 +28,6 @@ from pojo.people.models import Employee
 # A goal's price falling this much below the price at the last notice is news.
 PRICE_DROP_NOTICE = 0.10
 EARNING_WINDOW = timedelta(days=90)
-EARNING_KINDS = ("award", "outcome")
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,16 @@ def _today(at: datetime) -> date:
 
 
 def _earned_per_day(employee_id: int, at: datetime) -> float:
+    # Awards, not ledger entries: their (employee_id, created_at) index bounds
+    # the read to the window, however long the employee's history.
     earned = db.session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
-            LedgerEntry.employee_id == employee_id,
-            LedgerEntry.kind.in_(EARNING_KINDS),
-            LedgerEntry.at > at - EARNING_WINDOW,
-            LedgerEntry.at <= at,
+        select(func.coalesce(func.sum(Award.points), 0)).where(
+            Award.employee_id == employee_id,
+            Award.created_at > at - EARNING_WINDOW,
+            Award.created_at <= at,
         )
     )
-    return max(earned, 0) / EARNING_WINDOW.days
+    return earned / EARNING_WINDOW.days
 
 
 def goal_status(employee: Employee, at: datetime | None = None) -> GoalStatus | None:
