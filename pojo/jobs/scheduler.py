@@ -73,4 +73,5 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
         return None
     scheduler = build_scheduler(app, BackgroundScheduler)
     scheduler.start()
+    app.logger.info("Scheduler running in this process (pid %s): %s", os.getpid(), sorted(JOBS))
     return scheduler
