@@ -2,41 +2,12 @@
 
 import os
 
-import hypothesis_jsonschema._from_schema as jsonschema_strategies
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from hypothesis.internal.conjecture import utils as conjecture_utils
 
 from pojo.api.openapi import document
 from tests.test_api import token_for
-
-
-class _LegacyMany:
-    """hypothesis-jsonschema 0.23 drives ``many()`` with ``.more()``, which newer
-    Hypothesis (6.15x+) replaced by iteration; without this no JSON object body
-    can be generated. Remove once hypothesis-jsonschema catches up."""
-
-    def __init__(self, data, min_size, max_size, average_size):
-        self._many = conjecture_utils.many(
-            data, min_size=min_size, max_size=max_size, average_size=average_size
-        )
-        self._many.__enter__()
-        self._steps = iter(self._many)
-
-    def more(self) -> bool:
-        if next(self._steps, StopIteration) is StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-        return True
-
-    def reject(self, why=None) -> None:
-        self._many.reject(why)
-
-
-if not hasattr(conjecture_utils.many, "more"):
-    jsonschema_strategies.cu = type("LegacyUtils", (), {"many": _LegacyMany})
-
 
 CONTRACT = {
     ("get", "/api/v1/me"),
