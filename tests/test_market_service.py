@@ -298,3 +298,15 @@ def test_ledger_keeps_redemption_and_refund_entries_referenced(app, make_employe
         ).all()
         assert references == [f"redemption:{redemption_id}"] * 2
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+@pytest.mark.parametrize("reward_id", [0, -1, 2**31, 2**63, True])
+def test_unknown_or_impossible_reward_ids_are_not_found(app, make_employee, reward_id):
+    agent = make_employee()
+    with app.app_context():
+        with pytest.raises(market.NotFound):
+            market.redeem(get_employee(agent), reward_id, 100)
+        with pytest.raises(market.NotFound):
+            market.set_goal(get_employee(agent), reward_id)
+        with pytest.raises(market.NotFound):
+            market.reward_detail(reward_id)

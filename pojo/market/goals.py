@@ -20,7 +20,7 @@ from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.ledger.service import balance_of
-from pojo.market.models import Reward, SavingsGoal
+from pojo.market.models import Reward, SavingsGoal, get_row
 from pojo.market.prices import price_now, prices_at
 from pojo.notifications.service import link_to, notify
 from pojo.people.models import Employee
@@ -42,7 +42,7 @@ class GoalStatus:
 
 
 def _active_reward(reward_id: int) -> Reward:
-    reward = db.session.get(Reward, reward_id)
+    reward = get_row(Reward, reward_id)
     if reward is None:
         raise NotFound(_("No such reward."))
     if not reward.active:

@@ -24,6 +24,15 @@ CATEGORIES = ("experience", "item", "wellbeing", "time_off")
 REWARD_KINDS = ("standard", "shift_swap")
 LIMIT_PERIODS = ("month", "quarter", "year")
 REDEMPTION_STATUSES = ("pending", "fulfilled", "cancelled")
+# The largest id an integer key holds; larger numbers from a URL or form are simply unknown.
+MAX_ID = 2**31 - 1
+
+
+def get_row(model, row_id):
+    """The row of `model` with this id, or None (also for ids no key column can hold)."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+        return None
+    return db.session.get(model, row_id)
 
 
 class Reward(db.Model):

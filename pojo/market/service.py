@@ -31,6 +31,7 @@ from pojo.market.models import (
     PriceTick,
     Redemption,
     Reward,
+    get_row,
 )
 from pojo.market.prices import change_pct, demand_now, prices_at, settings_of
 from pojo.market.pricing import WINDOW, PriceSettings, price_for_demand, validate_settings
@@ -198,13 +199,15 @@ def create_reward(
 
 def get_reward(reward_id: int) -> Reward:
     """The reward with this id, or NotFound."""
-    reward = db.session.get(Reward, reward_id)
+    reward = get_row(Reward, reward_id)
     if reward is None:
         raise NotFound(_("No such reward."))
     return reward
 
 
 def _lock_reward(reward_id: int) -> Reward:
+    if get_row(Reward, reward_id) is None:
+        raise NotFound(_("No such reward."))
     reward = db.session.scalars(
         select(Reward)
         .where(Reward.id == reward_id)
@@ -421,7 +424,7 @@ def _decide(actor: Employee, redemption_id: int) -> Redemption:
     """Lock a pending redemption (reward row first, then the redemption) for HR's decision."""
     if actor.role not in CATALOGUE_ROLES:
         raise Forbidden(_("Only HR and admin fulfil or cancel redemptions."))
-    found = db.session.get(Redemption, redemption_id)
+    found = get_row(Redemption, redemption_id)
     if found is None:
         raise NotFound(_("No such redemption."))
     _lock_reward(found.reward_id)
