@@ -173,6 +173,12 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
                     award_count[0] += len(rows)
                 rows.clear()
 
+    # The wallet's employee (the first) gets a full first page of recent entries at every
+    # size, so the page shows the same rows and only the history behind them differs.
+    streams.append(
+        (employee_ids[0], 40, "award", now - timedelta(hours=hour), None)
+        for hour in range(30, 0, -1)
+    )
     for stream in streams:
         for employee, points, kind, at, reward_id in stream:
             entry_id += 1
@@ -229,7 +235,7 @@ def fill(url: str, employees: int, rewards: int, entries: int) -> None:
         upgrade()
         with unit_of_work():
             made = make_people_and_rewards(employees, rewards, now - timedelta(days=400))
-            employee_ids = list(db.session.scalars(db.select(Employee.id)))
+            employee_ids = list(db.session.scalars(db.select(Employee.id).order_by(Employee.id)))
             fill_ledger(entries, employee_ids, made, now)
             agent = get_employee("bench.agent")
             db.session.add(
