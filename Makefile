@@ -42,7 +42,7 @@ lint: install
 
 # Refresh the message catalogues after changing user-visible strings.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o pojo/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o pojo/translations/messages.pot .
 	$(BIN)/pybabel update -i pojo/translations/messages.pot -d pojo/translations
 
 bench: install

@@ -132,7 +132,7 @@ class RewardForm(FlaskForm):
     floor_price = IntegerField(
         _l("Floor price"),
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
-        description=_l("Lowest price, reached when nobody redeems it. Empty: 60 % of base."),
+        description=_l("Lowest price, reached when nobody redeems it. Empty: 60 percent of base."),
     )
     ceiling_price = IntegerField(
         _l("Ceiling price"),
