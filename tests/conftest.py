@@ -11,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -23,6 +25,26 @@ from pojo.unit_of_work import unit_of_work
 PG_URL = os.environ.get("POJO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse 1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile each catalogue whose .mo (build output, not committed) is missing or stale.
+
+    `make test` compiles first; this keeps a bare `pytest` from showing Finnish
+    users English pages. Written beside the .po, where the app looks, via a
+    temporary file so a parallel run never reads half a catalogue.
+    """
+    for po_path in Path(__file__).parent.parent.glob("pojo/translations/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        partial.replace(mo_path)
 
 
 def _reset_postgres_schema(url: str) -> None:
