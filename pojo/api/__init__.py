@@ -116,4 +116,4 @@ def init_app(app):
     register_api_blueprint(app, bp)
     app.register_blueprint(pages)
     app.cli.add_command(token_cli)
-    register_nav(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"))
+    register_nav(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"), manage=True)

@@ -41,7 +41,7 @@ def init_app(app):
         )
     )
     register_nav(10, "market.board", _l("Market"))
-    register_nav(70, "market.queue", _l("Redemptions"), roles=PEOPLE_ADMINS)
-    register_nav(75, "market.admin_rewards", _l("Rewards"), roles=PEOPLE_ADMINS)
+    register_nav(70, "market.queue", _l("Redemptions"), roles=PEOPLE_ADMINS, manage=True)
+    register_nav(75, "market.admin_rewards", _l("Rewards"), roles=PEOPLE_ADMINS, manage=True)
     register_section("wallet", wallet_section)
     START_PAGES["agent"] = "market.board"
