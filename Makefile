@@ -45,8 +45,11 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o pojo/translations/messages.pot .
 	$(BIN)/pybabel update -i pojo/translations/messages.pot -d pojo/translations
 
+# Benchmarks print figures and ratios; set POJO_BENCH_DATABASE_URL to a scratch PostgreSQL database
+# for the PostgreSQL and gunicorn parts (the benches rebuild what they use there).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_market.py
 
 # Production-style serving: several workers, plus ONE scheduler process next to them.
 serve-gunicorn: install
