@@ -153,7 +153,7 @@ def _import_outcomes(sim: Simulation, when: datetime) -> None:
     sim.measured = [item for item in sim.measured if item.occurred_at > when]
     if not measured:
         return
-    earned = import_day(sim.staff.hr, measured, when, sim.end)
+    earned = import_day(sim.staff.hr, measured, when)
     sim.tally.outcomes += len(measured)
     for wallet in sim.wallets.values():
         wallet.balance += earned.get(wallet.agent.username, 0)
@@ -210,17 +210,12 @@ def _plan_decision(sim: Simulation, wallet: Wallet, redemption_id: int, when: da
     sim.at(when + delay, decide)
 
 
-# fulfil, cancel and set_goal take no `at=` yet, so what they date "now" is dated back here,
-# inside the same uncommitted transaction, as `at=` would have done.
 def _fulfil(sim: Simulation, redemption_id: int, when: datetime) -> None:
-    redemption = market.fulfil(sim.staff.hr, redemption_id)
-    redemption.decided_at = when
+    market.fulfil(sim.staff.hr, redemption_id, at=when)
 
 
 def _cancel(sim: Simulation, wallet: Wallet, redemption_id: int, reason: str, when) -> None:
-    redemption = market.cancel(sim.staff.hr, redemption_id, reason)
-    redemption.decided_at = when
-    redemption.refund_entry.at = when
+    redemption = market.cancel(sim.staff.hr, redemption_id, reason, at=when)
     wallet.balance += redemption.price_paid
     for item in sim.catalogue:
         if item.id == redemption.reward_id and item.stock_left is not None:
@@ -231,9 +226,7 @@ def _pin_goal(sim: Simulation, agent, when: datetime) -> None:
     wallet = sim.wallets[agent.id]
     goal = personas.choose_goal(sim.rng, sim.catalogue)
     wallet.goal = goal
-    pinned = market.set_goal(agent.employee, goal.id)
-    pinned.created_at = when
-    pinned.reference_price = sim.prices(when)[goal.id]
+    market.set_goal(agent.employee, goal.id, at=when)
 
 
 def _tick(sim: Simulation, when: datetime) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, NotFound
 from pojo.extensions import db
+from pojo.ledger import events
 from pojo.ledger.models import Balance, LedgerEntry
 from pojo.people.models import Employee
 
@@ -57,7 +58,13 @@ def post_entry(
     at: datetime | None = None,
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    """Append one entry and move the balance with it; refuse to go below zero."""
+    """Append one entry and move the balance with it; refuse to go below zero.
+
+    `at` dates the movement when it is not now (demo data and history
+    imports); `created_at` always records when it was written. A credit
+    tells the ledger's listeners (`pojo.ledger.events`), so a goal it
+    makes affordable is noticed in the same transaction.
+    """
     if points == 0:
         raise ValueError("a ledger entry moves at least one point")
     balance = lock_balance(employee_id)
@@ -86,6 +93,8 @@ def post_entry(
     balance.updated_at = now
     db.session.add(entry)
     db.session.flush()
+    if points > 0:
+        events.credited([employee_id], entry.at)
     return entry
 
 
@@ -138,12 +147,14 @@ class Credit(NamedTuple):
     note: str | None = None
 
 
-def post_credits(credits: list[Credit], kind: str) -> list[int]:
+def post_credits(credits: list[Credit], kind: str, *, at: datetime | None = None) -> list[int]:
     """Append many positive system entries at once (bulk outcome imports).
 
     The same invariants as post_entry, set-based: the balance rows are
     locked in employee order, the entries inserted in one statement, each
-    balance moved by its total. Returns the new entry ids in input order.
+    balance moved by its total. `at` dates the entries when it is not now
+    (demo data and history imports). The listeners are told once, for the
+    set of employees credited. Returns the new entry ids in input order.
     """
     if any(credit.points <= 0 for credit in credits):
         raise ValueError("post_credits only adds points")
@@ -179,7 +190,7 @@ def post_credits(credits: list[Credit], kind: str) -> list[int]:
                     "employee_id": credit.employee_id,
                     "points": credit.points,
                     "kind": kind,
-                    "at": now,
+                    "at": at or now,
                     "created_at": now,
                     "actor_id": None,
                     "note": credit.note,
@@ -194,4 +205,5 @@ def post_credits(credits: list[Credit], kind: str) -> list[int]:
         balances[employee_id].points += total
         balances[employee_id].updated_at = now
     db.session.flush()
+    events.credited(ids, at or now)
     return entry_ids

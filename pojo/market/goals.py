@@ -1,8 +1,9 @@
 """Savings goals: one pinned reward per employee, its progress and its notices.
 
 `check_goals` runs at the end of whatever changes a balance or a price:
-redemptions and their cancellation here, awards through
-`balance_changed`, and the price tick (prices fall with time).
+redemptions here, every credit (awards, outcomes, refunds) through the
+ledger's credit listener the market registers (`pojo.ledger.events`), and
+the price tick (prices fall with time).
 """
 
 import math
@@ -50,16 +51,21 @@ def _active_reward(reward_id: int) -> Reward:
     return reward
 
 
-def set_goal(actor: Employee, reward_id: int) -> SavingsGoal:
-    """Pin a reward as the actor's goal, replacing any earlier one."""
+def set_goal(actor: Employee, reward_id: int, *, at: datetime | None = None) -> SavingsGoal:
+    """Pin a reward as the actor's goal, replacing any earlier one.
+
+    `at` backdates the pinning, and the reference price is the price then
+    (demo data and history imports).
+    """
     reward = _active_reward(reward_id)
-    price = price_now(reward, utcnow())
+    at = at or utcnow()
+    price = price_now(reward, at)
     goal = db.session.get(SavingsGoal, actor.id)
     if goal is None:
         goal = SavingsGoal(employee_id=actor.id)
         db.session.add(goal)
     goal.reward = reward
-    goal.created_at = utcnow()
+    goal.created_at = at
     goal.reference_price = price
     # Affordable already when pinned: nothing "became" affordable, so no notice.
     goal.affordable_notified = balance_of(actor.id) >= price

@@ -266,7 +266,7 @@ def redeem(
     return redemption
 
 
-def _decide(actor: Employee, redemption_id: int) -> Redemption:
+def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redemption:
     """Lock a pending redemption (reward row first, then the redemption) for HR's decision."""
     if actor.role not in CATALOGUE_ROLES:
         raise Forbidden(_("Only HR and admin fulfil or cancel redemptions."))
@@ -282,7 +282,7 @@ def _decide(actor: Employee, redemption_id: int) -> Redemption:
     ).one()
     if redemption.status != "pending":
         raise Conflict(_("This redemption has already been decided."))
-    redemption.decided_at = utcnow()
+    redemption.decided_at = at or utcnow()
     redemption.decided_by = actor
     return redemption
 
@@ -291,9 +291,12 @@ def _names(reward: Reward) -> dict:
     return {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
 
 
-def fulfil(actor: Employee, redemption_id: int) -> Redemption:
-    """Mark a pending redemption fulfilled (HR and admin); the employee is notified."""
-    redemption = _decide(actor, redemption_id)
+def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -> Redemption:
+    """Mark a pending redemption fulfilled (HR and admin); the employee is notified.
+
+    `at` backdates the decision (demo data and history imports).
+    """
+    redemption = _decide(actor, redemption_id, at)
     redemption.status = "fulfilled"
     notify(
         redemption.employee_id,
@@ -305,12 +308,18 @@ def fulfil(actor: Employee, redemption_id: int) -> Redemption:
     return redemption
 
 
-def cancel(actor: Employee, redemption_id: int, reason: str) -> Redemption:
-    """Cancel a pending redemption (HR and admin): refund by a compensating entry, restock."""
+def cancel(
+    actor: Employee, redemption_id: int, reason: str, *, at: datetime | None = None
+) -> Redemption:
+    """Cancel a pending redemption (HR and admin): refund by a compensating entry, restock.
+
+    `at` backdates the decision and the refund (demo data and history imports).
+    """
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
         raise InvalidInput(_("Give a reason of at most 500 characters."), field="reason")
-    redemption = _decide(actor, redemption_id)
+    redemption = _decide(actor, redemption_id, at)
+    # A credit: the ledger's listener checks the employee's goal (see market.init_app).
     refund = post_entry(
         redemption.employee_id,
         redemption.price_paid,
@@ -318,6 +327,7 @@ def cancel(actor: Employee, redemption_id: int, reason: str) -> Redemption:
         actor=actor,
         note=reason,
         reference=f"redemption:{redemption.id}",
+        at=at,
     )
     redemption.status = "cancelled"
     redemption.decision_note = reason
@@ -334,7 +344,6 @@ def cancel(actor: Employee, redemption_id: int, reason: str) -> Redemption:
         **_names(reward),
     )
     db.session.flush()
-    check_goals(employee_ids=[redemption.employee_id])
     return redemption
 
 

@@ -189,11 +189,14 @@ def _recorded_external_ids(external_ids: list[str]) -> set[str]:
     return found
 
 
-def plan_outcomes(actor: Employee | None, inputs: list[OutcomeInput]) -> Plan:
+def plan_outcomes(
+    actor: Employee | None, inputs: list[OutcomeInput], *, at: datetime | None = None
+) -> Plan:
     """Sort a batch into new outcomes (with the rule each earns), duplicates and rejections.
 
     `actor` None is the command line (the operator); a supervisor may record
-    outcomes of their own teams' employees only.
+    outcomes of their own teams' employees only. An outcome later than the
+    recording time (`at`, default now) is refused.
     """
     if actor is not None and actor.role not in RECORDERS:
         raise Forbidden(_("Only supervisors, HR and admin record outcomes."))
@@ -204,7 +207,7 @@ def plan_outcomes(actor: Employee | None, inputs: list[OutcomeInput]) -> Plan:
     own_teams = None
     if actor is not None and actor.role == "supervisor":
         own_teams = {team.id for team in actor.supervised_teams}
-    latest = utcnow() + FUTURE_TOLERANCE
+    latest = (at or utcnow()) + FUTURE_TOLERANCE
     plan = Plan()
     seen: set[str] = set()
     for item in inputs:
@@ -260,9 +263,15 @@ def _note(item: OutcomeInput) -> str:
     return f"{item.kind}{score} · {item.external_id}"[:500]
 
 
-def apply_plan(actor: Employee | None, plan: Plan, source: str) -> Recorded:
-    """Record the plan's new outcomes and make the awards their rules earn."""
-    now = utcnow()
+def apply_plan(
+    actor: Employee | None, plan: Plan, source: str, *, at: datetime | None = None
+) -> Recorded:
+    """Record the plan's new outcomes and make the awards their rules earn.
+
+    `at` dates the recording, the awards and their ledger entries when it is
+    not now (demo data and history imports).
+    """
+    recorded_at = at or utcnow()
     # A fixed order: concurrent imports of overlapping files wait for each other, never deadlock.
     ordered = sorted(plan.new, key=lambda planned: planned.input.external_id)
     criteria = dict(db.session.execute(select(Criterion.code, Criterion.id)).all())
@@ -275,7 +284,7 @@ def apply_plan(actor: Employee | None, plan: Plan, source: str) -> Recorded:
                     "kind": planned.input.kind,
                     "score": planned.input.score,
                     "occurred_at": planned.input.occurred_at,
-                    "recorded_at": now,
+                    "recorded_at": recorded_at,
                     "source": source,
                     "recorded_by_id": actor.id if actor else None,
                     "rule_id": planned.rule.id if planned.rule else None,
@@ -297,6 +306,7 @@ def apply_plan(actor: Employee | None, plan: Plan, source: str) -> Recorded:
                 for planned in earning
             ],
             "outcome",
+            at=recorded_at,
         )
         award_table = Award.__table__
         award_ids = list(
@@ -313,7 +323,7 @@ def apply_plan(actor: Employee | None, plan: Plan, source: str) -> Recorded:
                         "team_id": planned.team_id,
                         "entry_id": entry_id,
                         "request_id": None,
-                        "created_at": now,
+                        "created_at": recorded_at,
                     }
                     for planned, entry_id in zip(earning, entry_ids, strict=True)
                 ],
@@ -355,9 +365,19 @@ def apply_plan(actor: Employee | None, plan: Plan, source: str) -> Recorded:
     )
 
 
-def record_outcomes(actor: Employee | None, inputs: list[OutcomeInput], source: str) -> Recorded:
-    """Record a batch; new outcomes that match a rule earn its criterion's points once."""
-    return apply_plan(actor, plan_outcomes(actor, inputs), source)
+def record_outcomes(
+    actor: Employee | None,
+    inputs: list[OutcomeInput],
+    source: str,
+    *,
+    at: datetime | None = None,
+) -> Recorded:
+    """Record a batch; new outcomes that match a rule earn its criterion's points once.
+
+    `at` backdates the recording, awards and ledger entries (demo data and
+    history imports); None is now.
+    """
+    return apply_plan(actor, plan_outcomes(actor, inputs, at=at), source, at=at)
 
 
 def recent_outcomes(actor: Employee, limit: int = 50) -> list[Outcome]:
