@@ -4,11 +4,13 @@ import uuid
 from datetime import datetime
 
 from pojo.awards.models import Criterion
-from pojo.awards.service import award_for_outcome
+from pojo.awards.service import award
 from pojo.extensions import db
 from pojo.market import service as market
-from pojo.people.service import get_employee
+from pojo.people.service import create_employee, find_employee
 from pojo.unit_of_work import unit_of_work
+
+GIVER = "test.giver"  # the HR person behind test points
 
 # The README's example reward: 180 at no demand, 300 at 4 a month, 600 at 8.
 MASSAGE = {
@@ -28,8 +30,11 @@ def add_reward(app, **fields) -> int:
         return market.create_reward(None, **{**MASSAGE, **fields}).id
 
 
-def give_points(app, username: str, points: int, at: datetime | None = None) -> None:
-    """Credit points the way an outcome rule does (an award row behind the entry)."""
+def give_points(app, username: str, points: int, at: datetime | None = None) -> int:
+    """Credit points through a real award by HR (a one-off criterion worth `points`).
+
+    Returns the ledger entry's id.
+    """
     with app.app_context(), unit_of_work():
         criterion = Criterion(
             code=f"test-{uuid.uuid4().hex[:8]}",
@@ -40,4 +45,7 @@ def give_points(app, username: str, points: int, at: datetime | None = None) -> 
         )
         db.session.add(criterion)
         db.session.flush()
-        award_for_outcome(get_employee(username), criterion, "test points", at=at)
+        hr = find_employee(GIVER) or create_employee(
+            GIVER, role="hr", team_name="Office", password=None
+        )
+        return award(hr, username, criterion.code, "test points", at=at).entry_id

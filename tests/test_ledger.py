@@ -10,42 +10,21 @@ from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
+from tests.market_helpers import give_points
 
-
-def give(app, username, points, kind="award"):
-    """Post an award entry backed by a real award (so `ledger verify` holds)."""
-    from pojo.awards.models import Award
-    from pojo.awards.service import get_criterion
-
-    with app.app_context(), unit_of_work():
-        employee = get_employee(username)
-        entry = ledger.post_entry(employee.id, points, kind, actor=None, note="test")
-        criterion = get_criterion("fcr")
-        award = Award(
-            employee=employee,
-            criterion=criterion,
-            points=points,
-            note="test",
-            source="outcome" if kind == "outcome" else "manual",
-            entry=entry,
-        )
-        db.session.add(award)
-        db.session.flush()
-        entry.reference = f"award:{award.id}"
-        return entry.id
 
 
 def test_balance_equals_sum_of_entries(app, make_employee):
     username = make_employee()
-    give(app, username, 20)
-    give(app, username, 30)
+    give_points(app, username, 20)
+    give_points(app, username, 30)
     with app.app_context():
         assert ledger.balance_of(get_employee(username).id) == 50
 
 
 def test_reversal_compensates_and_keeps_the_original(app, client_as, make_employee):
     username = make_employee()
-    entry_id = give(app, username, 20)
+    entry_id = give_points(app, username, 20)
     hr = client_as("hr", team="Office")
     response = hr.post(
         f"/ledger/entries/{entry_id}/reverse", data={"reason": "awarded to the wrong person"}
@@ -59,7 +38,7 @@ def test_reversal_compensates_and_keeps_the_original(app, client_as, make_employ
 
 
 def test_an_entry_cannot_be_reversed_twice(app, client_as, make_employee):
-    entry_id = give(app, make_employee(), 20)
+    entry_id = give_points(app, make_employee(), 20)
     hr = client_as("hr", team="Office")
     hr.post(f"/ledger/entries/{entry_id}/reverse", data={"reason": "mistake"})
     response = hr.post(
@@ -71,7 +50,7 @@ def test_an_entry_cannot_be_reversed_twice(app, client_as, make_employee):
 
 
 def test_supervisor_cannot_reverse(app, client_as, make_employee):
-    entry_id = give(app, make_employee(team="Alpha"), 20)
+    entry_id = give_points(app, make_employee(team="Alpha"), 20)
     supervisor = client_as("supervisor", team="Alpha")
     assert (
         supervisor.post(f"/ledger/entries/{entry_id}/reverse", data={"reason": "x"}).status_code
@@ -81,7 +60,7 @@ def test_supervisor_cannot_reverse(app, client_as, make_employee):
 
 def test_balance_never_goes_negative(app, make_employee):
     username = make_employee()
-    give(app, username, 10)
+    give_points(app, username, 10)
     with app.app_context(), pytest.raises(ledger.InsufficientPoints), unit_of_work():
         ledger.post_entry(get_employee(username).id, -11, "redemption", actor=None)
     with app.app_context():
@@ -122,7 +101,7 @@ def run_at_once(app, count, action):
 
 
 def test_concurrent_reversals_of_one_entry_reverse_it_once(app, make_employee):
-    entry_id = give(app, make_employee(), 20)
+    entry_id = give_points(app, make_employee(), 20)
     hr_username = make_employee(role="hr", team="Office")
 
     def reverse():

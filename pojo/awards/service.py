@@ -160,29 +160,6 @@ def award(
     return made
 
 
-def award_for_outcome(
-    employee: Employee, criterion: Criterion, note: str, at: datetime | None = None
-) -> Award:
-    """Points from an outcome rule: no awarding person and no budget; marked as such."""
-    entry = ledger.post_entry(
-        employee.id, criterion.points, "outcome", actor=None, note=note, at=at
-    )
-    made = Award(
-        employee=employee,
-        criterion=criterion,
-        points=criterion.points,
-        note=note,
-        source="outcome",
-        team_id=employee.team_id,
-        entry=entry,
-        created_at=entry.at,
-    )
-    db.session.add(made)
-    db.session.flush()
-    entry.reference = f"award:{made.id}"
-    return made
-
-
 def list_criteria(include_retired: bool = False) -> list[Criterion]:
     query = select(Criterion)
     if not include_retired:
