@@ -13,7 +13,6 @@ from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import give_points
 
 
-
 def test_balance_equals_sum_of_entries(app, make_employee):
     username = make_employee()
     give_points(app, username, 20)
