@@ -49,7 +49,9 @@ def test_award_that_makes_the_goal_affordable_notifies_in_the_same_transaction(a
         assert notice_kinds(agent) == ["goal_affordable"]
     with app.app_context():
         (notice,) = recent(get_employee(agent).id)
-        assert render_message(notice, "en") == "You can now afford your goal Massage at 180 points."
+        assert (
+            render_message(notice, "en") == "You can now afford your goal: Massage, at 180 points."
+        )
         assert notice.link == f"/market/rewards/{reward_id}"
 
 

@@ -71,7 +71,7 @@ def test_affordable_goal_is_notified_once_until_out_of_reach_again(app, make_emp
     with app.app_context():
         (latest, _first) = recent(get_employee(agent).id)
         assert render_message(latest, "en") == (
-            "You can now afford your goal Massage at 180 points."
+            "You can now afford your goal: Massage, at 180 points."
         )
         assert latest.link == f"/market/rewards/{goal_id}"
 

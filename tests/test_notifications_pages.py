@@ -34,7 +34,7 @@ def test_opening_the_list_shows_messages_and_marks_them_read(app, client_as):
     leave(app, agent.username)
     leave(app, agent.username, "goal_price_drop", price=250, was=300)
     page = agent.get("/notifications").get_data(as_text=True)
-    assert "Your Massage is ready" in page
+    assert "Your redemption is ready: Massage." in page
     assert "dropped to 250 points" in page
     assert page.count('class="tag tag-new"') == 2
     again = agent.get("/notifications").get_data(as_text=True)
@@ -46,7 +46,7 @@ def test_messages_come_in_the_readers_language(app, client_as):
     agent = client_as("agent", language="fi")
     leave(app, agent.username)
     page = agent.get("/notifications").get_data(as_text=True)
-    assert "Hieronta" in page and "Massage" not in page
+    assert "Lunastuksesi on valmiina: Hieronta." in page and "Massage" not in page
 
 
 def test_a_notification_links_only_within_pojo(app, client_as):

@@ -69,22 +69,24 @@ def _reward(params: dict, language: str) -> str:
 
 
 _MESSAGES = {
+    # Reward names are whole phrases ("An extra hour of lunch"), so each
+    # message names the reward after a colon, never inside the sentence.
     "redemption_fulfilled": lambda p, lang: _(
-        "Your %(reward)s is ready: HR marked the redemption fulfilled.", reward=_reward(p, lang)
+        "Your redemption is ready: %(reward)s. HR marked it fulfilled.", reward=_reward(p, lang)
     ),
     "redemption_cancelled": lambda p, lang: _(
-        "Your redemption of %(reward)s was cancelled and %(points)s points refunded. Reason: %(reason)s",
+        "Your redemption was cancelled: %(reward)s. %(points)s points were refunded. Reason: %(reason)s",
         reward=_reward(p, lang),
         points=p["points"],
         reason=p.get("reason", ""),
     ),
     "goal_affordable": lambda p, lang: _(
-        "You can now afford your goal %(reward)s at %(price)s points.",
+        "You can now afford your goal: %(reward)s, at %(price)s points.",
         reward=_reward(p, lang),
         price=p["price"],
     ),
     "goal_price_drop": lambda p, lang: _(
-        "Your goal %(reward)s dropped to %(price)s points (it was %(was)s).",
+        "Your goal is cheaper: %(reward)s dropped to %(price)s points (it was %(was)s).",
         reward=_reward(p, lang),
         price=p["price"],
         was=p["was"],
