@@ -1,6 +1,7 @@
 """What every request shares: the unit of work, access rules, headers, template helpers."""
 
 import uuid
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from functools import wraps
 
@@ -85,6 +86,16 @@ def nav_for(role: str) -> tuple[list[NavItem], list[NavItem]]:
     """The main entries and the management entries this role sees."""
     visible = [item for item in _NAV if role in item.roles]
     return [i for i in visible if not i.manage], [i for i in visible if i.manage]
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None: no open redirects.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" is off-site too.
+    """
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return None
+    return None if urlsplit(target).netloc else target
 
 
 def new_request_id() -> str:

@@ -1,7 +1,5 @@
 """Login, logout and the employee's own settings."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,21 +8,13 @@ from pojo.auth import service
 from pojo.auth.forms import LanguageForm, LoginForm, PasswordForm
 from pojo.errors import DomainError
 from pojo.extensions import login_manager
-from pojo.web import EVERYONE, PUBLIC, allow
+from pojo.web import EVERYONE, PUBLIC, allow, local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: no open redirect through ?next=."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("home.index")
+    return local_path(target) or url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pojo.extensions import db
 from pojo.notifications import service
-from pojo.web import EVERYONE, allow
+from pojo.web import EVERYONE, allow, local_path
 
 bp = Blueprint("notifications", __name__)
 SHOWN = 50
@@ -38,6 +38,4 @@ def index():
 
 def _safe_link(link: str | None) -> str | None:
     """Only links within Pojo become clickable."""
-    if link and link.startswith("/") and not link.startswith("//"):
-        return link
-    return None
+    return local_path(link)
