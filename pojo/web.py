@@ -1,9 +1,9 @@
 """What every request shares: the unit of work, access rules, headers, template helpers."""
 
 import uuid
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request
 from flask_babel import format_date, format_datetime, format_decimal

@@ -136,6 +136,8 @@ def make_app(databases, backend):
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test-secret",
             "SERVER_NAME": "pojo.test",
+            # Tests read English unless they ask for Finnish (the site default is Finnish).
+            "DEFAULT_LANGUAGE": "en",
         }
         config.update(overrides)
         app = create_app(config)
