@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('expected_per_30d', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.CheckConstraint("category IN ('experience', 'item', 'wellbeing', 'time_off')", name=op.f('ck_rewards_category')),
     sa.CheckConstraint("kind IN ('standard', 'shift_swap')", name=op.f('ck_rewards_kind')),
     sa.CheckConstraint('0 < floor_price AND floor_price <= base_price AND base_price <= ceiling_price', name=op.f('ck_rewards_price_band')),

@@ -1,7 +1,8 @@
 """How market figures are shown: change arrows, sparklines, the board's rows.
 
-The board page and its JSON refresh both use `board_entry`, so a row
-looks the same whether the server drew it or board.js updated it.
+The board page and its JSON refresh both use `board_entry` (what every
+viewer sees) and `action` (the viewer's button), so a row looks the same
+whether the server drew it or board.js updated it.
 """
 
 from flask import url_for
@@ -84,8 +85,8 @@ def action(price: int, stock_left: int | None, balance: int) -> dict:
     return {"state": "redeem", "text": _("Redeem · %(price)s points", price=format_points(price))}
 
 
-def board_entry(row, balance: int, language: str) -> dict:
-    """One board row as plain data for the template and for the JSON refresh."""
+def board_entry(row, language: str) -> dict:
+    """One board row as plain data, the same for every viewer (no button: see `action`)."""
     reward = row.reward
     return {
         "id": reward.id,
@@ -105,7 +106,6 @@ def board_entry(row, balance: int, language: str) -> dict:
         "sparkline": list(row.sparkline),
         "sparkline_points": sparkline_points(list(row.sparkline)),
         "trend": trend(list(row.sparkline)),
-        "action": action(row.price, row.stock_left, balance),
     }
 
 

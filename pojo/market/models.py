@@ -12,6 +12,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    literal_column,
+    update,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -60,6 +63,12 @@ class Reward(db.Model):
     expected_per_30d: Mapped[int] = mapped_column(Integer, default=4)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Goes up with every change to the reward or to one of its redemptions, in the same
+    # transaction: the board's cache compares the sum over all rewards (pojo.market.board_cache).
+    # A counter, not a timestamp or a max id: commits out of order still always raise the sum.
+    revision: Mapped[int] = mapped_column(
+        Integer, default=1, onupdate=literal_column("revision + 1")
+    )
 
     __table_args__ = (
         CheckConstraint(
@@ -123,6 +132,21 @@ class Redemption(db.Model):
 
     def __repr__(self) -> str:
         return f"<Redemption {self.id} reward={self.reward_id} {self.status}>"
+
+
+@event.listens_for(Redemption, "after_insert")
+@event.listens_for(Redemption, "after_update")
+def _redemption_changed(_mapper, connection, redemption: Redemption) -> None:
+    """A redemption moves its reward's price (or stock): bump the reward's revision.
+
+    The reward row is already locked by whoever redeems or decides (reward first).
+    """
+    rewards = Reward.__table__
+    connection.execute(
+        update(rewards)
+        .where(rewards.c.id == redemption.reward_id)
+        .values(revision=rewards.c.revision + 1)
+    )
 
 
 class PriceTick(db.Model):

@@ -19,11 +19,11 @@ from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.ledger.service import balance_of
-from pojo.market import display, service
+from pojo.market import board_cache, display, service
 from pojo.market.forms import CATEGORY_LABELS, PERIOD_LABELS, ActionForm, GoalForm, RedeemForm
 from pojo.market.models import CATEGORIES, Reward
 from pojo.notifications.service import unread_count
-from pojo.web import EVERYONE, allow, new_request_id
+from pojo.web import EVERYONE, allow, local_path, new_request_id
 
 bp = Blueprint("market", __name__)
 
@@ -33,10 +33,6 @@ def _market_labels():
     return {"category_labels": CATEGORY_LABELS, "period_labels": PERIOD_LABELS}
 
 
-def _board_entries(balance: int) -> list[dict]:
-    return [display.board_entry(row, balance, g.language) for row in service.board()]
-
-
 @bp.route("/market")
 @allow(EVERYONE)
 def board():
@@ -44,16 +40,17 @@ def board():
     if category not in CATEGORIES:
         category = None
     balance = balance_of(current_user.id)
-    entries = _board_entries(balance)
     goal = service.goal_status(current_user)
+    shared = board_cache.shared_board()
+    rows = [row for row in shared.drawn(g.language) if category in (None, row.category)]
     return render_template(
         "market/board.html",
-        entries=[e for e in entries if category in (None, e["category"])],
-        categories=[c for c in CATEGORIES if any(e["category"] == c for e in entries)],
+        rows=board_cache.rows_html(rows, balance, goal.reward.id if goal else None),
+        has_rows=bool(rows),
+        categories=shared.categories,
         category=category,
         balance=balance,
         goal=goal,
-        goal_reward_id=goal.reward.id if goal else None,
     )
 
 
@@ -67,7 +64,10 @@ def board_data():
         balance=balance,
         balance_text=display.format_points(balance),
         unread=unread_count(current_user.id),
-        rewards=_board_entries(balance),
+        rewards=[
+            {**row.entry, "action": board_cache.viewer_action(row, balance)}
+            for row in board_cache.shared_board().drawn(g.language)
+        ],
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -155,10 +155,7 @@ def redeem():
 
 def _back_or_wallet():
     # Only our own pages: an open redirect would turn a button into a phishing link.
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("ledger.wallet"))
+    return redirect(local_path(request.form.get("next")) or url_for("ledger.wallet"))
 
 
 @bp.route("/market/goal", methods=["POST"])
