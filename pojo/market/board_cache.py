@@ -29,9 +29,11 @@ from sqlalchemy import case, func, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
+from pojo.ledger.models import Balance
 from pojo.market import display, service
-from pojo.market.models import CATEGORIES, Redemption, Reward
+from pojo.market.models import CATEGORIES, Redemption, Reward, SavingsGoal
 from pojo.market.pricing import WINDOW
+from pojo.people.models import Employee
 
 ROW_TEMPLATE = "market/_board_row.html"
 _SLOT = "\x00"
@@ -107,16 +109,17 @@ class SharedBoard:
         return self._drawn[language]
 
 
+def _version_columns() -> list:
+    return [
+        func.count(Reward.id),
+        func.coalesce(func.max(Reward.id), 0),
+        func.coalesce(func.sum(Reward.revision), 0),
+    ]
+
+
 def market_version() -> tuple[int, int, int]:
     """What changes whenever anything the board shows may have changed (one query)."""
-    found = db.session.execute(
-        select(
-            func.count(Reward.id),
-            func.coalesce(func.max(Reward.id), 0),
-            func.coalesce(func.sum(Reward.revision), 0),
-        )
-    ).one()
-    return tuple(int(value) for value in found)
+    return tuple(int(value) for value in db.session.execute(select(*_version_columns())).one())
 
 
 def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
@@ -200,15 +203,62 @@ def _draw(row: service.BoardRow, language: str) -> CachedRow:
     )
 
 
-def shared_board() -> SharedBoard:
-    """The board for the market as it is now: the cached one, or a new one when it changed."""
-    store = current_app.extensions.setdefault("pojo.market.board", {})
-    version = market_version()
+def _current(store: dict, version: tuple[int, int, int]) -> SharedBoard:
     now = utcnow()
     board = store.get("board")
     if board is None or not board.fresh(version, now):
         board = store["board"] = _build(version, now)
     return board
+
+
+def _store() -> dict:
+    return current_app.extensions.setdefault("pojo.market.board", {})
+
+
+def shared_board() -> SharedBoard:
+    """The board for the market as it is now: the cached one, or a new one when it changed."""
+    return _current(_store(), market_version())
+
+
+@dataclass(frozen=True)
+class ViewerBoard:
+    board: SharedBoard
+    balance: int
+    goal: service.GoalStatus | None
+
+
+def board_for(employee: Employee, language: str) -> ViewerBoard:
+    """The shared board with this viewer's balance and goal, read in one query with the version."""
+    found = db.session.execute(
+        select(
+            *_version_columns(),
+            select(Balance.points).where(Balance.employee_id == employee.id).scalar_subquery(),
+            select(SavingsGoal.reward_id)
+            .where(SavingsGoal.employee_id == employee.id)
+            .scalar_subquery(),
+        )
+    ).one()
+    version = tuple(int(value) for value in found[:3])
+    balance, goal_reward_id = found[3] or 0, found[4]
+    board = _current(_store(), version)
+    return ViewerBoard(board, balance, _goal(board, language, employee, balance, goal_reward_id))
+
+
+def _goal(board, language, employee, balance, goal_reward_id) -> service.GoalStatus | None:
+    """The goal strip's figures; from the cached row when the goal is on the board."""
+    if goal_reward_id is None:
+        return None
+    row = next((row for row in board.rows if row.reward.id == goal_reward_id), None)
+    if row is None:  # withdrawn since it was pinned: the goal service knows its price
+        return service.goal_status(employee)
+    return service.GoalStatus(
+        reward=row.reward,
+        price=row.price,
+        balance=balance,
+        progress_pct=min(100, balance * 100 // row.price),
+        points_needed=max(row.price - balance, 0),
+        eta=None,  # not shown on the board
+    )
 
 
 def viewer_action(row: CachedRow, balance: int) -> dict:

@@ -39,17 +39,16 @@ def board():
     category = request.args.get("category")
     if category not in CATEGORIES:
         category = None
-    balance = balance_of(current_user.id)
-    goal = service.goal_status(current_user)
-    shared = board_cache.shared_board()
-    rows = [row for row in shared.drawn(g.language) if category in (None, row.category)]
+    viewer = board_cache.board_for(current_user, g.language)
+    rows = [row for row in viewer.board.drawn(g.language) if category in (None, row.category)]
+    goal = viewer.goal
     return render_template(
         "market/board.html",
-        rows=board_cache.rows_html(rows, balance, goal.reward.id if goal else None),
+        rows=board_cache.rows_html(rows, viewer.balance, goal.reward.id if goal else None),
         has_rows=bool(rows),
-        categories=shared.categories,
+        categories=viewer.board.categories,
         category=category,
-        balance=balance,
+        balance=viewer.balance,
         goal=goal,
     )
 
@@ -58,15 +57,15 @@ def board():
 @allow(EVERYONE)
 def board_data():
     """The board's figures for board.js to update in place every 30 seconds."""
-    balance = balance_of(current_user.id)
+    viewer = board_cache.board_for(current_user, g.language)
     response = jsonify(
         at=utcnow().isoformat(),
-        balance=balance,
-        balance_text=display.format_points(balance),
+        balance=viewer.balance,
+        balance_text=display.format_points(viewer.balance),
         unread=unread_count(current_user.id),
         rewards=[
-            {**row.entry, "action": board_cache.viewer_action(row, balance)}
-            for row in board_cache.shared_board().drawn(g.language)
+            {**row.entry, "action": board_cache.viewer_action(row, viewer.balance)}
+            for row in viewer.board.drawn(g.language)
         ],
     )
     response.headers["Cache-Control"] = "no-store"
