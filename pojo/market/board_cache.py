@@ -36,6 +36,8 @@ from pojo.market.pricing import WINDOW
 from pojo.people.models import Employee
 
 ROW_TEMPLATE = "market/_board_row.html"
+# Rows per board page: a phone scrolls a couple of screens, not two hundred tickers.
+PAGE_SIZE = 24
 _SLOT = "\x00"
 
 
@@ -259,6 +261,25 @@ def _goal(board, language, employee, balance, goal_reward_id) -> service.GoalSta
         points_needed=max(row.price - balance, 0),
         eta=None,  # not shown on the board
     )
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    rows: list[CachedRow]
+    number: int
+    pages: int
+    first: int
+    last: int
+    total: int
+
+
+def page_of(rows: list[CachedRow], requested: int) -> BoardPage:
+    """One page of the board's rows; a page number out of range shows the nearest page."""
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(requested, 1), pages)
+    start = (number - 1) * PAGE_SIZE
+    shown = rows[start : start + PAGE_SIZE]
+    return BoardPage(shown, number, pages, start + 1, start + len(shown), len(rows))
 
 
 def viewer_action(row: CachedRow, balance: int) -> dict:

@@ -33,19 +33,25 @@ def _market_labels():
     return {"category_labels": CATEGORY_LABELS, "period_labels": PERIOD_LABELS}
 
 
-@bp.route("/market")
-@allow(EVERYONE)
-def board():
+def _board_page(viewer: board_cache.ViewerBoard) -> tuple[str | None, board_cache.BoardPage]:
+    """The category and page asked for (unknown ones show everything, from the nearest page)."""
     category = request.args.get("category")
     if category not in CATEGORIES:
         category = None
-    viewer = board_cache.board_for(current_user, g.language)
     rows = [row for row in viewer.board.drawn(g.language) if category in (None, row.category)]
+    return category, board_cache.page_of(rows, request.args.get("page", 1, type=int))
+
+
+@bp.route("/market")
+@allow(EVERYONE)
+def board():
+    viewer = board_cache.board_for(current_user, g.language)
+    category, page = _board_page(viewer)
     goal = viewer.goal
     return render_template(
         "market/board.html",
-        rows=board_cache.rows_html(rows, viewer.balance, goal.reward.id if goal else None),
-        has_rows=bool(rows),
+        rows=board_cache.rows_html(page.rows, viewer.balance, goal.reward.id if goal else None),
+        page=page,
         categories=viewer.board.categories,
         category=category,
         balance=viewer.balance,
@@ -56,8 +62,9 @@ def board():
 @bp.route("/market/board.json")
 @allow(EVERYONE)
 def board_data():
-    """The board's figures for board.js to update in place every 30 seconds."""
+    """The figures of one board page (as ?category= and ?page=) for board.js's refresh."""
     viewer = board_cache.board_for(current_user, g.language)
+    _category, page = _board_page(viewer)
     response = jsonify(
         at=utcnow().isoformat(),
         balance=viewer.balance,
@@ -65,7 +72,7 @@ def board_data():
         unread=unread_count(current_user.id),
         rewards=[
             {**row.entry, "action": board_cache.viewer_action(row, viewer.balance)}
-            for row in viewer.board.drawn(g.language)
+            for row in page.rows
         ],
     )
     response.headers["Cache-Control"] = "no-store"
