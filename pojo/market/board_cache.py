@@ -138,7 +138,13 @@ def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
     for back in backs:
         columns.append(func.min(case((created > at - WINDOW - back, created))))
         columns.append(func.min(case((created > at - back, created))))
-    found = db.session.execute(select(*columns).where(created > at - WINDOW - backs[-1])).one()
+    # By reward as well, so the (reward_id, created_at) index bounds the read to the window.
+    found = db.session.execute(
+        select(*columns).where(
+            Redemption.reward_id.in_([row.reward.id for row in rows]),
+            created > at - WINDOW - backs[-1],
+        )
+    ).one()
     moments = []
     for index, back in enumerate(backs):
         leaves, enters = found[2 * index], found[2 * index + 1]
