@@ -140,3 +140,26 @@ def test_board_shows_a_page_of_rewards_with_a_link_to_more(app, client_as):
     assert items.count("data-reward=") == (PAGE_SIZE + 2) // 2 and "More rewards" not in items
     for odd in ("abc", "-3", "99999999999999999999"):
         assert agent.get(f"/market?page={odd}").status_code == 200
+
+
+def test_finnish_and_english_viewers_each_see_their_language_from_one_board(
+    app, make_employee, login
+):
+    add_reward(app, name_en="Massage", name_fi="Hieronta", stock=3)
+    finnish, english = app.test_client(), app.test_client()
+    login(finnish, make_employee(language="fi"))
+    login(english, make_employee(language="en"))
+    english_page = english.get("/market").get_data(as_text=True)
+    finnish_page = finnish.get("/market").get_data(as_text=True)
+    assert "Massage" in english_page and "3 left" in english_page
+    assert "Hieronta" in finnish_page and "Massage" not in finnish_page
+
+
+def test_withdrawn_goal_still_shows_on_the_board(app, client_as):
+    agent = client_as("agent")
+    reward_id = add_reward(app, name_en="Spa day")
+    agent.post("/market/goal", data={"reward": reward_id})
+    with app.app_context(), unit_of_work():
+        market.update_reward(None, reward_id, active=False)
+    page = agent.get("/market").get_data(as_text=True)
+    assert "Your goal" in page and "Spa day" in page
