@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
@@ -111,17 +111,24 @@ class SharedBoard:
         return self._drawn[language]
 
 
-def _version_columns() -> list:
-    return [
-        func.count(Reward.id),
-        func.coalesce(func.max(Reward.id), 0),
-        func.coalesce(func.sum(Reward.revision), 0),
-    ]
+_VERSION = (
+    func.count(Reward.id),
+    func.coalesce(func.max(Reward.id), 0),
+    func.coalesce(func.sum(Reward.revision), 0),
+)
+_VIEWER = bindparam("employee_id")
+# Built once: SQLAlchemy then reuses its compiled form without re-deriving a cache key.
+_VERSION_QUERY = select(*_VERSION)
+_VIEWER_QUERY = select(
+    *_VERSION,
+    select(Balance.points).where(Balance.employee_id == _VIEWER).scalar_subquery(),
+    select(SavingsGoal.reward_id).where(SavingsGoal.employee_id == _VIEWER).scalar_subquery(),
+)
 
 
 def market_version() -> tuple[int, int, int]:
     """What changes whenever anything the board shows may have changed (one query)."""
-    return tuple(int(value) for value in db.session.execute(select(*_version_columns())).one())
+    return tuple(int(value) for value in db.session.execute(_VERSION_QUERY).one())
 
 
 def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
@@ -237,15 +244,7 @@ class ViewerBoard:
 
 def board_for(employee: Employee, language: str) -> ViewerBoard:
     """The shared board with this viewer's balance and goal, read in one query with the version."""
-    found = db.session.execute(
-        select(
-            *_version_columns(),
-            select(Balance.points).where(Balance.employee_id == employee.id).scalar_subquery(),
-            select(SavingsGoal.reward_id)
-            .where(SavingsGoal.employee_id == employee.id)
-            .scalar_subquery(),
-        )
-    ).one()
+    found = db.session.execute(_VIEWER_QUERY, {"employee_id": employee.id}).one()
     version = tuple(int(value) for value in found[:3])
     balance, goal_reward_id = found[3] or 0, found[4]
     board = _current(_store(), version)
