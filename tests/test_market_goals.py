@@ -21,10 +21,8 @@ def pin(app, username, reward_id):
 
 
 def earn(app, username, points, at=None):
-    """Points arrive and the awarding code calls the market's hook."""
+    """Points arrive by an award; the ledger's credit hook checks the goal."""
     give_points(app, username, points, at=at)
-    with app.app_context(), unit_of_work():
-        market.balance_changed(get_employee(username).id)
 
 
 def kinds(app, username):

@@ -180,8 +180,3 @@ def _check_goal(goal: SavingsGoal, balance: int, price: int) -> int:
         goal.reference_price = price
         sent += 1
     return sent
-
-
-def balance_changed(employee_id: int) -> None:
-    """Hook for code that moves an employee's points (awards, outcomes): check their goal."""
-    check_goals(employee_ids=[employee_id])

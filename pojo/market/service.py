@@ -23,7 +23,6 @@ from pojo.market.catalogue import CATALOGUE_ROLES, get_reward, lock_reward
 from pojo.market.catalogue import create_reward as create_reward
 from pojo.market.catalogue import update_reward as update_reward
 from pojo.market.goals import GoalStatus as GoalStatus
-from pojo.market.goals import balance_changed as balance_changed
 from pojo.market.goals import check_goals
 from pojo.market.goals import clear_goal as clear_goal
 from pojo.market.goals import goal_status as goal_status
