@@ -1,14 +1,12 @@
 """Fill an empty database with a living contact centre and a year of its history."""
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from pojo.awards.models import Criterion
 from pojo.database import utcnow
@@ -51,26 +49,8 @@ def build(seed: int, months: int) -> Demo:
     }
     clock = history.Clock(start)
     sim = history.Simulation(staff, catalogue, rng, zone, start, now, clock, points)
-    with _notifications_dated_by(clock):
-        tally = history.run(sim)
+    tally = history.run(sim)
     old = select(Notification).where(Notification.created_at < now - READ_AFTER)
     for notification in db.session.scalars(old):
         notification.read_at = notification.created_at + timedelta(days=1)
     return Demo(staff, tally, days)
-
-
-@contextmanager
-def _notifications_dated_by(clock: history.Clock) -> Iterator[None]:
-    """Date the notifications the services leave at the simulated moment, not today."""
-    session = db.session()
-
-    def date_new(flushing, _context, _instances):
-        for record in flushing.new:
-            if isinstance(record, Notification) and record.created_at is None:
-                record.created_at = clock.now
-
-    event.listen(session, "before_flush", date_new)
-    try:
-        yield
-    finally:
-        event.remove(session, "before_flush", date_new)

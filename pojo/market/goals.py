@@ -154,18 +154,18 @@ def check_goals(
     prices = prices_at(rewards, [at])
     sent = 0
     for goal, balance in found:
-        sent += _check_goal(goal, balance, prices[goal.reward_id][0])
+        sent += _check_goal(goal, balance, prices[goal.reward_id][0], at)
     db.session.flush()
     return sent
 
 
-def _check_goal(goal: SavingsGoal, balance: int, price: int) -> int:
+def _check_goal(goal: SavingsGoal, balance: int, price: int, at: datetime) -> int:
     reward = goal.reward
     names = {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
     link = link_to("market.reward", reward_id=reward.id)
     sent = 0
     if balance >= price and not goal.affordable_notified:
-        notify(goal.employee_id, "goal_affordable", link, price=price, **names)
+        notify(goal.employee_id, "goal_affordable", link, at=at, price=price, **names)
         sent += 1
     goal.affordable_notified = balance >= price
     if price <= goal.reference_price * (1 - PRICE_DROP_NOTICE):
@@ -173,6 +173,7 @@ def _check_goal(goal: SavingsGoal, balance: int, price: int) -> int:
             goal.employee_id,
             "goal_price_drop",
             link,
+            at=at,
             price=price,
             was=goal.reference_price,
             **names,

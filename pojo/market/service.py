@@ -301,6 +301,7 @@ def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -
         redemption.employee_id,
         "redemption_fulfilled",
         link_to("ledger.wallet"),
+        at=at,
         **_names(redemption.reward),
     )
     db.session.flush()
@@ -338,6 +339,7 @@ def cancel(
         redemption.employee_id,
         "redemption_cancelled",
         link_to("ledger.wallet"),
+        at=at,
         points=redemption.price_paid,
         reason=reason,
         **_names(reward),

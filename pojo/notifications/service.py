@@ -5,6 +5,7 @@ sees it in their own language.
 """
 
 import json
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,12 +22,21 @@ def link_to(endpoint: str, **values) -> str:
     return current_app.url_map.bind("").build(endpoint, values)
 
 
-def notify(employee_id: int, kind: str, link: str | None = None, **params) -> Notification:
-    """Leave a notification of `kind` for an employee; `params` fill its message."""
+def notify(
+    employee_id: int, kind: str, link: str | None = None, *, at: datetime | None = None, **params
+) -> Notification:
+    """Leave a notification of `kind` for an employee; `params` fill its message.
+
+    `at` dates it when the event behind it is backdated (demo data, imports).
+    """
     if kind not in _MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification(
-        employee_id=employee_id, kind=kind, link=link, params=json.dumps(params)
+        employee_id=employee_id,
+        kind=kind,
+        link=link,
+        params=json.dumps(params),
+        created_at=at or utcnow(),
     )
     db.session.add(notification)
     db.session.flush()
