@@ -4,7 +4,9 @@ Everything on the board that is the same for every viewer (names, prices,
 changes, sparklines, stock) is computed and drawn once per version and
 language. The version is read from the database on every request, one
 small query over the reward rows, so a redemption made through any gunicorn
-worker shows on every worker's next request:
+worker shows on every worker's next request. That query also reads the
+viewer's balance and goal, so a cached board costs one query in all.
+A board is drawn again when either of these changes:
 
 - the count, largest id and sum of revisions of the rewards; every change
   to a reward or to one of its redemptions raises its revision in the same
@@ -118,17 +120,11 @@ _VERSION = (
 )
 _VIEWER = bindparam("employee_id")
 # Built once: SQLAlchemy then reuses its compiled form without re-deriving a cache key.
-_VERSION_QUERY = select(*_VERSION)
 _VIEWER_QUERY = select(
     *_VERSION,
     select(Balance.points).where(Balance.employee_id == _VIEWER).scalar_subquery(),
     select(SavingsGoal.reward_id).where(SavingsGoal.employee_id == _VIEWER).scalar_subquery(),
 )
-
-
-def market_version() -> tuple[int, int, int]:
-    """What changes whenever anything the board shows may have changed (one query)."""
-    return tuple(int(value) for value in db.session.execute(_VERSION_QUERY).one())
 
 
 def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
@@ -228,11 +224,6 @@ def _current(store: dict, version: tuple[int, int, int]) -> SharedBoard:
 
 def _store() -> dict:
     return current_app.extensions.setdefault("pojo.market.board", {})
-
-
-def shared_board() -> SharedBoard:
-    """The board for the market as it is now: the cached one, or a new one when it changed."""
-    return _current(_store(), market_version())
 
 
 @dataclass(frozen=True)
