@@ -11,7 +11,8 @@
    1,000,000-entry schema: gunicorn with 4 workers, 32 concurrent API clients redeeming
    one hot reward, then spread over all 200: redemptions per second.
 3. The board's requests per second as a fraction of a bare Flask route,
-   both under the same gunicorn setup (goal: at least 0.5).
+   both under the same gunicorn setup, taking turns in rounds; the board is
+   /market as a logged-in agent opens it (goal: at least 0.5).
 
 Without POJO_BENCH_DATABASE_URL, part 1 runs on SQLite files and 2-3 are skipped.
 
