@@ -38,7 +38,7 @@ moments = st.integers(min_value=0, max_value=130 * 86_400).map(
 )
 
 
-@given(settings(), st.integers(min_value=0, max_value=500))
+@given(settings(), st.integers(min_value=0, max_value=10**9))
 def test_price_is_whole_points_between_floor_and_ceiling(price_settings, count):
     price = price_for_demand(price_settings, count)
     assert isinstance(price, int)

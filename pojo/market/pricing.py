@@ -54,6 +54,8 @@ class PriceSettings:
 
 def _unrounded(settings: PriceSettings, count: int) -> float:
     expected = settings.expected_per_30d
+    # The ceiling is reached at twice the expected demand; beyond it the power would only overflow.
+    count = min(count, 2 * expected)
     if count <= expected:
         return settings.floor * (settings.base / settings.floor) ** (count / expected)
     return settings.base * (settings.ceiling / settings.base) ** ((count - expected) / expected)
