@@ -6,11 +6,12 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.extensions import db, login_manager
+from pojo.formatting import format_points
 
 PUBLIC = "public"  # anyone, logged in or not
 EVERYONE = "everyone"  # any logged-in, active employee
@@ -101,12 +102,6 @@ def local_path(target: str | None) -> str | None:
 def new_request_id() -> str:
     """A value for a form's hidden request_id: the same form posted twice acts once."""
     return uuid.uuid4().hex
-
-
-def format_points(points: int | None) -> str:
-    if points is None:
-        return "–"
-    return format_decimal(points, format="#,##0")
 
 
 SECURITY_HEADERS = {

@@ -12,6 +12,7 @@ from pojo.awards.models import TIERS, Award, Criterion
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
 from pojo.people.models import Employee, Team
@@ -134,9 +135,9 @@ def award(
             raise OverBudget(
                 _(
                     "Over the team's monthly budget: %(left)s of %(budget)s points left, this award is %(points)s.",
-                    left=status.left,
-                    budget=status.budget,
-                    points=criterion.points,
+                    left=format_points(status.left),
+                    budget=format_points(status.budget),
+                    points=format_points(criterion.points),
                 )
             )
     entry = ledger.post_entry(employee.id, criterion.points, "award", actor=actor, note=note, at=at)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from pojo.awards import service
 from pojo.awards.forms import AwardForm, CriterionForm
 from pojo.errors import DomainError
+from pojo.formatting import format_points
 from pojo.people.service import awardable_employees
 from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
 
@@ -66,7 +67,7 @@ def new_award():
             flash(
                 _(
                     "%(points)s points awarded to %(name)s.",
-                    points=made.points,
+                    points=format_points(made.points),
                     name=made.employee.display_name,
                 ),
                 "success",

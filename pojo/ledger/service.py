@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, NotFound
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.ledger import events
 from pojo.ledger.models import Balance, LedgerEntry
 from pojo.people.models import Employee
@@ -72,8 +73,8 @@ def post_entry(
         raise InsufficientPoints(
             _(
                 "Not enough points: the balance is %(balance)s, %(needed)s needed.",
-                balance=balance.points,
-                needed=-points,
+                balance=format_points(balance.points),
+                needed=format_points(-points),
             ),
             balance=balance.points,
         )

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pojo.errors import DomainError
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
 from pojo.market.models import Reward
@@ -100,7 +101,7 @@ def cancel(redemption_id: int):
         flash(
             _(
                 "Cancelled; %(points)s points refunded to %(name)s.",
-                points=done.price_paid,
+                points=format_points(done.price_paid),
                 name=done.employee.display_name,
             ),
             "success",

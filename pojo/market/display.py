@@ -9,8 +9,8 @@ from flask import url_for
 from flask_babel import format_percent, to_user_timezone
 from flask_babel import gettext as _
 
+from pojo.formatting import format_points
 from pojo.market.forms import CATEGORY_LABELS
-from pojo.web import format_points
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 28
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
 from pojo.market.catalogue import CATALOGUE_ROLES, get_reward, lock_reward
 from pojo.market.catalogue import create_reward as create_reward
@@ -237,7 +238,9 @@ def redeem(
     settings = settings_of(reward)
     price = price_for_demand(settings, demand)
     if price > max_price:
-        raise PriceMoved(_("The price moved to %(price)s points.", price=price), price=price)
+        raise PriceMoved(
+            _("The price moved to %(price)s points.", price=format_points(price)), price=price
+        )
     _check_limit(reward, actor, at)
     entry = post_entry(actor.id, -price, "redemption", actor=actor, at=at)
     redemption = Redemption(

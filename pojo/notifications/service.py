@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from pojo.database import utcnow
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.notifications.models import Notification
 
 
@@ -87,19 +88,19 @@ _MESSAGES = {
     "redemption_cancelled": lambda p, lang: _(
         "Your redemption was cancelled: %(reward)s. %(points)s points were refunded. Reason: %(reason)s",
         reward=_reward(p, lang),
-        points=p["points"],
+        points=format_points(p["points"]),
         reason=p.get("reason", ""),
     ),
     "goal_affordable": lambda p, lang: _(
         "You can now afford your goal: %(reward)s, at %(price)s points.",
         reward=_reward(p, lang),
-        price=p["price"],
+        price=format_points(p["price"]),
     ),
     "goal_price_drop": lambda p, lang: _(
         "Your goal is cheaper: %(reward)s dropped to %(price)s points (it was %(was)s).",
         reward=_reward(p, lang),
-        price=p["price"],
-        was=p["was"],
+        price=format_points(p["price"]),
+        was=format_points(p["was"]),
     ),
 }
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from pojo.formatting import format_points
 from pojo.outcomes import rules
 from pojo.outcomes.service import OutcomeInput
 
@@ -149,7 +150,7 @@ def read(text: str, zone: ZoneInfo) -> CsvContent:
                 continue
             if len(content.rows) + len(content.rejected) >= MAX_ROWS:
                 raise CsvFileError(
-                    _("The file has more than %(n)s rows; split it.", n=f"{MAX_ROWS:,}")
+                    _("The file has more than %(n)s rows; split it.", n=format_points(MAX_ROWS))
                 )
             if len(values) != len(header):
                 content.rejected.append(

@@ -7,6 +7,7 @@ from flask_login import current_user
 from pojo.awards.service import list_criteria
 from pojo.errors import DomainError
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.outcomes import csvfile, imports, service
 from pojo.outcomes.forms import ApplyForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
@@ -100,7 +101,7 @@ def apply(upload_id: int):
                 _(
                     "Imported %(accepted)s outcomes: %(points)s points awarded, %(duplicates)s already recorded, %(rejected)s rejected rows left out.",
                     accepted=recorded.accepted,
-                    points=recorded.points_awarded,
+                    points=format_points(recorded.points_awarded),
                     duplicates=recorded.duplicates,
                     rejected=len(recorded.rejected),
                 ),
