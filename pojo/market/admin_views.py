@@ -3,14 +3,12 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
-from pojo.market.models import Reward
 from pojo.market.views import bp
 from pojo.web import PEOPLE_ADMINS, allow
 
@@ -19,10 +17,9 @@ from pojo.web import PEOPLE_ADMINS, allow
 @allow(*PEOPLE_ADMINS)
 def admin_rewards():
     prices = {row.reward.id: row for row in service.board()}
-    rewards = db.session.scalars(
-        select(Reward).order_by(Reward.active.desc(), Reward.category, Reward.name_en)
-    ).all()
-    return render_template("market/admin_rewards.html", rewards=rewards, prices=prices)
+    return render_template(
+        "market/admin_rewards.html", rewards=service.list_rewards(), prices=prices
+    )
 
 
 def _show_error(form: RewardForm, error: DomainError) -> None:

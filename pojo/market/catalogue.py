@@ -123,6 +123,12 @@ def create_reward(
     return reward
 
 
+def list_rewards() -> list[Reward]:
+    """Every reward, active first, for the catalogue editor."""
+    query = select(Reward).order_by(Reward.active.desc(), Reward.category, Reward.name_en)
+    return list(db.session.scalars(query))
+
+
 def get_reward(reward_id: int) -> Reward:
     """The reward with this id, or NotFound."""
     reward = get_row(Reward, reward_id)

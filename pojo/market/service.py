@@ -22,6 +22,7 @@ from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
 from pojo.market.catalogue import CATALOGUE_ROLES, get_reward, lock_reward
 from pojo.market.catalogue import create_reward as create_reward
+from pojo.market.catalogue import list_rewards as list_rewards
 from pojo.market.catalogue import update_reward as update_reward
 from pojo.market.goals import GoalStatus as GoalStatus
 from pojo.market.goals import check_goals

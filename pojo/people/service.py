@@ -193,3 +193,15 @@ def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
 
 def list_teams() -> list[Team]:
     return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def people_with_balances(actor: Employee) -> list[tuple[Employee, int | None]]:
+    """Employees the actor may see with their balances: a supervisor's teams, or everyone."""
+    query = (
+        select(Employee, Balance.points)
+        .outerjoin(Balance, Balance.employee_id == Employee.id)
+        .order_by(Employee.active.desc(), Employee.display_name)
+    )
+    if actor.role == "supervisor":
+        query = query.where(Employee.team_id.in_([t.id for t in actor.supervised_teams]))
+    return [tuple(row) for row in db.session.execute(query)]

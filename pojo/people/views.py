@@ -3,15 +3,12 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from pojo.awards.service import team_budget
 from pojo.errors import DomainError
 from pojo.extensions import db
-from pojo.ledger.models import Balance
 from pojo.people import service
 from pojo.people.forms import EmployeeForm, TeamBudgetForm
-from pojo.people.models import Employee
 from pojo.web import PEOPLE_ADMINS, STAFF, allow
 
 bp = Blueprint("people", __name__)
@@ -20,15 +17,7 @@ bp = Blueprint("people", __name__)
 @bp.route("/people")
 @allow(*STAFF)
 def index():
-    query = (
-        select(Employee, Balance.points)
-        .outerjoin(Balance, Balance.employee_id == Employee.id)
-        .order_by(Employee.active.desc(), Employee.display_name)
-    )
-    if current_user.role == "supervisor":
-        query = query.where(Employee.team_id.in_([t.id for t in current_user.supervised_teams]))
-    rows = db.session.execute(query).all()
-    return render_template("people/index.html", rows=rows)
+    return render_template("people/index.html", rows=service.people_with_balances(current_user))
 
 
 def _employee_fields(form: EmployeeForm) -> dict:
