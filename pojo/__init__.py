@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 import config
 from pojo.database import configure_sqlite
@@ -46,6 +47,14 @@ def select_locale() -> str:
     )
 
 
+class RowIdConverter(IntegerConverter):
+    """An int URL part bounded to what an integer key column holds (else 404, not a crash)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Application factory: ``flask --app pojo`` and ``wsgi.py`` both call it."""
     app = Flask(
@@ -55,6 +64,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(config.load(Path(app.instance_path)))
+    # Every <int:...> in a URL is a row id: one no key column can hold is simply not found.
+    app.url_map.converters["int"] = RowIdConverter
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
