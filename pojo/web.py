@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, flash, g, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -97,6 +97,16 @@ def local_path(target: str | None) -> str | None:
     if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return None
     return None if urlsplit(target).netloc else target
+
+
+def flash_refusal(error) -> None:
+    """Report a refused action on the page a redirect leads to.
+
+    A redirect is a success status, so the commit point would keep what the
+    service did before refusing; roll it back here instead.
+    """
+    db.session.rollback()
+    flash(error.message, "error")
 
 
 def new_request_id() -> str:

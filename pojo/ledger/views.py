@@ -10,7 +10,7 @@ from pojo.ledger import references, service
 from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
 from pojo.people.service import can_view_ledger, get_employee
-from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, sections
+from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, flash_refusal, sections
 
 bp = Blueprint("ledger", __name__)
 PAGE_SIZE = 25
@@ -70,8 +70,7 @@ def reverse(entry_id: int):
     try:
         service.reverse_entry(entry_id, actor=current_user, reason=form.reason.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(target)
     flash(_("Entry reversed with a compensating entry."), "success")
     return redirect(target)

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.errors import DomainError
-from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
 from pojo.market.views import bp
-from pojo.web import PEOPLE_ADMINS, allow
+from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
 
 
 @bp.route("/market/admin/rewards")
@@ -76,8 +75,7 @@ def fulfil(redemption_id: int):
     try:
         done = service.fulfil(current_user, redemption_id)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(_("Marked as handed over to %(name)s.", name=done.employee.display_name), "success")
     return redirect(url_for("market.queue"))
@@ -92,8 +90,7 @@ def cancel(redemption_id: int):
     try:
         done = service.cancel(current_user, redemption_id, form.reason.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(
             _(

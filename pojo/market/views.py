@@ -23,7 +23,7 @@ from pojo.market import board_cache, display, service
 from pojo.market.forms import CATEGORY_LABELS, PERIOD_LABELS, ActionForm, GoalForm, RedeemForm
 from pojo.market.models import CATEGORIES, Reward
 from pojo.notifications.service import unread_count
-from pojo.web import EVERYONE, allow, local_path, new_request_id
+from pojo.web import EVERYONE, allow, flash_refusal, local_path, new_request_id
 
 bp = Blueprint("market", __name__)
 
@@ -173,8 +173,7 @@ def set_goal():
     try:
         service.set_goal(current_user, form.reward.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
         return _back_or_wallet()
     flash(_("Goal pinned. Your wallet shows how close you are."), "success")
     return redirect(url_for("ledger.wallet"))

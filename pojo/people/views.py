@@ -6,10 +6,9 @@ from flask_login import current_user
 
 from pojo.awards.service import team_budget
 from pojo.errors import DomainError
-from pojo.extensions import db
 from pojo.people import service
 from pojo.people.forms import EmployeeForm, TeamBudgetForm
-from pojo.web import PEOPLE_ADMINS, STAFF, allow
+from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal
 
 bp = Blueprint("people", __name__)
 
@@ -114,8 +113,7 @@ def set_budget(team_id: int):
     try:
         service.set_team_budget(current_user, team_id, form.budget.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("people.teams"))
     flash(_("Budget saved."), "success")
     return redirect(url_for("people.teams"))
