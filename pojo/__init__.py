@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -89,6 +90,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def _remember_language():
-        g.language = select_locale()
+        # Through Flask-Babel, which caches its choice for the request: one lookup, not two.
+        g.language = get_locale().language
 
     return app
