@@ -19,6 +19,8 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class PeoplePage(NamedTuple):
+    """One page of the people list: the paginator (for its links) and (person, balance) rows."""
+
     pages: Pagination
     rows: list[tuple[Employee, int | None]]
 
