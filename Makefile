@@ -21,6 +21,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel compile -f -d pojo/translations
 
 # Serve the app with demo data at http://127.0.0.1:5000 on the embedded SQLite.
+# The demo step prints the logins on every run (all of them: `flask --app pojo demo logins`).
 run: install
 	$(BIN)/flask --app pojo db upgrade
 	$(BIN)/flask --app pojo demo --if-empty

@@ -14,13 +14,16 @@
    both under the same gunicorn setup, taking turns in rounds; the board is
    /market as a logged-in agent opens it (goal: at least 0.5).
 
+4. `flask --app pojo ledger verify` on every database the bench filled, after all
+   parts: a bench's data must be valid data (exit status 1 when it is not).
+
 Without POJO_BENCH_DATABASE_URL, part 1 runs on SQLite files and 2-3 are skipped.
 
     .venv/bin/python bench/bench_market.py            # the full run
     .venv/bin/python bench/bench_market.py --quick    # a smoke test: small sizes, short runs
 
-Bulk rows go in with Core executemany: ledger entries with their award or
-redemption rows, and balances equal to their sums.
+Bulk rows go in with Core executemany: ledger entries in time order with their award or
+redemption rows, and balances equal to their sums; nobody's balance is ever below zero.
 """
 
 import argparse
@@ -50,9 +53,9 @@ from sqlalchemy import bindparam, create_engine, text  # noqa: E402
 from pojo import create_app  # noqa: E402
 from pojo.api.tokens import create_token  # noqa: E402
 from pojo.awards.models import Award, Criterion  # noqa: E402
+from pojo.awards.service import award  # noqa: E402
 from pojo.extensions import db  # noqa: E402
 from pojo.ledger.models import Balance, LedgerEntry  # noqa: E402
-from pojo.ledger.service import post_entry  # noqa: E402
 from pojo.market import service as market  # noqa: E402
 from pojo.market.models import Redemption, Reward, SavingsGoal  # noqa: E402
 from pojo.people.models import Employee  # noqa: E402
@@ -63,6 +66,7 @@ PASSWORD = "bench password 1"
 RECENT_DAYS = 60
 HISTORY_YEARS = 6
 CHUNK = 20_000
+TOP_UP_MARGIN = 100
 PAGES = ("/market", "/wallet")
 
 
@@ -119,17 +123,30 @@ def make_people_and_rewards(employees: int, rewards: int, start: datetime) -> li
     return made
 
 
-def entry_rows(count: int, begin: datetime, end: datetime, employee_ids, rewards, rng):
-    """`count` entries evenly spread in time: awards, and ~10 % redemptions."""
+def entry_rows(count: int, begin: datetime, end: datetime, employee_ids, rewards, rng, running):
+    """`count` entries evenly spread in time: outcome points, and ~10 % redemptions.
+
+    `running` holds each employee's balance so far. Nobody redeems more than they hold: a
+    redemption the balance does not cover is preceded, at the same moment, by the points it
+    needs (an extra entry that draws nothing from `rng`, so the redemptions and their times are
+    the same whatever history came before).
+    """
     step = (end - begin) / max(count, 1)
     for index in range(count):
         at = begin + step * index
         employee = rng.choice(employee_ids)
         if rng.random() < 0.1:
             reward_id, price = rng.choice(rewards)
+            if running[employee] < price:
+                top_up = price - running[employee] + TOP_UP_MARGIN
+                running[employee] += top_up
+                yield employee, top_up, "outcome", at, None
+            running[employee] -= price
             yield employee, -price, "redemption", at, reward_id
         else:
-            yield employee, rng.randint(20, 60), "award", at, None
+            points = rng.randint(20, 60)
+            running[employee] += points
+            yield employee, points, "outcome", at, None
 
 
 def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
@@ -137,10 +154,18 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
     recent = min(8_000, int(entries * 0.8))
     history_start = now - timedelta(days=365 * HISTORY_YEARS)
     recent_start = now - timedelta(days=RECENT_DAYS)
-    # The same seed for the recent block: both sizes share the last 60 days exactly.
+    sums = Counter()
+    running = Counter()
+    # The same seed for the recent block: both sizes share the last 60 days' redemptions exactly.
     streams = [
         entry_rows(
-            entries - recent, history_start, recent_start, employee_ids, rewards, random.Random(1)
+            entries - recent,
+            history_start,
+            recent_start,
+            employee_ids,
+            rewards,
+            random.Random(1),
+            running,
         ),
         entry_rows(
             recent,
@@ -149,15 +174,15 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
             employee_ids,
             rewards,
             random.Random(2),
+            running,
         ),
     ]
-    sums = Counter()
     entry_id = redemption_id = 0
     batch, redemptions, awards = [], [], []
     criterion = db.session.scalar(db.select(Criterion.id).limit(1))
     award_count = [0]  # awards already flushed
 
-    def award(entry: dict) -> None:
+    def add_award_row(entry: dict) -> None:
         awards.append({
             "id": len(awards) + award_count[0] + 1, "employee_id": entry["employee_id"], "criterion_id": criterion,
             "points": entry["points"], "note": "bench", "source": "outcome",
@@ -177,7 +202,7 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
     # The wallet's employee (the first) gets a full first page of recent entries at every
     # size, so the page shows the same rows and only the history behind them differs.
     streams.append(
-        (employee_ids[0], 40, "award", now - timedelta(hours=hour), None)
+        (employee_ids[0], 40, "outcome", now - timedelta(hours=hour), None)
         for hour in range(30, 0, -1)
     )
     for stream in streams:
@@ -202,21 +227,10 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
                     "request_id": None,
                 })  # fmt: skip
             else:
-                award(row)
+                add_award_row(row)
             batch.append(row)
             if len(batch) >= CHUNK:
                 flush()
-    # Top up anyone the random draw left below zero, so every balance is valid.
-    for employee in employee_ids:
-        if sums[employee] < 0:
-            entry_id += 1
-            batch.append({
-                "id": entry_id, "employee_id": employee, "points": -sums[employee] + 100,
-                "kind": "award", "at": history_start, "created_at": history_start,
-                "actor_id": None, "note": None, "reference": None, "reverses_id": None,
-            })  # fmt: skip
-            award(batch[-1])
-            sums[employee] = 100
     flush()
     balances = Balance.__table__
     db.session.execute(
@@ -352,10 +366,22 @@ def closed_loop(clients: int, seconds: float, request) -> tuple[float, Counter]:
 def redemption_rate(url: str, clients: int, seconds: float) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context(), unit_of_work():
+        # The clients' points come as real awards by HR, so the ledger stays valid data.
+        db.session.add(
+            Criterion(
+                code="bench_funds",
+                tier="excellent",
+                points=100_000_000,
+                name_en="Bench funds",
+                name_fi="Bench-varat",
+            )
+        )
+        db.session.flush()
+        hr = get_employee("bench.hr")
         tokens = []
         for number in range(1, clients + 1):
             employee = get_employee(f"agent{number:05d}")
-            post_entry(employee.id, 100_000_000, "award", actor=None, note="bench")
+            award(hr, employee.username, "bench_funds", "bench")
             tokens.append(create_token(employee.username, "bench")[1])
         rewards = [(r.id, r.ceiling_price) for r in db.session.scalars(db.select(Reward))]
     with app.app_context():
@@ -472,13 +498,33 @@ def main() -> None:
             f"RATIO {page} median latency at {big:,} / {small:,} entries: {ratio:.2f}"
             "  (goal <= 1.2)"
         )
-    if not pg:
+    if pg:
+        print(f"Part 2: redemptions per second, gunicorn 4 workers, 32 clients, {seconds} s each")
+        redemption_rate(urls[big], 32, seconds)
+        print(f"Part 3: requests per second, gunicorn 4 workers, 32 clients, {seconds} s each")
+        board_fraction(urls[big], 32, seconds)
+    else:
         print("Parts 2-3 skipped: set POJO_BENCH_DATABASE_URL to a scratch PostgreSQL database.")
-        return
-    print(f"Part 2: redemptions per second, gunicorn 4 workers, 32 clients, {seconds} s each")
-    redemption_rate(urls[big], 32, seconds)
-    print(f"Part 3: requests per second, gunicorn 4 workers, 32 clients, {seconds} s each")
-    board_fraction(urls[big], 32, seconds)
+    if not all([verify_ledger(url) for url in urls.values()]):
+        sys.exit("The bench's data fails `ledger verify`.")
+
+
+def verify_ledger(url: str) -> bool:
+    """`flask --app pojo ledger verify` on one of the bench's databases; prints its verdict."""
+    env = dict(os.environ, DATABASE_URL=url, POJO_SCHEDULER="")
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "pojo", "ledger", "verify"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    lines = done.stdout.strip().splitlines()
+    failures = [line for line in lines if line.startswith("FAIL")]
+    print(f"ledger verify ({url.rsplit('/', 1)[-1]}): {' '.join(lines[:1] + lines[-1:])}")
+    for line in failures:
+        print(f"  {line}")
+    return done.returncode == 0
 
 
 if __name__ == "__main__":

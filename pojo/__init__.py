@@ -81,10 +81,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from importlib import import_module
 
-    from pojo import errors, web
+    from pojo import errors, pagination, web
 
     errors.init_app(app)
     web.init_app(app)
+    pagination.init_app(app)
     for name in FEATURES:
         import_module(name).init_app(app)
 

@@ -12,7 +12,7 @@ from pojo.unit_of_work import unit_of_work
 
 GIVER = "test.giver"  # the HR person behind test points
 
-# The README's example reward: 180 at no demand, 300 at 4 a month, 600 at 8.
+# A test reward (not the README's example): 180 at no demand, 300 at 4 a month, 600 at 8.
 MASSAGE = {
     "name_en": "Massage",
     "name_fi": "Hieronta",

@@ -116,3 +116,20 @@ def test_a_year_of_demo_history_shows_each_persona_clearly(app):
         assert all(now - agent.hired < timedelta(days=90) for agent in new_hires)
         assert _count(Redemption, Redemption.status == "pending") >= 1
         assert _count(Redemption, Redemption.status == "cancelled") >= 1
+
+
+def test_every_run_shows_who_can_log_in_and_demo_logins_lists_everyone(app, runner, make_employee):
+    make_employee("hr.person", role="hr", team="Office")
+    make_employee("supervisor.alpha", role="supervisor", team="Alpha")
+    agents = [make_employee(f"agent.{n}", temp=n == 0) for n in range(5)]
+
+    again = runner.invoke(args=["demo", "--if-empty"])  # what `make run` prints the next time
+
+    assert again.exit_code == 0 and "Nothing to do" in again.output
+    assert "supervisor.alpha" in again.output and "hr.person" in again.output
+    assert DEMO_PASSWORD in again.output and "flask --app pojo demo logins" in again.output
+    assert sum(agent in again.output for agent in agents) == 3
+    listed = runner.invoke(args=["demo", "logins"])
+    assert listed.exit_code == 0, listed.output
+    assert all(agent in listed.output for agent in agents) and DEMO_PASSWORD in listed.output
+    assert "temp from Staffpoint" in listed.output

@@ -1,11 +1,10 @@
 """The command-line contract of the exchange and its jobs."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
 
-from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.jobs.registry import JOBS
 from pojo.jobs.scheduler import build_scheduler, start_in_process
@@ -87,9 +86,9 @@ def test_no_in_process_scheduler_outside_the_development_server(app):
 
 
 def test_tick_interval_follows_the_setting(make_app):
-    app = make_app(PRICE_TICK_MINUTES=15)
     from pojo.market.service import tick_period_start
 
-    with app.app_context():
-        start = tick_period_start(utcnow())
-        assert start.minute % 15 == 0 and start.second == 0
+    moment = datetime(2026, 11, 23, 10, 44, 30, tzinfo=UTC)
+    for minutes, start in ((15, "10:30:00"), (60, "10:00:00"), (1, "10:44:00"), (5, "10:40:00")):
+        with make_app(PRICE_TICK_MINUTES=minutes).app_context():
+            assert f"{tick_period_start(moment):%H:%M:%S}" == start, minutes

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from pojo.database import utcnow
 from pojo.extensions import db
@@ -14,6 +14,7 @@ from pojo.market.models import Redemption
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
+from tests.query_count import statements_for
 
 
 def redeem_form(reward_id, max_price, request_id):
@@ -98,19 +99,6 @@ def test_each_viewer_sees_their_own_buttons_and_goal_on_the_shared_board(app, cl
     assert "is-goal" in poor_page and "is-goal" not in rich_page
     request_ids = re.findall(r'name="request_id" value="([^"]+)"', rich_page)
     assert request_ids and request_ids[0] not in poor_page  # every form is its own
-
-
-def statements_for(app, client, path: str) -> int:
-    seen = []
-    with app.app_context():
-        engine = db.engine
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
 
 
 def test_board_queries_do_not_grow_with_the_number_of_rewards(app, client_as):

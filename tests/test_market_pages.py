@@ -2,10 +2,13 @@
 
 import io
 import re
+from datetime import timedelta
 
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.service import balance_of
 from pojo.market.models import Redemption, Reward
@@ -71,6 +74,9 @@ def test_board_refresh_reports_the_new_price_after_redemptions(app, client_as):
     agent = client_as("agent")
     give_points(app, agent.username, 1000)
     reward_id = add_reward(app)
+    with app.app_context():  # on the market for two days: it has a price from 24 hours ago
+        db.session.get(Reward, reward_id).created_at = utcnow() - timedelta(days=2)
+        db.session.commit()
     first = agent.get("/market/board.json").get_json()
     assert first["balance"] == 1000
     assert [(r["id"], r["price"], r["action"]["state"]) for r in first["rewards"]] == [
@@ -81,13 +87,27 @@ def test_board_refresh_reports_the_new_price_after_redemptions(app, client_as):
     row = after["rewards"][0]
     assert row["price"] == 205  # one redemption raised it
     assert row["action"]["text"] == "Redeem · 205 points"
-    assert row["change_24h"]["direction"] == "up" or row["change_24h"]["pct"] is None
+    assert row["change_24h"]["direction"] == "up"
+    assert row["change_24h"]["pct"] == pytest.approx(13.9)  # 180 a day ago, 205 now
     assert after["balance"] == 820
+
+
+def test_new_reward_has_no_24_hour_change_yet(app, client_as):
+    agent = client_as("agent")
+    add_reward(app)
+    (row,) = agent.get("/market/board.json").get_json()["rewards"]
+    assert row["change_24h"] == {
+        "direction": "none",
+        "label": "No history yet",
+        "pct": None,
+        "text": "–",
+    }
 
 
 def test_board_refresh_needs_a_login(app, client):
     response = client.get("/market/board.json")
-    assert response.status_code in (302, 401)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fmarket%2Fboard.json"
 
 
 def test_redeem_at_shown_price_charges_it_and_shows_in_wallet(app, client_as):
@@ -160,14 +180,19 @@ def test_redeem_without_enough_points_is_refused_and_changes_nothing(app, client
 def test_tampered_redeem_form_is_refused(app, client_as):
     agent = client_as("agent")
     reward_id = add_reward(app)
-    for data in (
-        {"reward": reward_id, "request_id": "x"},
-        {"reward": "abc", "max_price": "-3", "request_id": "x"},
-        {"reward": 99999, "max_price": 100, "request_id": "x"},
+    give_points(app, agent.username, 1000)
+    incomplete = "The form was incomplete or had expired. Nothing was charged"
+    for data, status, says in (
+        ({"reward": reward_id, "request_id": "x"}, 400, incomplete),
+        ({"reward": "abc", "max_price": "-3", "request_id": "x"}, 400, incomplete),
+        ({"reward": 99999, "max_price": 600, "request_id": "x"}, 404, "No such reward."),
     ):
         response = agent.post("/market/redeem", data=data)
-        assert 400 <= response.status_code < 500
+        assert response.status_code == status, data
+        assert says in response.get_data(as_text=True)
     assert redemption_count(app) == 0
+    with app.app_context():
+        assert balance_of(get_employee(agent.username).id) == 1000
 
 
 def test_board_form_works_with_csrf_on(app, make_app, make_employee):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from pojo.database import utcnow
 from pojo.errors import Forbidden, InvalidInput
@@ -21,6 +21,7 @@ from pojo.notifications.service import recent, render_message
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
+from tests.query_count import counting_statements
 
 
 def tick(app, now):
@@ -218,15 +219,8 @@ def test_board_shows_prices_moving_after_a_burst_of_redemptions(app, make_employ
 
 def test_board_uses_the_same_queries_for_3_rewards_as_for_30(app):
     def statements_for_board() -> int:
-        seen = []
-        with app.app_context():
-            engine = db.engine
-            listener = lambda *args: seen.append(args[2])  # noqa: E731
-            event.listen(engine, "before_cursor_execute", listener)
-            try:
-                market.board()
-            finally:
-                event.remove(engine, "before_cursor_execute", listener)
+        with counting_statements(app) as seen:
+            market.board()
         return len(seen)
 
     for n in range(3):

@@ -1,6 +1,8 @@
 """The pricing engine's promised properties, checked by Hypothesis."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -107,17 +109,22 @@ def test_settings_refused_unless_floor_below_base_below_ceiling():
     assert validate_settings(PriceSettings(base=100, floor=50, ceiling=100, expected_per_30d=2))
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
 def test_example_from_the_readme():
-    massage = PriceSettings(base=300, floor=180, ceiling=600, expected_per_30d=4)
-    assert [price_for_demand(massage, c) for c in range(10)] == [
-        180,
-        205,
-        232,
-        264,
-        300,
-        357,
-        424,
-        505,
-        600,
-        600,
-    ]
+    """The README's massage example, read from the README itself, is what the engine charges."""
+    text = README.read_text(encoding="utf-8")
+    settings = re.search(
+        r"base price (\d+), floor (\d+), ceiling (\d+) and (\d+) expected redemptions", text
+    )
+    counts_row = re.search(r"^\| redemptions in the last 30 days \|(.+)\|$", text, re.M)
+    prices_row = re.search(r"^\| price \(points\) \|(.+)\|$", text, re.M)
+    base, floor, ceiling, expected = map(int, settings.groups())
+    counts = [int(cell.split()[0]) for cell in counts_row.group(1).split("|")]
+    prices = [int(cell) for cell in prices_row.group(1).split("|")]
+    assert (base, floor, ceiling, expected) == (400, 240, 800, 4)
+    assert counts == list(range(9)) and len(prices) == 9
+    massage = PriceSettings(base=base, floor=floor, ceiling=ceiling, expected_per_30d=expected)
+    assert [price_for_demand(massage, count) for count in counts] == prices
+    assert price_for_demand(massage, 20) == ceiling  # "8 or more"

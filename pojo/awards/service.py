@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from pojo.awards.models import TIERS, Award, Criterion
 from pojo.database import utcnow
@@ -15,6 +16,7 @@ from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
+from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee, Team
 from pojo.people.service import get_employee
 
@@ -57,20 +59,36 @@ def team_budget(team: Team, at: datetime | None = None) -> BudgetStatus:
     Manual awards to the team's members count; reversed awards give their
     points back to the budget; awards from outcome rules never count.
     """
+    return team_budgets([team], at)[0]
+
+
+def team_budgets(teams: list[Team], at: datetime | None = None) -> list[BudgetStatus]:
+    """`team_budget` of each team, in one query however many teams there are."""
+    if not teams:
+        return []
     reversed_entry = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
-    used = db.session.scalar(
-        select(func.coalesce(func.sum(Award.points), 0)).where(
-            Award.team_id == team.id,
-            Award.source == "manual",
-            Award.created_at >= month_start(at),
-            Award.created_at <= (at or utcnow()),
-            Award.entry_id.not_in(reversed_entry),
-        )
+    used = dict(
+        db.session.execute(
+            select(Award.team_id, func.sum(Award.points))
+            .where(
+                Award.team_id.in_([team.id for team in teams]),
+                Award.source == "manual",
+                Award.created_at >= month_start(at),
+                Award.created_at <= (at or utcnow()),
+                Award.entry_id.not_in(reversed_entry),
+            )
+            .group_by(Award.team_id)
+        ).all()
     )
-    budget = team.monthly_award_budget
-    if budget is None:
-        budget = current_app.config["TEAM_MONTHLY_BUDGET"]
-    return BudgetStatus(team=team, budget=budget, used=used)
+    default = current_app.config["TEAM_MONTHLY_BUDGET"]
+    return [
+        BudgetStatus(
+            team=team,
+            budget=default if team.monthly_award_budget is None else team.monthly_award_budget,
+            used=used.get(team.id, 0),
+        )
+        for team in teams
+    ]
 
 
 def get_criterion(code: str) -> Criterion:
@@ -192,14 +210,32 @@ def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Cr
     return criterion
 
 
-def recent_awards(actor: Employee, limit: int = 50) -> list[Award]:
-    """Awards the actor may see: their teams' for supervisors, all for HR and admin."""
-    query = select(Award).order_by(Award.id.desc()).limit(limit)
+def _visible_awards(actor: Employee):
+    """Awards the actor may see, newest first: their teams' for supervisors, all for HR."""
+    query = (
+        select(Award)
+        .options(
+            joinedload(Award.employee),
+            joinedload(Award.awarded_by),
+            joinedload(Award.criterion),
+        )
+        .order_by(Award.id.desc())
+    )
     if actor.role == "supervisor":
-        query = query.where(Award.team_id.in_([team.id for team in actor.supervised_teams]))
-    elif actor.role not in ("hr", "admin"):
-        query = query.where(Award.employee_id == actor.id)
-    return list(db.session.scalars(query))
+        return query.where(Award.team_id.in_([team.id for team in actor.supervised_teams]))
+    if actor.role not in ("hr", "admin"):
+        return query.where(Award.employee_id == actor.id)
+    return query
+
+
+def recent_awards(actor: Employee, limit: int = 10) -> list[Award]:
+    """The latest awards the actor may see (under the award form)."""
+    return list(db.session.scalars(_visible_awards(actor).limit(limit)))
+
+
+def awards_page(actor: Employee, page: int) -> Pagination:
+    """One page of the awards the actor may see, newest first (the awards list)."""
+    return paginate(_visible_awards(actor), page)
 
 
 def describe_awards(award_ids: list[int], language: str) -> dict[int, str]:

@@ -8,6 +8,7 @@ from pojo.awards import service
 from pojo.awards.forms import AwardForm, CriterionForm
 from pojo.errors import DomainError
 from pojo.formatting import format_points
+from pojo.pagination import requested_page
 from pojo.people.service import awardable_employees
 from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
 
@@ -36,7 +37,7 @@ def catalogue():
 
 def _budgets():
     if current_user.role == "supervisor":
-        return [service.team_budget(team) for team in current_user.supervised_teams]
+        return service.team_budgets(current_user.supervised_teams)
     return []
 
 
@@ -90,7 +91,7 @@ def new_award():
 def recent():
     return render_template(
         "awards/list.html",
-        awards=service.recent_awards(current_user, limit=200),
+        awards=service.awards_page(current_user, requested_page()),
         budgets=_budgets(),
     )
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, NotFound
@@ -126,7 +127,11 @@ def entries_for(
     employee_id: int, *, limit: int = 50, before: int | None = None
 ) -> list[LedgerEntry]:
     """An employee's entries, newest first; `before` is an entry id for paging."""
-    query = select(LedgerEntry).where(LedgerEntry.employee_id == employee_id)
+    query = (
+        select(LedgerEntry)
+        .options(joinedload(LedgerEntry.actor))
+        .where(LedgerEntry.employee_id == employee_id)
+    )
     if before is not None:
         query = query.where(LedgerEntry.id < before)
     return list(db.session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit)))

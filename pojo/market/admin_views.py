@@ -9,6 +9,7 @@ from pojo.formatting import format_points
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
 from pojo.market.views import bp
+from pojo.pagination import requested_page
 from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
 
 
@@ -54,7 +55,7 @@ def edit_reward(reward_id: int | None):
 def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):
     return render_template(
         "market/queue.html",
-        redemptions=service.pending_redemptions(),
+        redemptions=service.pending_redemptions(requested_page()),
         action_form=ActionForm(),
         cancel_form=cancel_form,
         failed_id=failed_id,

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -38,6 +39,7 @@ from pojo.market.models import (
 from pojo.market.prices import change_pct, demand_now, prices_at, settings_of
 from pojo.market.pricing import WINDOW, price_for_demand
 from pojo.notifications.service import link_to, notify
+from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 
 HISTORY_DAYS = 90
@@ -352,20 +354,38 @@ def cancel(
     return redemption
 
 
-def redemptions_for(employee: Employee, status: str | None = None) -> list[Redemption]:
-    """An employee's redemptions, newest first, optionally only those with `status`."""
-    query = select(Redemption).where(Redemption.employee_id == employee.id)
+def _redemptions_of(employee: Employee, status: str | None = None):
+    query = (
+        select(Redemption)
+        .options(joinedload(Redemption.reward))
+        .where(Redemption.employee_id == employee.id)
+    )
     if status is not None:
         query = query.where(Redemption.status == status)
-    return list(db.session.scalars(query.order_by(Redemption.id.desc()).limit(100)))
+    return query.order_by(Redemption.id.desc())
 
 
-def pending_redemptions() -> list[Redemption]:
-    """The queue HR works through: pending redemptions, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Redemption).where(Redemption.status == "pending").order_by(Redemption.id)
+def redemptions_for(employee: Employee, status: str | None = None) -> list[Redemption]:
+    """An employee's latest 100 redemptions, newest first, optionally only those with `status`."""
+    return list(db.session.scalars(_redemptions_of(employee, status).limit(100)))
+
+
+def redemption_history(employee: Employee, page: int) -> Pagination:
+    """One page of an employee's redemptions, newest first ("My redemptions")."""
+    return paginate(_redemptions_of(employee), page)
+
+
+def pending_redemptions(page: int) -> Pagination:
+    """One page of the queue HR works through: pending redemptions, oldest first."""
+    return paginate(
+        select(Redemption)
+        .options(
+            joinedload(Redemption.reward),
+            joinedload(Redemption.employee).joinedload(Employee.team),
         )
+        .where(Redemption.status == "pending")
+        .order_by(Redemption.id),
+        page,
     )
 
 

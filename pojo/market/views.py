@@ -23,6 +23,7 @@ from pojo.market import board_cache, display, service
 from pojo.market.forms import CATEGORY_LABELS, PERIOD_LABELS, ActionForm, GoalForm, RedeemForm
 from pojo.market.models import CATEGORIES, Reward
 from pojo.notifications.service import unread_count
+from pojo.pagination import requested_page
 from pojo.web import EVERYONE, allow, flash_refusal, local_path, new_request_id
 
 bp = Blueprint("market", __name__)
@@ -193,7 +194,8 @@ def clear_goal():
 @allow(EVERYONE)
 def my_redemptions():
     return render_template(
-        "market/redemptions.html", redemptions=service.redemptions_for(current_user)
+        "market/redemptions.html",
+        redemptions=service.redemption_history(current_user, requested_page()),
     )
 
 

@@ -16,6 +16,7 @@ from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.notifications.models import Notification
+from pojo.pagination import Pagination, paginate
 
 
 def link_to(endpoint: str, **values) -> str:
@@ -53,16 +54,22 @@ def unread_count(employee_id: int) -> int:
     )
 
 
+def _newest_first(employee_id: int):
+    return (
+        select(Notification)
+        .where(Notification.employee_id == employee_id)
+        .order_by(Notification.id.desc())
+    )
+
+
 def recent(employee_id: int, limit: int = 30) -> list[Notification]:
     """The employee's latest notifications, newest first."""
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.employee_id == employee_id)
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(_newest_first(employee_id).limit(limit)))
+
+
+def notifications_page(employee_id: int, page: int) -> Pagination:
+    """One page of the employee's notifications, newest first (the bell's list)."""
+    return paginate(_newest_first(employee_id), page)
 
 
 def mark_all_read(employee_id: int) -> int:

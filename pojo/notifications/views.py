@@ -6,10 +6,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pojo.extensions import db
 from pojo.notifications import service
+from pojo.pagination import requested_page
 from pojo.web import EVERYONE, allow, local_path
 
 bp = Blueprint("notifications", __name__)
-SHOWN = 50
 
 
 @bp.app_template_global()
@@ -26,14 +26,19 @@ def unread_notifications() -> int:
 @bp.route("/notifications")
 @allow(EVERYONE)
 def index():
-    notifications = service.recent(current_user.id, SHOWN)
+    notifications = service.notifications_page(current_user.id, requested_page())
     # Remember which were new before opening the list marks them read.
     unread_ids = {n.id for n in notifications if n.read_at is None}
     messages = [
         (n, service.render_message(n, g.language), _safe_link(n.link)) for n in notifications
     ]
     service.mark_all_read(current_user.id)
-    return render_template("notifications/index.html", messages=messages, unread_ids=unread_ids)
+    return render_template(
+        "notifications/index.html",
+        messages=messages,
+        unread_ids=unread_ids,
+        pages=notifications,
+    )
 
 
 def _safe_link(link: str | None) -> str | None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
@@ -24,6 +25,7 @@ from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
 from pojo.outcomes import rules
 from pojo.outcomes.models import Outcome, OutcomeRule
+from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 
 RULE_EDITORS = ("hr", "admin")
@@ -380,9 +382,16 @@ def record_outcomes(
     return apply_plan(actor, plan_outcomes(actor, inputs, at=at), source, at=at)
 
 
-def recent_outcomes(actor: Employee, limit: int = 50) -> list[Outcome]:
-    """Outcomes the actor may see: their teams' for supervisors, all for HR and admin."""
-    query = select(Outcome).order_by(Outcome.id.desc()).limit(limit)
+def recent_outcomes(actor: Employee, page: int) -> Pagination:
+    """One page of the outcomes the actor may see, newest first: their teams' for supervisors."""
+    query = (
+        select(Outcome)
+        .options(
+            joinedload(Outcome.employee),
+            joinedload(Outcome.award).joinedload(Award.criterion),
+        )
+        .order_by(Outcome.id.desc())
+    )
     if actor.role == "supervisor":
         team_ids = [team.id for team in actor.supervised_teams]
         query = query.join(Employee, Employee.id == Outcome.employee_id).where(
@@ -390,4 +399,4 @@ def recent_outcomes(actor: Employee, limit: int = 50) -> list[Outcome]:
         )
     elif actor.role not in ("hr", "admin"):
         query = query.where(Outcome.employee_id == actor.id)
-    return list(db.session.scalars(query))
+    return paginate(query, page)

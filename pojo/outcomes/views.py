@@ -11,6 +11,7 @@ from pojo.formatting import format_points
 from pojo.outcomes import csvfile, imports, service
 from pojo.outcomes.forms import ApplyForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
+from pojo.pagination import requested_page
 from pojo.web import allow
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
@@ -33,7 +34,7 @@ def rules_section():
 def index():
     return render_template(
         "outcomes/index.html",
-        outcomes=service.recent_outcomes(current_user),
+        outcomes=service.recent_outcomes(current_user, requested_page()),
         rules=service.list_rules(),
     )
 

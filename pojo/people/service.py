@@ -1,18 +1,28 @@
 """People operations: creating employees and teams, and who may see whom."""
 
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
 from pojo.errors import DomainError, Forbidden, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import Balance
+from pojo.pagination import Pagination, paginate
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, ROLES, Employee, Team
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
+
+
+class PeoplePage(NamedTuple):
+    """One page of the people list: the paginator (for its links) and (person, balance) rows."""
+
+    pages: Pagination
+    rows: list[tuple[Employee, int | None]]
 
 
 def hash_password(password: str) -> str:
@@ -192,16 +202,32 @@ def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
 
 
 def list_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
-
-
-def people_with_balances(actor: Employee) -> list[tuple[Employee, int | None]]:
-    """Employees the actor may see with their balances: a supervisor's teams, or everyone."""
+    """Every team by name, with its members and supervisors loaded (the teams page)."""
     query = (
-        select(Employee, Balance.points)
-        .outerjoin(Balance, Balance.employee_id == Employee.id)
-        .order_by(Employee.active.desc(), Employee.display_name)
+        select(Team)
+        .options(selectinload(Team.members), selectinload(Team.supervisors))
+        .order_by(Team.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def people_with_balances(actor: Employee, page: int) -> PeoplePage:
+    """One page of the employees the actor may see, with their balances.
+
+    A supervisor sees their teams; HR and admin see everyone; active people first.
+    """
+    query = (
+        select(Employee)
+        .options(joinedload(Employee.team))
+        .order_by(Employee.active.desc(), Employee.display_name, Employee.id)
     )
     if actor.role == "supervisor":
         query = query.where(Employee.team_id.in_([t.id for t in actor.supervised_teams]))
-    return [tuple(row) for row in db.session.execute(query)]
+    found = paginate(query, page)
+    ids = [person.id for person in found.items]
+    balances = dict(
+        db.session.execute(
+            select(Balance.employee_id, Balance.points).where(Balance.employee_id.in_(ids))
+        ).all()
+    )
+    return PeoplePage(found, [(person, balances.get(person.id)) for person in found.items])

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.awards.service import team_budget
+from pojo.awards.service import team_budgets
 from pojo.errors import DomainError
+from pojo.pagination import requested_page
 from pojo.people import service
 from pojo.people.forms import EmployeeForm, TeamBudgetForm
 from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal
@@ -16,7 +17,8 @@ bp = Blueprint("people", __name__)
 @bp.route("/people")
 @allow(*STAFF)
 def index():
-    return render_template("people/index.html", rows=service.people_with_balances(current_user))
+    people = service.people_with_balances(current_user, requested_page())
+    return render_template("people/index.html", rows=people.rows, pages=people.pages)
 
 
 def _employee_fields(form: EmployeeForm) -> dict:
@@ -88,7 +90,7 @@ def teams():
     teams = service.list_teams()
     if current_user.role == "supervisor":
         teams = [team for team in teams if team in current_user.supervised_teams]
-    budgets = [team_budget(team) for team in teams]
+    budgets = team_budgets(teams)
     forms = {
         status.team.id: TeamBudgetForm(
             prefix=f"t{status.team.id}", budget=status.team.monthly_award_budget

@@ -1,0 +1,48 @@
+"""One paginator for every list that grows: Flask-SQLAlchemy's, with the page number bounded.
+
+Views read the page with `requested_page()`; services return `paginate(select(...), page)`;
+templates draw the links with `macros/pagination.html`.
+"""
+
+from flask import request, url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from pojo.extensions import db
+
+PER_PAGE = 25
+# Any page number a client sends is bounded here, before it becomes an OFFSET.
+MAX_PAGE = 2**31 - 1
+
+
+def requested_page() -> int:
+    """The `page` of the query string: garbage, zero and negatives are page 1."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
+
+
+def paginate(query: Select, page: int, per_page: int = PER_PAGE) -> Pagination:
+    """One page of the rows `query` selects; a page past the end shows the last page."""
+    page = min(max(page, 1), MAX_PAGE)
+
+    def fetch(number: int) -> Pagination:
+        return db.paginate(
+            query, page=number, per_page=per_page, max_per_page=per_page, error_out=False
+        )
+
+    found = fetch(page)
+    if found.pages and page > found.pages:
+        found = fetch(found.pages)
+    return found
+
+
+def page_url(number: int) -> str:
+    """This page's address at page `number`, keeping the other query arguments."""
+    # url_for's own options (_external, _anchor...) never come from the query string.
+    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    args["page"] = number if number > 1 else None
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app) -> None:
+    app.add_template_global(page_url)
