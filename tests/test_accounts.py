@@ -44,7 +44,8 @@ def test_hr_cannot_change_an_hr_accounts_access_by_a_crafted_post(
     colleague = make_employee("other.hr", role="hr", team="Office")
     hr = client_as("hr", team="Office")
     data = edit_form(hr, colleague)
-    data.update({"role": "hr", "active": "y"} | change)
+    for name, value in ({"role": "hr", "active": "y"} | change).items():
+        data[name] = value  # replaces; MultiDict.update would add a second value
     hr.post(f"/people/{colleague}/edit", data=data)
     with app.app_context():
         employee = find_employee(colleague)
