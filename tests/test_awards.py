@@ -1,5 +1,7 @@
 """Supervisors award criteria to their own team; agents see the points at once."""
 
+import re
+
 from sqlalchemy import select
 
 from pojo.awards.models import Award
@@ -86,3 +88,67 @@ def test_wallet_names_the_reward_behind_a_redemption(app, make_employee, login):
         market.redeem(get_employee(agent), hoodie.id, 80)
     wallet = login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
     assert 'class="entry-label">Pojo hoodie<' in wallet  # in the history, not only the pending list
+
+
+def field_errors(html: str, field: str) -> list[str]:
+    """The error messages shown under one field of the page's form."""
+    found = re.search(rf'name="{field}".*?(?=<div class="field|<button)', html, re.S)
+    assert found, f"no field {field}"
+    return re.findall(r'<p class="field-error">([^<]*)</p>', found.group(0))
+
+
+def test_awarding_someone_outside_the_team_says_so_at_the_employee_field(
+    app, client_as, make_employee
+):
+    supervisor = client_as("supervisor", team="Alpha")
+    make_employee("bertta", team="Beta", display_name="Bertta Beta")
+    response = supervisor.post("/awards/new", data=award_form("bertta"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_errors(page, "employee") == ["Bertta Beta is not in a team you supervise."]
+    assert "Not a valid choice" not in page
+
+
+def test_awarding_someone_outside_the_team_says_so_in_finnish(app, make_app, make_employee, login):
+    supervisor = make_employee(role="supervisor", team="Alpha", language="fi")
+    make_employee("bertta", team="Beta", display_name="Bertta Beta")
+    client = login(app.test_client(), supervisor)
+    page = client.post("/awards/new", data=award_form("bertta")).get_data(as_text=True)
+    assert "Virheellinen valinta" not in page
+    assert field_errors(page, "employee") == ["Bertta Beta ei ole tiimissä, jonka esihenkilö olet."]
+
+
+def test_the_award_form_states_the_note_limit_and_loads_the_counter(client_as):
+    page = client_as("supervisor", team="Alpha").get("/awards/new").get_data(as_text=True)
+    assert "At most 500 characters." in page
+    assert 'data-counter-for="note"' in page and 'data-max="500"' in page
+    assert "js/counter.js" in page
+    # The browser must not cut a pasted note silently: the counter and the server say it.
+    textarea = re.search(r"<textarea[^>]*>", page).group(0)
+    assert "maxlength" not in textarea
+
+
+def test_an_over_long_note_is_refused_with_its_length_and_kept_for_editing(
+    app, client_as, make_employee
+):
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee(team="Alpha")
+    note = ("Great call. " * 417).strip()  # 5,003 characters
+    response = supervisor.post("/awards/new", data=award_form(agent, note=note))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_errors(page, "note") == [
+        "The note is 5,003 characters long; at most 500 fit. Shorten it and send again."
+    ]
+    assert note in page
+    with app.app_context():
+        assert db.session.scalar(select(Award).limit(1)) is None
+
+
+def test_a_note_of_exactly_the_limit_is_accepted_counting_a_newline_once(
+    app, client_as, make_employee
+):
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee(team="Alpha")
+    note = "a" * 249 + "\r\n" + "b" * 250  # what a browser sends for 500 typed characters
+    assert supervisor.post("/awards/new", data=award_form(agent, note=note)).status_code == 302

@@ -23,8 +23,8 @@ def supervisor_and_agent(client_as, make_employee):
     [
         ({"note": "x" * 100_000}, "500"),
         ({"note": ""}, "Write a short note"),
-        ({"employee": "no-such-person"}, "Not a valid choice"),
-        ({"criterion": "no_such_code"}, "Not a valid choice"),
+        ({"employee": "no-such-person"}, "No employee with the username no-such-person."),
+        ({"criterion": "no_such_code"}, "No criterion with the code no_such_code."),
         ({"request_id": ""}, "tampered with"),
     ],
 )

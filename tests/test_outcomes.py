@@ -45,7 +45,7 @@ def preview_of(client, response) -> tuple[str, str]:
 def test_every_employee_sees_the_outcome_rules_next_to_the_catalogue(client_as):
     page = client_as("agent", temp=True).get("/criteria").get_data(as_text=True)
     assert "Points from customer outcomes" in page
-    assert "<code>nps</code>" in page and "<code>promise_kept</code>" in page
+    assert "Customer survey" in page and "Customer promise" in page  # kinds in words
     assert "/outcomes/rules/" not in page  # agents cannot edit
 
 
@@ -269,4 +269,5 @@ def test_outcome_entries_show_as_outcomes_in_the_wallet(
     path.write_bytes(csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z"))
     runner.invoke(args=["outcomes", "import", str(path)])
     wallet = login(app.test_client(), "aino").get("/wallet").get_data(as_text=True)
-    assert "Customer outcome" in wallet and "nps 10 · c1" in wallet
+    assert "Customer outcome" in wallet and "Customer survey, score 10, on Nov 20, 2026" in wallet
+    assert "nps 10 · c1" not in wallet  # codes and external ids are for HR

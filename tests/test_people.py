@@ -1,6 +1,9 @@
 """HR and admin manage people and budgets; deactivation ends sessions at once."""
 
+from sqlalchemy import select
+
 from pojo.extensions import db
+from pojo.people.models import Team
 from pojo.people.service import find_employee
 
 EMPLOYEE = {
@@ -8,7 +11,6 @@ EMPLOYEE = {
     "display_name": "Uusi Agentti",
     "email": "",
     "role": "agent",
-    "team": "Alpha",
     "employment_type": "temp",
     "agency_name": "Staffpoint",
     "contract_end": "2027-03-31",
@@ -18,9 +20,15 @@ EMPLOYEE = {
 }
 
 
+def team_id(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Team.id).where(Team.name == name))
+
+
 def test_hr_adds_a_temp_who_can_then_log_in(app, client_as, login):
     hr = client_as("hr", team="Office")
-    assert hr.post("/people/new", data=EMPLOYEE).status_code == 302
+    data = EMPLOYEE | {"team": team_id(app, "Office")}
+    assert hr.post("/people/new", data=data).status_code == 302
     with app.app_context():
         assert find_employee("uusi.agentti").agency_name == "Staffpoint"
     login(app.test_client(), "uusi.agentti", "first password")
@@ -28,7 +36,9 @@ def test_hr_adds_a_temp_who_can_then_log_in(app, client_as, login):
 
 def test_hr_cannot_create_an_admin(app, client_as):
     hr = client_as("hr", team="Office")
-    response = hr.post("/people/new", data=EMPLOYEE | {"role": "admin"})
+    response = hr.post(
+        "/people/new", data=EMPLOYEE | {"role": "admin", "team": team_id(app, "Office")}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert find_employee("uusi.agentti") is None
@@ -39,7 +49,7 @@ def test_deactivation_ends_the_employees_session(app, client_as, make_employee, 
     agent = login(app.test_client(), username)
     hr = client_as("hr", team="Office")
     data = EMPLOYEE | {
-        "username": username,
+        "team": team_id(app, "Alpha"),
         "employment_type": "permanent",
         "agency_name": "",
         "contract_end": "",

@@ -124,7 +124,11 @@ def get_token(token_id: int) -> ApiToken:
 
 def revoke_all(username: str) -> int:
     """Revoke every live token of an employee; returns how many."""
-    employee = get_employee(username)
+    return revoke_tokens_of(get_employee(username))
+
+
+def revoke_tokens_of(employee: Employee) -> int:
+    """Revoke every live token of this employee for good (deactivation calls it)."""
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.employee_id == employee.id, ApiToken.revoked_at.is_(None))
     ).all()

@@ -5,14 +5,25 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
 
 class AwardForm(FlaskForm):
-    employee = SelectField(_l("Employee"), validators=[DataRequired()], validate_choice=True)
-    criterion = SelectField(_l("Criterion"), validators=[DataRequired()], validate_choice=True)
+    """Whom, for what, and why. Whether the actor may award that person is the
+    service's rule, so its refusal (not in your team, yourself, inactive) is
+    shown at the field rather than a bare "not a valid choice"."""
+
+    employee = SelectField(
+        _l("Employee"),
+        validators=[DataRequired(message=_l("Choose whom to award.")), Length(max=64)],
+        validate_choice=False,
+    )
+    criterion = SelectField(
+        _l("Criterion"),
+        validators=[DataRequired(message=_l("Choose a criterion.")), Length(max=40)],
+        validate_choice=False,
+    )
+    # No Length() here: maxlength would cut a pasted note without a word. The page
+    # shows the limit and a counter; the service refuses a longer note and says so.
     note = TextAreaField(
         _l("Note"),
-        validators=[
-            DataRequired(message=_l("Write a short note on what was good.")),
-            Length(max=500),
-        ],
+        validators=[DataRequired(message=_l("Write a short note on what was good."))],
         description=_l("What did they do well? The employee sees this with the points."),
     )
     request_id = HiddenField(validators=[DataRequired(), Length(max=64)])

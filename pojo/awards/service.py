@@ -122,29 +122,39 @@ def award(
             if earlier.awarded_by_id != actor.id:
                 raise Conflict(_("This form was already used."))
             return earlier
-    note = (note or "").strip()
+    # A browser sends a newline as CRLF; counted as one, the limit is what the form's counter shows.
+    note = (note or "").replace("\r\n", "\n").strip()
     if not note:
         raise InvalidInput(_("Write a short note on what was good."), field="note")
     limit = current_app.config["NOTE_MAX_LENGTH"]
     if len(note) > limit:
         raise InvalidInput(
-            _("The note is too long: at most %(n)s characters.", n=limit), field="note"
+            _(
+                "The note is %(count)s characters long; at most %(n)s fit. Shorten it and send again.",
+                count=format_points(len(note)),
+                n=format_points(limit),
+            ),
+            field="note",
         )
     employee = get_employee(username)
     criterion = get_criterion(criterion_code)
     if employee.id == actor.id:
-        raise SelfAward(_("You cannot award yourself."))
+        raise SelfAward(_("You cannot award yourself."), field="employee")
     if not employee.active:
         raise DomainError(
-            _("%(name)s is not active and cannot receive awards.", name=employee.display_name)
+            _("%(name)s is not active and cannot receive awards.", name=employee.display_name),
+            field="employee",
         )
     if not criterion.active:
-        raise DomainError(_("The criterion %(code)s is retired.", code=criterion.code))
+        raise DomainError(
+            _("The criterion %(code)s is retired.", code=criterion.code), field="criterion"
+        )
     team = employee.team
     if actor.role == "supervisor":
         if not actor.supervises(employee):
             raise NotInTeam(
-                _("%(name)s is not in a team you supervise.", name=employee.display_name)
+                _("%(name)s is not in a team you supervise.", name=employee.display_name),
+                field="employee",
             )
         # Lock the team so two supervisors cannot both spend the last of the budget.
         db.session.scalars(select(Team).where(Team.id == team.id).with_for_update()).one()

@@ -1,6 +1,6 @@
 """The criteria catalogue and the award form."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from pojo.awards import service
 from pojo.awards.forms import AwardForm, CriterionForm
 from pojo.errors import DomainError
 from pojo.formatting import format_points
+from pojo.forms import show_refusal
 from pojo.pagination import requested_page
 from pojo.people.service import awardable_employees
 from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
@@ -63,7 +64,7 @@ def new_award():
                 request_id=form.request_id.data,
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
+            show_refusal(form, error)
         else:
             flash(
                 _(
@@ -82,6 +83,7 @@ def new_award():
         form=form,
         budgets=_budgets(),
         criteria=criteria,
+        note_limit=current_app.config["NOTE_MAX_LENGTH"],
         recent=service.recent_awards(current_user, limit=10),
     ), status
 

@@ -1,20 +1,51 @@
 """What an entry's reference ("award:12", "redemption:7") means, in words.
 
 The ledger knows nothing of awards or rewards; each feature registers a
-describer for its own reference kind, which labels a whole page of
-entries with one query.
+describer for the reference kinds it knows, which describes a whole page of
+entries with one query. Several features may describe one kind (the awards
+name the criterion; outcomes add what was measured and when for the awards
+their rules made): their descriptions are merged.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from pojo.ledger.models import LedgerEntry
 
-# kind -> function(ids, language) -> {id: label}
-_DESCRIBERS: dict[str, Callable[[list[int], str], dict[int, str]]] = {}
+
+@dataclass(frozen=True)
+class Description:
+    """A ledger line in words.
+
+    `label` names what it is; `detail`, when given, replaces the entry's note
+    (which for machine-made entries holds codes, not words); `source_id` is
+    the id of the record in the system it came from, for HR's eyes only.
+    """
+
+    label: str | None = None
+    detail: str | None = None
+    source_id: str | None = None
+
+    def merged(self, other: "Description") -> "Description":
+        """This description with the blanks filled from the other one."""
+        return replace(
+            self,
+            label=self.label or other.label,
+            detail=self.detail or other.detail,
+            source_id=self.source_id or other.source_id,
+        )
 
 
-def register(kind: str, describer: Callable[[list[int], str], dict[int, str]]) -> None:
-    _DESCRIBERS[kind] = describer
+# A describer: function(ids, language) -> {id: label or Description}
+Describer = Callable[[list[int], str], dict[int, "str | Description"]]
+_DESCRIBERS: dict[str, list[Describer]] = {}
+
+
+def register(kind: str, describer: Describer) -> None:
+    """Describe references of this kind with `describer` too (once, however many apps are made)."""
+    describers = _DESCRIBERS.setdefault(kind, [])
+    if describer not in describers:
+        describers.append(describer)
 
 
 def parse(reference: str | None) -> tuple[str, int] | None:
@@ -24,16 +55,20 @@ def parse(reference: str | None) -> tuple[str, int] | None:
     return (kind, int(raw_id)) if raw_id.isdigit() else None
 
 
-def describe(entries: Iterable[LedgerEntry], language: str) -> dict[int, str]:
-    """Labels for these entries, keyed by entry id (entries without one are left out)."""
+def describe(entries: Iterable[LedgerEntry], language: str) -> dict[int, Description]:
+    """Descriptions of these entries, keyed by entry id (entries without one are left out)."""
     wanted: dict[str, dict[int, list[int]]] = {}
     for entry in entries:
         parsed = parse(entry.reference)
         if parsed and parsed[0] in _DESCRIBERS:
             wanted.setdefault(parsed[0], {}).setdefault(parsed[1], []).append(entry.id)
-    labels: dict[int, str] = {}
+    described: dict[int, Description] = {}
     for kind, by_id in wanted.items():
-        for ref_id, label in _DESCRIBERS[kind](list(by_id), language).items():
-            for entry_id in by_id.get(ref_id, []):
-                labels[entry_id] = label
-    return labels
+        for describer in _DESCRIBERS[kind]:
+            for ref_id, found in describer(list(by_id), language).items():
+                if isinstance(found, str):
+                    found = Description(label=found)
+                for entry_id in by_id.get(ref_id, []):
+                    earlier = described.get(entry_id)
+                    described[entry_id] = earlier.merged(found) if earlier else found
+    return described

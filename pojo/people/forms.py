@@ -11,6 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from pojo.forms import Present
+
 ROLE_CHOICES = [
     ("agent", _l("Agent")),
     ("supervisor", _l("Supervisor")),
@@ -19,10 +21,22 @@ ROLE_CHOICES = [
 ]
 
 
+def _team_id(value) -> int | None:
+    """A team select's value: a team id, or None for the empty choice."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
 class EmployeeForm(FlaskForm):
+    """One employee's details. The view sets the team and role choices, and
+    leaves out the fields the actor may not change (username when editing;
+    password, role and active on accounts only an admin manages)."""
+
     username = StringField(
         _l("Username"),
         validators=[
+            Present(),
             DataRequired(),
             Length(max=64),
             Regexp(
@@ -30,21 +44,25 @@ class EmployeeForm(FlaskForm):
             ),
         ],
     )
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    team = StringField(
+    display_name = StringField(_l("Name"), validators=[Present(), DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[Present(), Optional(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[Present()])
+    team = SelectField(
         _l("Team"),
-        validators=[DataRequired(), Length(max=80)],
-        description=_l("A new name creates the team."),
+        coerce=_team_id,
+        validators=[Present(), DataRequired(message=_l("Choose a team."))],
+        description=_l("A new team is added on the Teams and budgets page."),
     )
     employment_type = SelectField(
         _l("Employment"),
         choices=[("permanent", _l("Permanent")), ("temp", _l("Temp from an agency"))],
+        validators=[Present()],
     )
-    agency_name = StringField(_l("Agency"), validators=[Optional(), Length(max=120)])
-    contract_end = DateField(_l("Contract ends"), validators=[Optional()])
-    language = SelectField(_l("Language"), choices=[("fi", "Suomi"), ("en", "English")])
+    agency_name = StringField(_l("Agency"), validators=[Present(), Optional(), Length(max=120)])
+    contract_end = DateField(_l("Contract ends"), validators=[Present(), Optional()])
+    language = SelectField(
+        _l("Language"), choices=[("fi", "Suomi"), ("en", "English")], validators=[Present()]
+    )
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),
@@ -58,4 +76,11 @@ class TeamBudgetForm(FlaskForm):
         _l("Monthly award budget"),
         validators=[Optional(), NumberRange(min=0, max=10_000_000)],
         description=_l("Empty: the site default."),
+    )
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        _l("New team"),
+        validators=[Present(), DataRequired(message=_l("Give the team a name.")), Length(max=80)],
     )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
-from pojo.errors import DomainError, Forbidden, NotFound
+from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.pagination import Pagination, paginate
@@ -63,16 +63,7 @@ def create_employee(
         or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
     ):
         raise DomainError(_("A username is 1–64 letters, digits, dots, dashes or underscores."))
-    if role not in ROLES:
-        raise DomainError(_("Unknown role %(role)s.", role=role))
-    if employment_type not in EMPLOYMENT_TYPES:
-        raise DomainError(_("Unknown employment type %(type)s.", type=employment_type))
-    if language not in LANGUAGES:
-        raise DomainError(_("Unknown language %(language)s.", language=language))
-    if employment_type == "temp" and not agency_name:
-        raise DomainError(_("A temp needs the name of their agency."))
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+    _check_details(role, employment_type, agency_name, language, password)
     if find_employee(username) is not None:
         raise DomainError(_("The username %(username)s is taken.", username=username))
     team = get_or_create_team(team_name) if team_name else None
@@ -95,6 +86,27 @@ def create_employee(
         team.supervisors.append(employee)
     db.session.flush()
     return employee
+
+
+def _check_details(
+    role: str, employment_type: str, agency_name: str | None, language: str, password: str | None
+) -> None:
+    """The checks creating and editing an employee share."""
+    if role not in ROLES:
+        raise InvalidInput(_("Unknown role %(role)s.", role=role), field="role")
+    if employment_type not in EMPLOYMENT_TYPES:
+        raise InvalidInput(
+            _("Unknown employment type %(type)s.", type=employment_type), field="employment_type"
+        )
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Unknown language %(language)s.", language=language), field="language")
+    if employment_type == "temp" and not agency_name:
+        raise InvalidInput(_("A temp needs the name of their agency."), field="agency_name")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            _("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
 
 
 def find_employee(username: str) -> Employee | None:
@@ -123,13 +135,51 @@ def awardable_employees(actor: Employee) -> list[Employee]:
     return list(db.session.scalars(query.order_by(Employee.display_name)))
 
 
-def _check_may_manage(actor: Employee, role: str, target: Employee | None = None) -> None:
-    """HR and admin manage people; only an admin grants or changes the admin role."""
-    if actor.role not in ("hr", "admin"):
-        raise Forbidden(_("Only HR and admin manage people."))
-    touches_admin = role == "admin" or (target is not None and target.role == "admin")
-    if touches_admin and actor.role != "admin":
-        raise Forbidden(_("Only an admin can grant or change the admin role."))
+PRIVILEGED_ROLES = ("hr", "admin")
+
+
+def can_edit_employee(actor: Employee, employee: Employee) -> bool:
+    """HR edits anyone but an admin; an admin edits everyone."""
+    return actor.role == "admin" or (actor.role == "hr" and employee.role != "admin")
+
+
+def can_manage_access(actor: Employee, employee: Employee) -> bool:
+    """Who may set an account's password, role and active flag.
+
+    HR does it for agents and supervisors; only an admin does it for HR and
+    admin accounts, so nobody in HR can take over or lock out a colleague.
+    """
+    return actor.role == "admin" or (actor.role == "hr" and employee.role not in PRIVILEGED_ROLES)
+
+
+def grantable_roles(actor: Employee) -> tuple[str, ...]:
+    """The roles the actor may give: HR gives agent and supervisor, an admin any role."""
+    if actor.role == "admin":
+        return ROLES
+    if actor.role == "hr":
+        return tuple(role for role in ROLES if role not in PRIVILEGED_ROLES)
+    return ()
+
+
+def get_team(team_id: int | None) -> Team:
+    """The team with this id, or an error on the team field."""
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    if team is None:
+        raise InvalidInput(_("Choose one of the teams."), field="team")
+    return team
+
+
+def create_team(actor: Employee, name: str) -> Team:
+    """Add a team (HR and admin); a name already taken, in any case, is refused."""
+    if actor.role not in PRIVILEGED_ROLES:
+        raise Forbidden(_("Only HR and admin add teams."))
+    name = " ".join(name.split())
+    if not name or len(name) > 80:
+        raise InvalidInput(_("A team name is 1–80 characters."), field="name")
+    taken = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    if taken is not None:
+        raise Conflict(_("There is already a team called %(name)s.", name=taken.name), field="name")
+    return get_or_create_team(name)
 
 
 def update_employee(
@@ -138,29 +188,41 @@ def update_employee(
     *,
     display_name: str,
     email: str | None,
-    role: str,
-    team_name: str | None,
+    team_id: int | None,
     employment_type: str,
     agency_name: str | None,
     contract_end: date | None,
     language: str,
-    active: bool,
+    role: str | None = None,
+    active: bool | None = None,
     new_password: str | None = None,
 ) -> Employee:
-    """Change an employee's details. Deactivating ends their sessions at once."""
+    """Change an employee's details; `role`, `active` and `new_password` None keep them.
+
+    Changing the password, role or active flag needs `can_manage_access`.
+    Deactivating ends the employee's sessions and revokes their API tokens
+    for good: reactivating them later revives neither.
+    """
     employee = get_employee(username)
-    _check_may_manage(actor, role, employee)
-    if role not in ROLES or employment_type not in EMPLOYMENT_TYPES or language not in LANGUAGES:
-        raise DomainError(_("Unknown role, employment type or language."))
-    if employment_type == "temp" and not agency_name:
-        raise DomainError(_("A temp needs the name of their agency."))
+    if not can_edit_employee(actor, employee):
+        raise Forbidden(_("Only an admin can edit an admin account."))
+    role = employee.role if role is None else role
+    active = employee.active if active is None else active
+    changes_access = new_password or role != employee.role or active != employee.active
+    if changes_access and not can_manage_access(actor, employee):
+        raise Forbidden(
+            _("Only an admin can change the password, role or status of an HR or admin account.")
+        )
+    if role != employee.role and role not in grantable_roles(actor):
+        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
+    _check_details(role, employment_type, agency_name, language, new_password or None)
     if employee.id == actor.id and (not active or role != actor.role):
         raise DomainError(_("You cannot deactivate yourself or change your own role."))
-    if new_password is not None and len(new_password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
-    team = get_or_create_team(team_name) if team_name else None
+    team = get_team(team_id)
+    moved = team.id != employee.team_id
     if employee.active and not active:
         employee.session_version += 1
+        _revoke_api_tokens(employee)
     employee.display_name = display_name.strip()[:120] or employee.username
     employee.email = email or None
     employee.team = team
@@ -174,22 +236,38 @@ def update_employee(
         employee.session_version += 1
     if role != employee.role:
         employee.supervised_teams.clear()
-    employee.role = role
-    if role == "supervisor" and team is not None and team not in employee.supervised_teams:
+    # A new supervisor, or one moved to another team, supervises the team they are in.
+    became = role != employee.role
+    if role == "supervisor" and (moved or became) and team not in employee.supervised_teams:
         employee.supervised_teams.append(team)
+    employee.role = role
     db.session.flush()
     return employee
 
 
-def admit_employee(actor: Employee, username: str, *, password: str, **fields) -> Employee:
-    """Create an employee from the people page (HR and admin)."""
-    _check_may_manage(actor, fields.get("role", "agent"))
-    return create_employee(username, password=password, **fields)
+def _revoke_api_tokens(employee: Employee) -> None:
+    # Imported here: the tokens module builds on this one.
+    from pojo.api.tokens import revoke_tokens_of
+
+    revoke_tokens_of(employee)
+
+
+def admit_employee(
+    actor: Employee, username: str, *, password: str, team_id: int | None, **fields
+) -> Employee:
+    """Create an employee from the people page (HR and admin), in one of the teams."""
+    role = fields.get("role", "agent")
+    if actor.role not in PRIVILEGED_ROLES:
+        raise Forbidden(_("Only HR and admin manage people."))
+    if role not in grantable_roles(actor):
+        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
+    team = get_team(team_id)
+    return create_employee(username, password=password, team_name=team.name, **fields)
 
 
 def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
     """Set a team's monthly award budget; None returns it to the site default."""
-    if actor.role not in ("hr", "admin"):
+    if actor.role not in PRIVILEGED_ROLES:
         raise Forbidden(_("Only HR and admin set budgets."))
     team = db.session.get(Team, team_id)
     if team is None:

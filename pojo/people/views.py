@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from pojo.awards.service import team_budgets
 from pojo.errors import DomainError
+from pojo.forms import show_refusal
 from pojo.pagination import requested_page
 from pojo.people import service
-from pojo.people.forms import EmployeeForm, TeamBudgetForm
+from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamBudgetForm, TeamForm
 from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal
 
 bp = Blueprint("people", __name__)
@@ -25,8 +26,7 @@ def _employee_fields(form: EmployeeForm) -> dict:
     return {
         "display_name": form.display_name.data,
         "email": form.email.data,
-        "role": form.role.data,
-        "team_name": form.team.data,
+        "team_id": form.team.data,
         "employment_type": form.employment_type.data,
         "agency_name": form.agency_name.data,
         "contract_end": form.contract_end.data,
@@ -34,10 +34,39 @@ def _employee_fields(form: EmployeeForm) -> dict:
     }
 
 
+def _employee_form(employee=None) -> EmployeeForm:
+    """The form pre-filled from the employee, with the choices and fields this actor has."""
+    initial = {}
+    if employee is not None:
+        initial = {
+            "display_name": employee.display_name,
+            "email": employee.email,
+            "role": employee.role,
+            "team": employee.team_id,
+            "employment_type": employee.employment_type,
+            "agency_name": employee.agency_name,
+            "contract_end": employee.contract_end,
+            "language": employee.language,
+            "active": employee.active,
+        }
+    form = EmployeeForm(data=initial)
+    form.team.choices = [("", _("Choose…"))] + [
+        (team.id, team.name) for team in service.list_teams()
+    ]
+    roles = service.grantable_roles(current_user)
+    form.role.choices = [(value, label) for value, label in ROLE_CHOICES if value in roles]
+    if employee is not None:
+        del form.username
+        if not service.can_manage_access(current_user, employee):
+            del form.role, form.active, form.password
+    return form
+
+
 @bp.route("/people/new", methods=["GET", "POST"])
 @allow(*PEOPLE_ADMINS)
 def new_employee():
-    form = EmployeeForm()
+    form = _employee_form()
+    del form.active
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("Give a first password (at least 8 characters)."))
@@ -47,10 +76,11 @@ def new_employee():
                     current_user,
                     form.username.data,
                     password=form.password.data,
+                    role=form.role.data,
                     **_employee_fields(form),
                 )
             except DomainError as error:
-                form.form_errors.append(error.message)
+                show_refusal(form, error)
             else:
                 flash(_("%(name)s can now log in.", name=employee.display_name), "success")
                 return redirect(url_for("people.index"))
@@ -64,19 +94,21 @@ def edit_employee(username: str):
     employee = service.find_employee(username)
     if employee is None:
         abort(404)
-    form = EmployeeForm(obj=employee, team=employee.team.name if employee.team else "")
-    form.username.data = employee.username
+    if not service.can_edit_employee(current_user, employee):
+        abort(403)
+    form = _employee_form(employee)
     if form.validate_on_submit():
+        access = {}
+        if "role" in form:
+            access = {
+                "role": form.role.data,
+                "active": form.active.data,
+                "new_password": form.password.data or None,
+            }
         try:
-            service.update_employee(
-                current_user,
-                username,
-                active=form.active.data,
-                new_password=form.password.data or None,
-                **_employee_fields(form),
-            )
+            service.update_employee(current_user, username, **access, **_employee_fields(form))
         except DomainError as error:
-            form.form_errors.append(error.message)
+            show_refusal(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("ledger.employee_ledger", username=username))
@@ -101,8 +133,25 @@ def teams():
         "people/teams.html",
         budgets=budgets,
         forms=forms,
+        team_form=TeamForm(),
         default_budget=current_app.config["TEAM_MONTHLY_BUDGET"],
     )
+
+
+@bp.route("/teams/new", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def new_team():
+    form = TeamForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new team a name of at most 80 characters."), "error")
+        return redirect(url_for("people.teams"))
+    try:
+        team = service.create_team(current_user, form.name.data)
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("people.teams"))
+    flash(_("Team %(name)s added.", name=team.name), "success")
+    return redirect(url_for("people.teams"))
 
 
 @bp.route("/teams/<int:team_id>/budget", methods=["POST"])
