@@ -90,3 +90,10 @@ def is_connection_failure(error: BaseException | None) -> bool:
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+def upsert(bind, table):
+    """An INSERT for `bind`'s dialect, with its ON CONFLICT clauses (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(table)
