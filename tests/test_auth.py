@@ -152,3 +152,11 @@ def test_login_issues_a_new_csrf_token(app, make_app, make_employee):
     response = client.post("/settings", data={"csrf_token": token, "lang-language": "fi"})
     assert response.status_code == 302
     assert _language_of(app, username) == "fi"
+
+
+def test_language_confirmation_is_shown_in_the_new_language(client, make_employee, login):
+    login(client, make_employee(language="en"))
+    page = client.post("/settings", data={"lang-language": "fi"}, follow_redirects=True)
+    assert "Kieli tallennettu." in page.get_data(as_text=True)
+    page = client.post("/settings", data={"lang-language": "en"}, follow_redirects=True)
+    assert "Language saved." in page.get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from pojo.auth import service
@@ -81,6 +82,7 @@ def settings():
     password_form = PasswordForm(prefix="pw")
     if "lang-language" in request.form and language_form.validate_on_submit():
         service.set_language(current_user, language_form.language.data)
+        refresh()  # say it in the language just chosen
         flash(_("Language saved."), "success")
         return redirect(url_for("auth.settings"))
     if "pw-new" in request.form and password_form.validate_on_submit():
