@@ -8,7 +8,7 @@ happened and what to do, never Werkzeug's English text.
 
 from dataclasses import dataclass
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -153,17 +153,22 @@ _RETRIED = "pojo.retried"
 
 
 def _text_for(status: int) -> ErrorText:
-    return ERRORS.get(status) or ERRORS[500 if status >= 500 else 400]
+    """The texts for `status`; a rarer one borrows its class's (4xx or 5xx), code "error"."""
+    if status in ERRORS:
+        return ERRORS[status]
+    like = ERRORS[500 if status >= 500 else 400]
+    return ErrorText("error", like.title, like.what, like.todo)
 
 
 def _render(status: int, message: str, hint: str, headers=()):
+    """The error page, or the API's error body, for a status without a domain code."""
     headers = list(headers)
     if status == 503 and not any(name == "Retry-After" for name, _value in headers):
         headers.append(("Retry-After", str(RETRY_AFTER_SECONDS)))
+    text = _text_for(status)
     if wants_json():
-        body, status = error_response(_text_for(status).code, message, status)
+        body, status = error_response(text.code, message, status)
     else:
-        text = _text_for(status)
         body = render_template(
             "error.html", status=status, title=text.title, message=message, hint=hint
         )
@@ -184,8 +189,6 @@ def _http_message(error: HTTPException) -> tuple[str, str]:
 
 def _unavailable(error: Exception):
     """503 with Retry-After for a lost database connection; a GET is served again once."""
-    from flask import current_app
-
     current_app.logger.warning("database connection failed: %s", error)
     if request.method in ("GET", "HEAD") and not request.environ.get(_RETRIED):
         request.environ[_RETRY] = True
@@ -231,14 +234,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return error_response(error.code, error.message, error.status, **error.details)
-        text = _text_for(error.status)
-        return render_template(
-            "error.html",
-            status=error.status,
-            title=text.title,
-            message=error.message,
-            hint=text.todo,
-        ), error.status
+        return _render(error.status, error.message, str(_text_for(error.status).todo))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -122,8 +122,12 @@ def test_a_get_after_every_connection_was_dropped_is_served_without_pre_ping(
     """Without pool pre-ping each pooled connection is dead after the drop: the retry carries it."""
     no_ping = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": False})
     client = login(no_ping.test_client(), make_employee())
-    assert client.get("/wallet").status_code == 200
+    with no_ping.app_context():
+        pooled = [db.engine.connect() for _ in range(3)]  # so the pool holds several
+        for connection in pooled:
+            connection.close()
     terminator("true")
+    assert client.get("/wallet").status_code == 200
     assert client.get("/wallet").status_code == 200
 
 
