@@ -14,8 +14,21 @@ POJO_TEAM_MONTHLY_BUDGET
     Points a team's supervisors may award per calendar month when the
     team has no budget of its own. Default 2000.
 POJO_LOGIN_MAX_FAILURES
-    Failed logins allowed per account, and per address, within
-    POJO_LOGIN_WINDOW_MINUTES before further attempts are refused. Default 5 / 15.
+    Failed logins allowed for one account from one address (the pair) per
+    window before that pair is refused: someone guessing locks only
+    themselves out, and the owner still logs in from elsewhere. Default 5.
+POJO_LOGIN_ACCOUNT_MAX_FAILURES
+    Failed logins allowed for one account from all addresses together per
+    window: stops guessing spread over many addresses. Default 20.
+POJO_LOGIN_ADDRESS_MAX_FAILURES
+    Failed logins allowed from one address over all accounts per window:
+    stops one address trying password after password on many accounts. A
+    contact centre puts hundreds of agents behind one office address, so
+    this is high; raise it for a bigger office, 0 turns it off. Default 100.
+POJO_LOGIN_WINDOW_MINUTES
+    Length of a throttling window in minutes. Windows are fixed (aligned to
+    the clock), so a refused login may try again when the window ends, at
+    most this long. A successful login does not count. Default 15.
 POJO_DEFAULT_LANGUAGE
     ``fi`` or ``en``: language for visitors with no preference. Default ``fi``.
 POJO_NOTE_MAX_LENGTH
@@ -43,9 +56,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    number = int(value) if value not in (None, "") else default
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -76,8 +92,10 @@ def load(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
         "SECRET_KEY": _secret_key(instance_path),
         "TEAM_MONTHLY_BUDGET": _int("POJO_TEAM_MONTHLY_BUDGET", 2000),
-        "LOGIN_MAX_FAILURES": _int("POJO_LOGIN_MAX_FAILURES", 5),
-        "LOGIN_WINDOW_MINUTES": _int("POJO_LOGIN_WINDOW_MINUTES", 15),
+        "LOGIN_MAX_FAILURES": _int("POJO_LOGIN_MAX_FAILURES", 5, minimum=1),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _int("POJO_LOGIN_ACCOUNT_MAX_FAILURES", 20, minimum=1),
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("POJO_LOGIN_ADDRESS_MAX_FAILURES", 100, minimum=0),
+        "LOGIN_WINDOW_MINUTES": _int("POJO_LOGIN_WINDOW_MINUTES", 15, minimum=1),
         "DEFAULT_LANGUAGE": os.environ.get("POJO_DEFAULT_LANGUAGE", "fi"),
         "NOTE_MAX_LENGTH": _int("POJO_NOTE_MAX_LENGTH", 500),
         "PRICE_TICK_MINUTES": _int("POJO_PRICE_TICK_MINUTES", 60),

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -76,3 +77,23 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_connection_failure(error: BaseException | None) -> bool:
+    """True when `error` means the database could not be reached or the connection was lost.
+
+    Such a failure is nobody's fault and passes: the caller answers 503 and may
+    try again on a fresh connection. SQLAlchemy marks a lost connection as
+    invalidated; OperationalError also covers refused connections, and a pool
+    timeout means every connection is busy.
+    """
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+def upsert(bind, table):
+    """An INSERT for `bind`'s dialect, with its ON CONFLICT clauses (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(table)

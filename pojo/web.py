@@ -6,7 +6,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -164,7 +164,8 @@ def init_app(app: Flask) -> None:
     def _page_globals():
         nav, manage = nav_for(current_user.role) if current_user.is_authenticated else ([], [])
         return {
-            "language": g.get("language", app.config["DEFAULT_LANGUAGE"]),
+            # g.language is unset when a request fails before it is chosen (a 413, say).
+            "language": g.language if "language" in g else get_locale().language,
             "nav": nav,
             "manage_nav": manage,
         }

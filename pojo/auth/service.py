@@ -1,16 +1,20 @@
-"""Login with throttling: failed tries are counted in the database, per account
-and per address, so every gunicorn worker sees the same count."""
+"""Login with throttling, server-side sessions, and the employee's own settings."""
 
-from datetime import timedelta
+import hashlib
+import math
+import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
+from pojo.auth import throttle
+from pojo.auth.models import UserSession
+from pojo.auth.throttle import LoginLimits
 from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
-from pojo.people.models import Employee, LoginAttempt
+from pojo.people.models import LANGUAGES, Employee
 from pojo.people.service import MIN_PASSWORD_LENGTH, find_employee, hash_password
 
 # A fixed hash to compare against when the user does not exist, so a wrong
@@ -23,31 +27,25 @@ class LoginThrottled(DomainError):
     status = 429
 
 
-def _recent_failures(column, value: str, window_minutes: int) -> int:
-    since = utcnow() - timedelta(minutes=window_minutes)
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
-    )
-
-
 def authenticate(
-    username: str, password: str, address: str, *, max_failures: int, window_minutes: int
+    username: str, password: str, address: str | None, limits: LoginLimits
 ) -> Employee | None:
     """The employee when the credentials are right; None when wrong.
 
-    Raises LoginThrottled when the account or the address has failed too
-    often recently; the attempt is recorded either way.
+    Raises LoginThrottled, without checking the password, when the pair, the
+    account or the address has failed too often in the current window.
     """
     username = username.strip().lower()[:64]
     address = (address or "unknown")[:64]
-    if (
-        _recent_failures(LoginAttempt.username, username, window_minutes) >= max_failures
-        or _recent_failures(LoginAttempt.address, address, window_minutes) >= max_failures * 4
-    ):
+    reservation = throttle.reserve(username, address, limits)
+    if reservation is None:
+        wait = throttle.seconds_left(utcnow(), limits.window_minutes)
         raise LoginThrottled(
-            _("Too many failed logins. Try again in %(minutes)s minutes.", minutes=window_minutes)
+            _(
+                "Too many failed logins. Try again in %(minutes)s minutes.",
+                minutes=math.ceil(wait / 60),
+            ),
+            retry_after=wait,
         )
     employee = find_employee(username)
     stored = employee.password_hash if employee and employee.password_hash else _DUMMY_HASH
@@ -55,33 +53,79 @@ def authenticate(
         check_password_hash(stored, password)
         and employee is not None
         and employee.password_hash is not None
+        and employee.active
     )
-    if ok and not employee.active:
-        ok = False
-    db.session.add(LoginAttempt(username=username, address=address, succeeded=ok))
+    if not ok:
+        return None
+    throttle.release(reservation)
+    return employee
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(employee: Employee) -> str:
+    """Open a server-side session; the returned token belongs in the session cookie only."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(employee_id=employee.id, token_hash=_digest(token)))
     db.session.flush()
-    return employee if ok else None
+    return token
 
 
-def change_password(employee: Employee, current: str, new: str) -> None:
-    """Set a new password after checking the current one; ends other sessions."""
+def end_session(token: str | None) -> None:
+    """End the session with this token: a copy of its cookie opens nothing any more."""
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _digest(token), UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+
+
+def session_user(employee_id: int, session_version: int, token: str | None) -> Employee | None:
+    """The active employee whose live session `token` is, in one query; else None.
+
+    The session version still ends every session of an employee at once
+    (deactivation, a password set by HR).
+    """
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Employee)
+        .join(UserSession, UserSession.employee_id == Employee.id)
+        .where(
+            Employee.id == employee_id,
+            Employee.session_version == session_version,
+            Employee.active.is_(True),
+            UserSession.token_hash == _digest(token),
+            UserSession.ended_at.is_(None),
+        )
+    )
+
+
+def change_password(employee: Employee, current: str, new: str, *, keep_session: str) -> None:
+    """Set a new password after checking the current one; ends the other sessions."""
     if not employee.password_hash or not check_password_hash(employee.password_hash, current):
         raise DomainError(_("The current password is not right."))
     if len(new) < MIN_PASSWORD_LENGTH:
         raise DomainError(_("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     employee.password_hash = hash_password(new)
-    employee.session_version += 1
+    db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.employee_id == employee.id,
+            UserSession.token_hash != _digest(keep_session),
+            UserSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
     db.session.flush()
 
 
 def set_language(employee: Employee, language: str) -> None:
-    if language not in ("fi", "en"):
+    """Save the employee's language."""
+    if language not in LANGUAGES:
         raise DomainError(_("Unknown language."))
     employee.language = language
-    db.session.flush()
-
-
-def end_sessions(employee: Employee) -> None:
-    """Make every session cookie of this employee stop working."""
-    employee.session_version += 1
     db.session.flush()

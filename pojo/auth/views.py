@@ -1,16 +1,31 @@
 """Login, logout and the employee's own settings."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from pojo.auth import service
 from pojo.auth.forms import LanguageForm, LoginForm, PasswordForm
+from pojo.auth.throttle import LoginLimits
 from pojo.errors import DomainError
 from pojo.extensions import login_manager
 from pojo.web import EVERYONE, PUBLIC, allow, local_path
 
 bp = Blueprint("auth", __name__)
+
+# The session cookie's key for the token of the server-side session (pojo.auth.models.UserSession).
+SESSION_TOKEN = "session_token"
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,18 +44,23 @@ def login():
                 form.username.data,
                 form.password.data,
                 request.remote_addr,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+                LoginLimits.from_config(current_app.config),
             )
-        except DomainError as error:
+        except service.LoginThrottled as error:
             form.form_errors.append(error.message)
-            return render_template("auth/login.html", form=form), 429
+            headers = {"Retry-After": str(error.details["retry_after"])}
+            return render_template("auth/login.html", form=form), 429, headers
         if employee is None:
-            # Recorded as a failed attempt: this response must commit, so it is a 200.
+            # A 200, so the commit point keeps the failure counted (SQLite counts in this transaction).
             form.form_errors.append(_("Wrong username or password, or the account is not active."))
             return render_template("auth/login.html", form=form)
+        next_page = _safe_next(request.args.get("next"))
+        # A fresh cookie: nothing from before the login survives, the CSRF token included.
+        session.clear()
+        g.pop("csrf_token", None)
         login_user(employee)
-        return redirect(_safe_next(request.args.get("next")))
+        session[SESSION_TOKEN] = service.start_session(employee)
+        return redirect(next_page)
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
@@ -48,7 +68,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(EVERYONE)
 def logout():
+    service.end_session(session.get(SESSION_TOKEN))
     logout_user()
+    session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -60,21 +82,22 @@ def settings():
     password_form = PasswordForm(prefix="pw")
     if "lang-language" in request.form and language_form.validate_on_submit():
         service.set_language(current_user, language_form.language.data)
+        refresh()  # say it in the language just chosen
         flash(_("Language saved."), "success")
         return redirect(url_for("auth.settings"))
     if "pw-new" in request.form and password_form.validate_on_submit():
         try:
             service.change_password(
-                current_user, password_form.current.data, password_form.new.data
+                current_user,
+                password_form.current.data,
+                password_form.new.data,
+                keep_session=session.get(SESSION_TOKEN),
             )
         except DomainError as error:
             password_form.current.errors.append(error.message)
             return render_template(
                 "auth/settings.html", language_form=language_form, password_form=password_form
             ), 422
-        login_user(
-            current_user._get_current_object()
-        )  # keep this session valid under the new session version
         flash(_("Password changed. Your other sessions have ended."), "success")
         return redirect(url_for("auth.settings"))
     status = 422 if request.method == "POST" else 200
@@ -95,14 +118,10 @@ def choose_language(code: str):
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from pojo.extensions import db
-    from pojo.people.models import Employee
-
     try:
         employee_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    employee = db.session.get(Employee, employee_id)
-    if employee is None or employee.session_version != version or not employee.active:
+    if not (0 < employee_id < 2**31 and 0 < version < 2**31):
         return None
-    return employee
+    return service.session_user(employee_id, version, session.get(SESSION_TOKEN))

@@ -100,15 +100,3 @@ class Employee(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username} {self.role}>"
-
-
-class LoginAttempt(db.Model):
-    """One login try; recent failures throttle further tries (shared by all workers)."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
