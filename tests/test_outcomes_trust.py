@@ -251,8 +251,12 @@ def test_pending_imports_are_not_cleaned_away(app, client_as, make_employee):
     with app.app_context(), unit_of_work():
         for found in db.session.scalars(select(OutcomeImport)):
             found.created_at = datetime.now(UTC) - timedelta(days=5)
-    upload(supervisor, csv_file(*nps_rows("aino", 1, "x")))
-    assert client_as("hr", team="Office").get(url).status_code == 200
+    upload(supervisor, csv_file(*nps_rows("aino", 1, "x")))  # cleans abandoned previews
+    page = client_as("hr", team="Office").get(url)
+    assert page.status_code == 200 and "Check the preview, then apply it" in page.get_data(
+        as_text=True
+    )
+    assert counts(app) == (0, 0, 0)
 
 
 # Awards tell the recipient -----------------------------------------------------------
