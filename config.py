@@ -43,6 +43,9 @@ POJO_MAX_CONTENT_LENGTH
     Largest request body accepted, in bytes. Default 12 MiB.
 POJO_SECURE_COOKIES
     ``1`` marks cookies Secure (set it when served over HTTPS). Default off.
+POJO_OUTCOME_MAX_AGE_DAYS
+    Oldest outcome accepted (CSV, command line, API), in days before it is
+    recorded; older rows are rejected with reason ``too_old``. Default 90.
 POJO_TIMEZONE
     Time zone for calendar months and dates shown. Default Europe/Helsinki.
 POJO_EURO_PER_POINT
@@ -98,6 +101,7 @@ def load(instance_path: Path) -> dict:
         "LOGIN_WINDOW_MINUTES": _int("POJO_LOGIN_WINDOW_MINUTES", 15, minimum=1),
         "DEFAULT_LANGUAGE": os.environ.get("POJO_DEFAULT_LANGUAGE", "fi"),
         "NOTE_MAX_LENGTH": _int("POJO_NOTE_MAX_LENGTH", 500),
+        "OUTCOME_MAX_AGE_DAYS": _int("POJO_OUTCOME_MAX_AGE_DAYS", 90),
         "PRICE_TICK_MINUTES": _int("POJO_PRICE_TICK_MINUTES", 60),
         "SCHEDULER_IN_PROCESS": _flag("POJO_SCHEDULER"),
         "MAX_CONTENT_LENGTH": _int("POJO_MAX_CONTENT_LENGTH", 12 * 1024 * 1024),

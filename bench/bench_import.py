@@ -42,7 +42,8 @@ KINDS = [
 
 def make_csv(rows: int, employees: int) -> bytes:
     random.seed(7)
-    start = datetime(2026, 10, 1, tzinfo=UTC)
+    # Recent enough for POJO_OUTCOME_MAX_AGE_DAYS, or every row would be rejected as too_old.
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
     lines = ["external_id,employee,kind,score,occurred_at"]
     for number in range(rows):
         kind, score = random.choice(KINDS)

@@ -3,10 +3,13 @@
 import uuid
 from datetime import datetime
 
+from sqlalchemy import delete
+
 from pojo.awards.models import Criterion
 from pojo.awards.service import award
 from pojo.extensions import db
 from pojo.market import service as market
+from pojo.notifications.models import Notification
 from pojo.people.service import create_employee, find_employee
 from pojo.unit_of_work import unit_of_work
 
@@ -33,7 +36,8 @@ def add_reward(app, **fields) -> int:
 def give_points(app, username: str, points: int, at: datetime | None = None) -> int:
     """Credit points through a real award by HR (a one-off criterion worth `points`).
 
-    Returns the ledger entry's id.
+    Returns the ledger entry's id. The award's own notice to the recipient is
+    dropped: tests of the exchange count the exchange's notices.
     """
     with app.app_context(), unit_of_work():
         criterion = Criterion(
@@ -48,4 +52,10 @@ def give_points(app, username: str, points: int, at: datetime | None = None) -> 
         hr = find_employee(GIVER) or create_employee(
             GIVER, role="hr", team_name="Office", password=None
         )
-        return award(hr, username, criterion.code, "test points", at=at).entry_id
+        made = award(hr, username, criterion.code, "test points", at=at)
+        db.session.execute(
+            delete(Notification).where(
+                Notification.employee_id == made.employee_id, Notification.kind == "award_received"
+            )
+        )
+        return made.entry_id

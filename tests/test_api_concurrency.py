@@ -8,6 +8,7 @@ from pojo.awards.models import Award
 from pojo.extensions import db
 from pojo.outcomes.models import Outcome
 from tests.test_api import token_for
+from tests.test_outcomes import DAY
 
 CLIENTS = 8
 
@@ -48,7 +49,7 @@ def test_concurrent_posts_of_the_same_outcomes_award_once(app, make_employee):
                 "employee": "aino",
                 "kind": "nps",
                 "score": 10,
-                "occurred_at": "2026-11-20T10:00:00Z",
+                "occurred_at": f"{DAY}T10:00:00Z",
             }
             for n in range(50)
         ]

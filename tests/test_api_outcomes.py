@@ -7,9 +7,10 @@ from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.outcomes.models import Outcome
 from tests.test_api import api_client
+from tests.test_outcomes import DAY
 
 
-def outcome(external_id, employee="aino", kind="nps", score=10, at="2026-11-20T10:00:00+02:00"):
+def outcome(external_id, employee="aino", kind="nps", score=10, at=f"{DAY}T10:00:00+02:00"):
     found = {"external_id": external_id, "employee": employee, "kind": kind, "occurred_at": at}
     if score is not None:
         found["score"] = score
@@ -130,13 +131,13 @@ def test_bad_outcome_fields_are_400_naming_the_field_and_nothing_applied(app, ma
         ({**outcome("a"), "score": 9.5}, "outcomes[1].score"),
         ({**outcome("a"), "score": True}, "outcomes[1].score"),
         ({**outcome("a"), "occurred_at": "yesterday"}, "outcomes[1].occurred_at"),
-        ({**outcome("a"), "occurred_at": "2026-11-20T10:00:00"}, "outcomes[1].occurred_at"),
+        ({**outcome("a"), "occurred_at": f"{DAY}T10:00:00"}, "outcomes[1].occurred_at"),
         ({**outcome("a"), "kind": "NPS!"}, "outcomes[1].kind"),
         ({**outcome("a"), "external_id": "x" * 129}, "outcomes[1].external_id"),
         ({**outcome("a"), "employee": "x" * 10_000}, "outcomes[1].employee"),
         ({**outcome("a"), "colour": "red"}, "outcomes[1].colour"),
         (
-            {"external_id": "a", "kind": "nps", "occurred_at": "2026-11-20T10:00:00Z"},
+            {"external_id": "a", "kind": "nps", "occurred_at": f"{DAY}T10:00:00Z"},
             "outcomes[1].employee",
         ),
     ]

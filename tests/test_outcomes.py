@@ -2,7 +2,9 @@
 
 import io
 import re
+from datetime import UTC, date, datetime, timedelta
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from pojo.awards.models import Award
@@ -10,6 +12,8 @@ from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.outcomes.models import Outcome, OutcomeRule
 
+# A recent day: outcomes older than POJO_OUTCOME_MAX_AGE_DAYS are rejected.
+DAY = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
 HEADER = "external_id,employee,kind,score,occurred_at\n"
 
 
@@ -65,7 +69,7 @@ def test_hr_adds_a_rule_that_then_awards_points(app, client_as, make_employee, r
     assert "quality_review" in hr.get("/criteria").get_data(as_text=True)
     make_employee("aino", team="Alpha")
     path = tmp_path / "q.csv"
-    path.write_bytes(csv_file("q1,aino,quality_review,95,2026-11-20T10:00:00Z"))
+    path.write_bytes(csv_file(f"q1,aino,quality_review,95,{DAY}T10:00:00Z"))
     result = runner.invoke(args=["outcomes", "import", str(path)])
     assert "awarded 80 points" in result.output
 
@@ -95,10 +99,10 @@ def test_upload_previews_then_applies_only_on_confirmation(app, client_as, make_
     make_employee("bertta", team="Beta")
     hr = client_as("hr", team="Office")
     data = csv_file(
-        "c1,aino,nps,10,2026-11-20T10:00:00+02:00",
-        "c2,bertta,nps,9,2026-11-20 10:00",
-        "c3,aino,fcr,,2026-11-20T10:05:00Z",
-        "c4,bertta,nps,4,2026-11-20T10:05:00Z",
+        f"c1,aino,nps,10,{DAY}T10:00:00+02:00",
+        f"c2,bertta,nps,9,{DAY} 10:00",
+        f"c3,aino,fcr,,{DAY}T10:05:00Z",
+        f"c4,bertta,nps,4,{DAY}T10:05:00Z",
     )
     url, page = preview_of(hr, upload(hr, data))
     assert counts(app) == (0, 0, 0)  # the preview changed nothing
@@ -122,10 +126,10 @@ def test_rejected_rows_show_line_and_reason_and_need_explicit_confirmation(
     make_employee("gone", team="Alpha", active=False)
     hr = client_as("hr", team="Office")
     data = csv_file(
-        "c1,aino,nps,10,2026-11-20T10:00:00Z",
-        "c2,ghost,nps,10,2026-11-20T10:00:00Z",
-        "c3,gone,nps,10,2026-11-20T10:00:00Z",
-        "c4,aino,nps,-3,2026-11-20T10:00:00Z",
+        f"c1,aino,nps,10,{DAY}T10:00:00Z",
+        f"c2,ghost,nps,10,{DAY}T10:00:00Z",
+        f"c3,gone,nps,10,{DAY}T10:00:00Z",
+        f"c4,aino,nps,-3,{DAY}T10:00:00Z",
         "c5,aino,nps,10,next tuesday",
         "c6,aino,nps,10",
     )
@@ -170,7 +174,7 @@ def test_broken_files_are_refused_with_a_clear_message_and_nothing_applied(app, 
 def test_semicolon_separated_file_from_a_finnish_spreadsheet_is_read(app, client_as, make_employee):
     make_employee("aino", team="Alpha")
     hr = client_as("hr", team="Office")
-    data = "\ufeffexternal_id;employee;kind;score;occurred_at\nc1;aino;nps;10;2026-11-20 10:00\n"
+    data = f"\ufeffexternal_id;employee;kind;score;occurred_at\nc1;aino;nps;10;{DAY} 10:00\n"
     url, _page = preview_of(hr, upload(hr, data.encode()))
     assert hr.post(url + "/apply", data={}).status_code == 302
     assert counts(app) == (1, 1, 1)
@@ -180,10 +184,15 @@ def test_supervisor_imports_only_own_teams_outcomes(app, client_as, make_employe
     make_employee("aino", team="Alpha")
     make_employee("bertta", team="Beta")
     supervisor = client_as("supervisor", team="Alpha")
-    data = csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z", "c2,bertta,nps,10,2026-11-20T10:00:00Z")
+    data = csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z", f"c2,bertta,nps,10,{DAY}T10:00:00Z")
     url, page = preview_of(supervisor, upload(supervisor, data))
     assert "not in a team you supervise" in page
     assert supervisor.post(url + "/apply", data={"skip_invalid": "y"}).status_code == 302
+    assert counts(app) == (0, 0, 0)  # until HR approves
+    assert (
+        client_as("hr", team="Office").post(url + "/apply", data={"skip_invalid": "y"}).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.scalars(select(Outcome.external_id)).all() == ["c1"]
 
@@ -191,7 +200,7 @@ def test_supervisor_imports_only_own_teams_outcomes(app, client_as, make_employe
 def test_others_cannot_see_someone_elses_upload(app, client_as, make_employee):
     make_employee("aino", team="Alpha")
     first = client_as("supervisor", team="Alpha")
-    url, _page = preview_of(first, upload(first, csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z")))
+    url, _page = preview_of(first, upload(first, csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z")))
     assert client_as("supervisor", team="Alpha").get(url).status_code == 404
     assert client_as("hr", team="Office").get(url).status_code == 200
 
@@ -207,7 +216,7 @@ def test_outcomes_page_lists_recent_outcomes_with_what_they_earned(
 ):
     make_employee("aino", team="Alpha", display_name="Aino Aalto")
     path = tmp_path / "o.csv"
-    path.write_bytes(csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z"))
+    path.write_bytes(csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z"))
     runner.invoke(args=["outcomes", "import", str(path)])
     page = client_as("supervisor", team="Alpha").get("/outcomes").get_data(as_text=True)
     assert "Aino Aalto" in page and "+50" in page
@@ -222,9 +231,7 @@ def test_cli_import_is_idempotent_and_prints_a_summary(app, make_employee, runne
     make_employee("aino", team="Alpha")
     path = tmp_path / "o.csv"
     path.write_bytes(
-        csv_file(
-            "c1,aino,nps,10,2026-11-20T10:00:00Z", "c2,aino,promise_kept,,2026-11-20T11:00:00Z"
-        )
+        csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z", f"c2,aino,promise_kept,,{DAY}T11:00:00Z")
     )
     first = runner.invoke(args=["outcomes", "import", str(path)])
     assert first.exit_code == 0, first.output
@@ -241,11 +248,11 @@ def test_cli_refuses_file_with_rejected_rows_unless_skip_invalid(
     make_employee("aino", team="Alpha")
     path = tmp_path / "o.csv"
     path.write_bytes(
-        csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z", "c2,ghost,nps,10,2026-11-20T10:00:00Z")
+        csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z", f"c2,ghost,nps,10,{DAY}T10:00:00Z")
     )
     refused = runner.invoke(args=["outcomes", "import", str(path)])
     assert refused.exit_code == 1
-    assert "line 3: No employee with the username ghost" in refused.output
+    assert "line 3: unknown_employee: No employee with the username ghost" in refused.output
     assert "--skip-invalid" in refused.output
     assert counts(app) == (0, 0, 0)
     dry = runner.invoke(args=["outcomes", "import", "--dry-run", str(path)])
@@ -266,8 +273,9 @@ def test_outcome_entries_show_as_outcomes_in_the_wallet(
 ):
     make_employee("aino", team="Alpha")
     path = tmp_path / "o.csv"
-    path.write_bytes(csv_file("c1,aino,nps,10,2026-11-20T10:00:00Z"))
+    path.write_bytes(csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z"))
     runner.invoke(args=["outcomes", "import", str(path)])
     wallet = login(app.test_client(), "aino").get("/wallet").get_data(as_text=True)
-    assert "Customer outcome" in wallet and "Customer survey, score 10, on Nov 20, 2026" in wallet
+    shown = format_date(date.fromisoformat(DAY), "medium", locale="en")
+    assert "Customer outcome" in wallet and f"Customer survey, score 10, on {shown}" in wallet
     assert "nps 10 · c1" not in wallet  # codes and external ids are for HR

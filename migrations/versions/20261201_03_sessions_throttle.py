@@ -3,13 +3,13 @@
 Everyone logs in once more after this upgrade: sessions from before it have no row.
 
 Revision ID: 20261201_03_sessions_throttle
-Revises: 20261123_03_market
+Revises: 20261201_02_outcome_approval
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261201_03_sessions_throttle"
-down_revision = '20261123_03_market'
+down_revision = "20261201_02_outcome_approval"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
+from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee, Team
 from pojo.people.service import get_employee
@@ -112,7 +113,8 @@ def award(
     Supervisors award members of their own teams within the team's monthly
     budget; HR and admin may award anyone. Nobody awards themself. A
     repeated `request_id` (a double-submitted form) returns the first award.
-    `at` backdates the award (demo data and history imports).
+    `at` backdates the award (demo data and history imports). The
+    recipient is notified: criterion, points, who and the note.
     """
     if actor.role not in AWARDING_ROLES:
         raise Forbidden(_("Only supervisors, HR and admin award points."))
@@ -185,7 +187,17 @@ def award(
     db.session.flush()
     # The reference is set in the creating transaction, once the award has its id.
     entry.reference = f"award:{made.id}"
-    db.session.flush()
+    notify(
+        employee.id,
+        "award_received",
+        link_to("ledger.wallet"),
+        at=entry.at,
+        who=actor.display_name,
+        points=criterion.points,
+        criterion_en=criterion.name_en,
+        criterion_fi=criterion.name_fi,
+        note=note,
+    )
     return made
 
 

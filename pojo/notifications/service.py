@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from pojo.database import utcnow
 from pojo.extensions import db
@@ -43,6 +43,34 @@ def notify(
     db.session.add(notification)
     db.session.flush()
     return notification
+
+
+def notify_many(
+    kind: str,
+    recipients: list[tuple[int, dict]],
+    link: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Leave one notification of `kind` for each (employee id, params), in one statement."""
+    if kind not in _MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not recipients:
+        return
+    created_at = at or utcnow()
+    db.session.execute(
+        insert(Notification),
+        [
+            {
+                "employee_id": employee_id,
+                "kind": kind,
+                "link": link,
+                "params": json.dumps(params),
+                "created_at": created_at,
+            }
+            for employee_id, params in recipients
+        ],
+    )
 
 
 def unread_count(employee_id: int) -> int:
@@ -86,7 +114,55 @@ def _reward(params: dict, language: str) -> str:
     return params.get("reward_fi" if language == "fi" else "reward_en", "")
 
 
+def _criterion(params: dict, language: str) -> str:
+    return params.get("criterion_fi" if language == "fi" else "criterion_en", "")
+
+
+def _import_decided(params: dict, _language: str) -> str:
+    if params.get("rejected"):
+        if params.get("reason"):
+            return _(
+                "Your outcome import %(file)s was rejected by %(who)s. Reason: %(reason)s",
+                file=params["file"],
+                who=params["who"],
+                reason=params["reason"],
+            )
+        return _(
+            "Your outcome import %(file)s was rejected by %(who)s.",
+            file=params["file"],
+            who=params["who"],
+        )
+    return ngettext(
+        "Your outcome import %(file)s was applied by %(who)s: %(points)s points from %(num)s outcome.",
+        "Your outcome import %(file)s was applied by %(who)s: %(points)s points from %(num)s outcomes.",
+        params["outcomes"],
+        file=params["file"],
+        who=params["who"],
+        points=format_points(params["points"]),
+    )
+
+
 _MESSAGES = {
+    # The awarder's name and the note are kept as written; the criterion in both languages.
+    "award_received": lambda p, lang: _(
+        "%(who)s awarded you %(points)s points for %(criterion)s: %(note)s",
+        who=p["who"],
+        points=format_points(p["points"]),
+        criterion=_criterion(p, lang),
+        note=p.get("note", ""),
+    ),
+    "outcome_points": lambda p, lang: ngettext(
+        "You earned %(points)s points from %(num)s outcome.",
+        "You earned %(points)s points from %(num)s outcomes.",
+        p["outcomes"],
+        points=format_points(p["points"]),
+    ),
+    "outcome_import_pending": lambda p, lang: _(
+        "%(who)s submitted the outcome import %(file)s: it waits for your approval.",
+        who=p["who"],
+        file=p["file"],
+    ),
+    "outcome_import_decided": _import_decided,
     # Reward names are whole phrases ("An extra hour of lunch"), so each
     # message names the reward after a colon, never inside the sentence.
     "redemption_fulfilled": lambda p, lang: _(

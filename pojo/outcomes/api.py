@@ -30,7 +30,16 @@ OUTCOMES_RESULT = Object(
         "duplicates": Integer(minimum=0, description="external ids already recorded"),
         "points_awarded": Integer(minimum=0),
         "rejected": Array(
-            Object({"index": Integer(minimum=0), "message": String(max_length=1000)}),
+            Object(
+                {
+                    "index": Integer(minimum=0),
+                    "reason": String(
+                        max_length=32,
+                        description="unknown_employee, inactive_employee, self_award, too_old or in_future",
+                    ),
+                    "message": String(max_length=1000),
+                }
+            ),
             max_items=MAX_OUTCOMES,
         ),
         "awards": Array(
@@ -53,11 +62,16 @@ OUTCOMES_RESULT = Object(
 def post_outcomes(caller, body):
     """Record outcomes; those matching an outcome rule award its criterion's points.
 
-    Idempotent by external_id: an outcome already recorded is counted in
-    `duplicates` and awards nothing again. Unknown or inactive employees and
-    times in the future are listed in `rejected` by their index; the other
-    outcomes are recorded. `awards` says which employee earned what. At most
-    1,000 outcomes a request (413 beyond).
+    Only HR and admin tokens (the accounts integrations use) record outcomes;
+    others get 403 `forbidden`. Idempotent by external_id: an outcome already
+    recorded is counted in `duplicates` and awards nothing again. Rejected
+    outcomes are listed in `rejected` by their index with a `reason`:
+    unknown_employee, inactive_employee, self_award (naming the token's own
+    account: nobody earns from outcomes they record), too_old (older than
+    POJO_OUTCOME_MAX_AGE_DAYS, default 90) or in_future (more than 5 minutes
+    ahead); the other outcomes are recorded. `awards` says which employee
+    earned what; each earner is notified once per request. At most 1,000
+    outcomes a request (413 beyond).
     """
     inputs = [
         service.OutcomeInput(
@@ -75,7 +89,10 @@ def post_outcomes(caller, body):
         "accepted": recorded.accepted,
         "duplicates": recorded.duplicates,
         "points_awarded": recorded.points_awarded,
-        "rejected": [{"index": index, "message": message} for index, message in recorded.rejected],
+        "rejected": [
+            {"index": index, "reason": reason, "message": message}
+            for index, reason, message in recorded.rejected
+        ],
         "awards": [
             {"index": index, "employee": username, "criterion": code, "points": points}
             for index, username, code, points in recorded.awards

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from pojo.formatting import format_points
 from pojo.outcomes import rules
-from pojo.outcomes.service import OutcomeInput
+from pojo.outcomes.service import OutcomeInput, Rejection
 
 COLUMNS = ("external_id", "employee", "kind", "score", "occurred_at")
 MAX_BYTES = 10 * 1024 * 1024
@@ -36,8 +36,8 @@ class CsvFileError(Exception):
 @dataclass
 class CsvContent:
     rows: list[OutcomeInput]
-    # (line number, reason)
-    rejected: list[tuple[int, str]]
+    # Rows whose fields cannot be read, with the reason `invalid`.
+    rejected: list[Rejection]
 
 
 def decode(data: bytes) -> str:
@@ -154,8 +154,9 @@ def read(text: str, zone: ZoneInfo) -> CsvContent:
                 )
             if len(values) != len(header):
                 content.rejected.append(
-                    (
+                    Rejection(
                         line,
+                        "invalid",
                         _(
                             "%(found)s fields where %(expected)s were expected.",
                             found=len(values),
@@ -168,7 +169,7 @@ def read(text: str, zone: ZoneInfo) -> CsvContent:
             try:
                 content.rows.append(_row(line, fields, zone))
             except ValueError as error:
-                content.rejected.append((line, str(error)))
+                content.rejected.append(Rejection(line, "invalid", str(error)))
     except csv.Error as error:
         raise CsvFileError(
             _("Line %(line)s cannot be read as CSV: %(reason)s", line=reader.line_num, reason=error)

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from pojo.outcomes.imports import REASON_MAX_LENGTH
 from pojo.outcomes.rules import SCORE_MAX, SCORE_MIN
 
 
@@ -19,6 +20,14 @@ class UploadForm(FlaskForm):
 
 class ApplyForm(FlaskForm):
     skip_invalid = BooleanField(_l("Apply the valid rows and leave the rejected rows out"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (shown to the uploader)"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        render_kw={"maxlength": REASON_MAX_LENGTH, "rows": 2},
+    )
 
 
 def _score_field(label):

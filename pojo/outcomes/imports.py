@@ -1,4 +1,11 @@
-"""CSV imports of outcomes: upload, preview, and apply only on explicit confirmation."""
+"""CSV imports of outcomes: upload, preview, and apply only on explicit confirmation.
+
+HR and admin apply their own uploads at once. A supervisor submits an
+upload; someone else from HR or admin then applies or rejects it (four
+eyes), and the supervisor is told which. Every confirmation plans the file
+again against today's data (teams, self-award, age, external ids already
+recorded), so nothing stale is applied.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -7,18 +14,29 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
 
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
+from pojo.notifications.service import link_to, notify, notify_many
 from pojo.outcomes import csvfile
 from pojo.outcomes.models import OutcomeImport
-from pojo.outcomes.service import RECORDERS, Plan, Recorded, apply_plan, plan_outcomes
+from pojo.outcomes.service import (
+    APPROVERS,
+    RECORDERS,
+    Plan,
+    Recorded,
+    Rejection,
+    apply_plan,
+    plan_outcomes,
+)
 from pojo.people.models import Employee
 
-# Uploads that were previewed but never applied are dropped after this.
+# Uploads that were previewed but never submitted or applied are dropped after this.
 UNAPPLIED_KEPT = timedelta(days=1)
+REASON_MAX_LENGTH = 500
 
 
 class RejectedRows(DomainError):
@@ -26,11 +44,19 @@ class RejectedRows(DomainError):
 
 
 @dataclass
+class Confirmed:
+    """What confirming an upload did: applied it (`recorded`) or submitted it for approval."""
+
+    upload: OutcomeImport
+    recorded: Recorded | None
+
+
+@dataclass
 class Preview:
     rows: int
     plan: Plan
-    # (line, reason), in line order
-    rejected: list[tuple[int, str]]
+    # in line order
+    rejected: list[Rejection]
 
 
 def _zone() -> ZoneInfo:
@@ -51,10 +77,10 @@ def decode(data: bytes) -> str:
         raise InvalidInput(error.message, field="file") from None
 
 
-def preview_text(actor: Employee | None, text: str) -> Preview:
-    """What importing this file would do; nothing is written."""
+def preview_text(actor: Employee | None, text: str, *, approver: Employee | None = None) -> Preview:
+    """What importing this file as `actor` (approved by `approver`) would do; nothing is written."""
     content = _read(text)
-    plan = plan_outcomes(actor, content.rows)
+    plan = plan_outcomes(actor, content.rows, approver=approver)
     return Preview(
         rows=len(content.rows) + len(content.rejected),
         plan=plan,
@@ -62,11 +88,7 @@ def preview_text(actor: Employee | None, text: str) -> Preview:
     )
 
 
-def apply_text(
-    actor: Employee | None, text: str, *, skip_invalid: bool
-) -> tuple[Preview, Recorded]:
-    """Import a file; with rejected rows only when `skip_invalid` confirms it."""
-    preview = preview_text(actor, text)
+def _refuse_rejected(preview: Preview, skip_invalid: bool) -> None:
     if preview.rejected and not skip_invalid:
         raise RejectedRows(
             ngettext(
@@ -75,9 +97,6 @@ def apply_text(
                 len(preview.rejected),
             )
         )
-    recorded = apply_plan(actor, preview.plan, "csv")
-    recorded.rejected = preview.rejected
-    return preview, recorded
 
 
 def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
@@ -86,10 +105,13 @@ def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
         raise Forbidden(_("Only supervisors, HR and admin import outcomes."))
     text = decode(data)
     _read(text)
+    # Submitted imports wait for HR however long it takes; only abandoned previews go.
     db.session.execute(
         delete(OutcomeImport).where(
             OutcomeImport.uploaded_by_id == actor.id,
             OutcomeImport.applied_at.is_(None),
+            OutcomeImport.submitted_at.is_(None),
+            OutcomeImport.rejected_at.is_(None),
             OutcomeImport.created_at < utcnow() - UNAPPLIED_KEPT,
         )
     )
@@ -107,19 +129,131 @@ def get_upload(actor: Employee, upload_id: int, *, lock: bool = False) -> Outcom
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = db.session.scalars(query).one_or_none()
-    if found is None or (found.uploaded_by_id != actor.id and actor.role not in ("hr", "admin")):
+    if found is None or (found.uploaded_by_id != actor.id and actor.role not in APPROVERS):
         raise NotFound(_("No such import."))
     return found
 
 
-def apply_upload(actor: Employee, upload_id: int, *, skip_invalid: bool) -> Recorded:
-    """Apply a previewed upload once; a second confirmation is refused."""
-    found = get_upload(actor, upload_id, lock=True)
-    if found.applied_at is not None:
+def _approver(actor: Employee, found: OutcomeImport) -> Employee | None:
+    """Who approves when `actor` applies this upload: None when it is their own."""
+    return None if actor.id == found.uploaded_by_id else actor
+
+
+def may_decide(actor: Employee, found: OutcomeImport) -> bool:
+    """True when `actor` may apply or reject this submitted upload: HR or admin, not its uploader."""
+    return (
+        found.status == "pending" and actor.role in APPROVERS and actor.id != found.uploaded_by_id
+    )
+
+
+def preview_upload(actor: Employee, found: OutcomeImport) -> Preview:
+    """The upload's preview as it would be applied now, with `actor` as its approver if not theirs."""
+    return preview_text(found.uploaded_by, found.content, approver=_approver(actor, found))
+
+
+def _check_decidable(actor: Employee, found: OutcomeImport) -> None:
+    if found.status == "applied":
         raise Conflict(_("This file was already applied."))
-    text = found.content
-    _preview, recorded = apply_text(actor, text, skip_invalid=skip_invalid)
-    found = get_upload(actor, upload_id)
+    if found.status == "rejected":
+        raise Conflict(_("This import was rejected."))
+    if found.status == "pending" and not may_decide(actor, found):
+        if actor.id == found.uploaded_by_id:
+            raise Conflict(_("This import waits for someone else from HR or admin to approve it."))
+        raise Forbidden(_("Only HR and admin approve imports."))
+    if found.status == "previewed" and actor.id != found.uploaded_by_id:
+        raise Conflict(_("Its uploader has not submitted this import yet."))
+
+
+def confirm_upload(actor: Employee, upload_id: int, *, skip_invalid: bool) -> Confirmed:
+    """Confirm an upload: HR and admin apply their own, supervisors submit theirs,
+    and HR or admin apply a submitted one. It applies once, however often it is confirmed."""
+    found = get_upload(actor, upload_id, lock=True)
+    _check_decidable(actor, found)
+    uploader = found.uploaded_by
+    approver = _approver(actor, found)
+    preview = preview_upload(actor, found)
+    _refuse_rejected(preview, skip_invalid)
+    if approver is None and actor.role not in APPROVERS:
+        if not preview.plan.new:
+            raise DomainError(_("Nothing new to apply."))
+        found.submitted_at = utcnow()
+        db.session.flush()
+        _tell_approvers(found)
+        return Confirmed(upload=found, recorded=None)
     found.applied_at = utcnow()
+    found.decided_by = actor
     db.session.flush()
-    return recorded
+    recorded = apply_plan(uploader, preview.plan, "csv", import_id=found.id)
+    recorded.rejected = preview.rejected
+    found = get_upload(actor, upload_id)
+    if approver is not None:
+        notify(
+            found.uploaded_by_id,
+            "outcome_import_decided",
+            link_to("outcomes.preview", upload_id=found.id),
+            file=found.filename,
+            who=actor.display_name,
+            outcomes=recorded.accepted,
+            points=recorded.points_awarded,
+        )
+    return Confirmed(upload=found, recorded=recorded)
+
+
+def reject_upload(actor: Employee, upload_id: int, reason: str = "") -> OutcomeImport:
+    """HR or admin turn a submitted upload down; nothing is recorded and its uploader is told why."""
+    found = get_upload(actor, upload_id, lock=True)
+    _check_decidable(actor, found)
+    if not may_decide(actor, found):
+        raise Conflict(_("Only a submitted import can be rejected."))
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput(
+            _("The reason is too long: at most %(n)s characters.", n=REASON_MAX_LENGTH),
+            field="reason",
+        )
+    found.rejected_at = utcnow()
+    found.decided_by = actor
+    found.rejection_reason = reason or None
+    db.session.flush()
+    notify(
+        found.uploaded_by_id,
+        "outcome_import_decided",
+        link_to("outcomes.preview", upload_id=found.id),
+        file=found.filename,
+        who=actor.display_name,
+        rejected=True,
+        reason=reason,
+    )
+    return found
+
+
+def _tell_approvers(found: OutcomeImport) -> None:
+    approvers = db.session.scalars(
+        select(Employee.id).where(
+            Employee.role.in_(APPROVERS),
+            Employee.active.is_(True),
+            Employee.id != found.uploaded_by_id,
+        )
+    )
+    notify_many(
+        "outcome_import_pending",
+        [
+            (employee_id, {"who": found.uploaded_by.display_name, "file": found.filename})
+            for employee_id in approvers
+        ],
+        link=link_to("outcomes.preview", upload_id=found.id),
+    )
+
+
+def recent_imports(actor: Employee, limit: int = 20) -> list[OutcomeImport]:
+    """Submitted and decided imports, newest first: all for HR and admin, their own for others."""
+    query = (
+        select(OutcomeImport)
+        .where(or_(OutcomeImport.submitted_at.is_not(None), OutcomeImport.applied_at.is_not(None)))
+        .options(selectinload(OutcomeImport.uploaded_by), selectinload(OutcomeImport.decided_by))
+        .order_by(OutcomeImport.id.desc())
+        .limit(limit)
+    )
+    if actor.role not in APPROVERS:
+        query = query.where(OutcomeImport.uploaded_by_id == actor.id)
+    return list(db.session.scalars(query))

@@ -53,10 +53,14 @@ class Outcome(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_rules.id"))
     award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id"), unique=True)
+    # The CSV import that brought it (None from the API and the command line).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_imports.id"))
 
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    recorded_by: Mapped[Employee | None] = relationship(foreign_keys=[recorded_by_id])
     rule: Mapped[OutcomeRule | None] = relationship()
     award: Mapped[Award | None] = relationship()
+    outcome_import: Mapped["OutcomeImport | None"] = relationship()
 
     __table_args__ = (
         CheckConstraint("source IN ('csv', 'api')", name="source"),
@@ -65,7 +69,12 @@ class Outcome(db.Model):
 
 
 class OutcomeImport(db.Model):
-    """An uploaded CSV kept between its preview and its confirmation."""
+    """An uploaded CSV kept between its preview and its confirmation.
+
+    HR's and admin's uploads are applied by their uploader. A supervisor's
+    upload is submitted (`submitted_at`) and then applied or rejected by
+    someone else from HR or admin (`decided_by`): four eyes.
+    """
 
     __tablename__ = "outcome_imports"
 
@@ -75,5 +84,27 @@ class OutcomeImport(db.Model):
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
 
-    uploaded_by: Mapped[Employee] = relationship()
+    uploaded_by: Mapped[Employee] = relationship(foreign_keys=[uploaded_by_id])
+    decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        CheckConstraint("applied_at IS NULL OR rejected_at IS NULL", name="one_decision"),
+        Index("ix_outcome_imports_submitted_at", "submitted_at"),
+    )
+
+    @property
+    def status(self) -> str:
+        """previewed, pending (waiting for HR), applied or rejected."""
+        if self.applied_at is not None:
+            return "applied"
+        if self.rejected_at is not None:
+            return "rejected"
+        return "pending" if self.submitted_at is not None else "previewed"
+
+    def __repr__(self) -> str:
+        return f"<OutcomeImport {self.id} {self.filename} {self.status}>"

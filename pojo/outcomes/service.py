@@ -9,12 +9,14 @@ outcomes count against no team budget; their ledger kind is "outcome".
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
@@ -23,18 +25,33 @@ from pojo.errors import Forbidden, InvalidInput
 from pojo.extensions import db
 from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
+from pojo.notifications.service import link_to, notify_many
 from pojo.outcomes import rules
-from pojo.outcomes.models import Outcome, OutcomeRule
+from pojo.outcomes.models import Outcome, OutcomeImport, OutcomeRule
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 
 RULE_EDITORS = ("hr", "admin")
-# Roles that may record outcomes; supervisors only for their own teams.
+# Roles that may record outcomes; supervisors only for their own teams, and
+# only once HR or admin approves their import.
 RECORDERS = ("supervisor", "hr", "admin")
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-# Clocks of other systems drift a little; an outcome later than this is refused.
+APPROVERS = ("hr", "admin")
+# Clocks of other systems drift a little: an outcome up to this far ahead of
+# the recording time is accepted, anything later is rejected as in_future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 CHUNK = 5000
+
+
+class Rejection(NamedTuple):
+    """A row left out: its CSV line or list index, a stable reason code, and why in words.
+
+    Reasons: invalid (a field of the row), unknown_employee, inactive_employee,
+    not_in_team, self_award, too_old, in_future.
+    """
+
+    position: int
+    reason: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,7 @@ class Plan:
 
     new: list[Planned] = field(default_factory=list)
     duplicates: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
 
     @property
     def points_awarded(self) -> int:
@@ -96,7 +113,7 @@ class Recorded:
     accepted: int
     duplicates: int
     points_awarded: int
-    rejected: list[tuple[int, str]]
+    rejected: list[Rejection]
     # (position, username, criterion code, points) of each award made
     awards: list[tuple[int, str, str, int]]
 
@@ -191,14 +208,56 @@ def _recorded_external_ids(external_ids: list[str]) -> set[str]:
     return found
 
 
+def max_age() -> timedelta:
+    """How old an outcome may be when it is recorded (POJO_OUTCOME_MAX_AGE_DAYS)."""
+    return timedelta(days=current_app.config["OUTCOME_MAX_AGE_DAYS"])
+
+
+def _reject(
+    item: OutcomeInput,
+    employee: tuple[int, bool, int | None] | None,
+    *,
+    own_teams: set[int] | None,
+    recorders: set[int],
+    latest: datetime,
+    earliest: datetime,
+) -> Rejection | None:
+    username = item.employee.strip().lower()
+    if employee is None:
+        message = _("No employee with the username %(username)s.", username=item.employee[:64])
+        return Rejection(item.position, "unknown_employee", message)
+    if not employee[1]:
+        message = _("%(username)s is not active.", username=username)
+        return Rejection(item.position, "inactive_employee", message)
+    if employee[0] in recorders:
+        message = _("Nobody earns points from outcomes they record themselves.")
+        return Rejection(item.position, "self_award", message)
+    if own_teams is not None and employee[2] not in own_teams:
+        message = _("%(username)s is not in a team you supervise.", username=username)
+        return Rejection(item.position, "not_in_team", message)
+    if item.occurred_at > latest:
+        return Rejection(item.position, "in_future", _("occurred_at is in the future."))
+    if item.occurred_at < earliest:
+        message = _("occurred_at is more than %(days)s days ago.", days=max_age().days)
+        return Rejection(item.position, "too_old", message)
+    return None
+
+
 def plan_outcomes(
-    actor: Employee | None, inputs: list[OutcomeInput], *, at: datetime | None = None
+    actor: Employee | None,
+    inputs: list[OutcomeInput],
+    *,
+    at: datetime | None = None,
+    approver: Employee | None = None,
 ) -> Plan:
     """Sort a batch into new outcomes (with the rule each earns), duplicates and rejections.
 
-    `actor` None is the command line (the operator); a supervisor may record
-    outcomes of their own teams' employees only. An outcome later than the
-    recording time (`at`, default now) is refused.
+    `actor` records the batch; None is the command line's operator acting as
+    nobody. Nobody earns from a batch they record or approve (`self_award`);
+    a supervisor records their own teams' members only (`not_in_team`); an
+    outcome must have occurred within POJO_OUTCOME_MAX_AGE_DAYS before the
+    recording time (`at`, default now) and not after it, give or take
+    FUTURE_TOLERANCE for clock skew (`too_old`, `in_future`).
     """
     if actor is not None and actor.role not in RECORDERS:
         raise Forbidden(_("Only supervisors, HR and admin record outcomes."))
@@ -209,35 +268,32 @@ def plan_outcomes(
     own_teams = None
     if actor is not None and actor.role == "supervisor":
         own_teams = {team.id for team in actor.supervised_teams}
-    latest = (at or utcnow()) + FUTURE_TOLERANCE
+    recorders = {person.id for person in (actor, approver) if person is not None}
+    now = at or utcnow()
     plan = Plan()
     seen: set[str] = set()
     for item in inputs:
         if item.external_id in recorded or item.external_id in seen:
             plan.duplicates += 1
             continue
-        username = item.employee.strip().lower()
-        employee = employees.get(username)
-        reason = None
-        if employee is None:
-            reason = _("No employee with the username %(username)s.", username=item.employee[:64])
-        elif not employee[1]:
-            reason = _("%(username)s is not active.", username=username)
-        elif own_teams is not None and employee[2] not in own_teams:
-            reason = _("%(username)s is not in a team you supervise.", username=username)
-        elif item.occurred_at > latest:
-            reason = _("occurred_at is in the future.")
-        elif item.occurred_at < EARLIEST:
-            reason = _("occurred_at is before the year 2000.")
-        if reason is not None:
-            plan.rejected.append((item.position, reason))
+        employee = employees.get(item.employee.strip().lower())
+        rejection = _reject(
+            item,
+            employee,
+            own_teams=own_teams,
+            recorders=recorders,
+            latest=now + FUTURE_TOLERANCE,
+            earliest=now - max_age(),
+        )
+        if rejection is not None:
+            plan.rejected.append(rejection)
             continue
         seen.add(item.external_id)
         plan.new.append(
             Planned(
                 input=item,
                 employee_id=employee[0],
-                username=username,
+                username=item.employee.strip().lower(),
                 team_id=employee[2],
                 rule=rules.best_rule(in_force, item.kind, item.score),
             )
@@ -266,12 +322,19 @@ def _note(item: OutcomeInput) -> str:
 
 
 def apply_plan(
-    actor: Employee | None, plan: Plan, source: str, *, at: datetime | None = None
+    actor: Employee | None,
+    plan: Plan,
+    source: str,
+    *,
+    at: datetime | None = None,
+    import_id: int | None = None,
 ) -> Recorded:
-    """Record the plan's new outcomes and make the awards their rules earn.
+    """Record the plan's new outcomes, make the awards their rules earn, tell who earned.
 
-    `at` dates the recording, the awards and their ledger entries when it is
-    not now (demo data and history imports).
+    Each employee who earned points gets one notification for the batch,
+    however many rows were theirs. `at` dates the recording, the awards,
+    their ledger entries and the notifications when it is not now (demo
+    data and history imports).
     """
     recorded_at = at or utcnow()
     # A fixed order: concurrent imports of overlapping files wait for each other, never deadlock.
@@ -289,6 +352,7 @@ def apply_plan(
                     "recorded_at": recorded_at,
                     "source": source,
                     "recorded_by_id": actor.id if actor else None,
+                    "import_id": import_id,
                     "rule_id": planned.rule.id if planned.rule else None,
                     "award_id": None,
                 }
@@ -356,6 +420,7 @@ def apply_plan(
             for planned in earning
         ]
         awards.sort()
+        _tell_earners(earning, recorded_at)
     # Expire what the ORM holds: bulk statements bypassed it.
     db.session.expire_all()
     return Recorded(
@@ -364,6 +429,24 @@ def apply_plan(
         points_awarded=sum(points for *_rest, points in awards),
         rejected=plan.rejected,
         awards=awards,
+    )
+
+
+def _tell_earners(earning: list[Planned], at: datetime) -> None:
+    """One notification per employee: how many points from how many outcomes."""
+    outcomes: Counter = Counter()
+    points: Counter = Counter()
+    for planned in earning:
+        outcomes[planned.employee_id] += 1
+        points[planned.employee_id] += planned.rule.points
+    notify_many(
+        "outcome_points",
+        [
+            (employee_id, {"points": points[employee_id], "outcomes": outcomes[employee_id]})
+            for employee_id in sorted(outcomes)
+        ],
+        link=link_to("ledger.wallet"),
+        at=at,
     )
 
 
@@ -387,8 +470,10 @@ def recent_outcomes(actor: Employee, page: int) -> Pagination:
     query = (
         select(Outcome)
         .options(
-            joinedload(Outcome.employee),
-            joinedload(Outcome.award).joinedload(Award.criterion),
+            selectinload(Outcome.employee),
+            selectinload(Outcome.recorded_by),
+            selectinload(Outcome.award).selectinload(Award.criterion),
+            selectinload(Outcome.outcome_import).selectinload(OutcomeImport.decided_by),
         )
         .order_by(Outcome.id.desc())
     )

@@ -9,7 +9,7 @@ from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.outcomes import csvfile, imports, service
-from pojo.outcomes.forms import ApplyForm, RuleForm, UploadForm
+from pojo.outcomes.forms import ApplyForm, RejectForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
 from pojo.pagination import requested_page
 from pojo.web import allow
@@ -35,6 +35,7 @@ def index():
     return render_template(
         "outcomes/index.html",
         outcomes=service.recent_outcomes(current_user, requested_page()),
+        imports=imports.recent_imports(current_user),
         rules=service.list_rules(),
     )
 
@@ -55,9 +56,9 @@ def upload():
     return render_template("outcomes/import.html", form=form), status
 
 
-def _render_preview(found, form, status=200):
+def _render_preview(found, form=None, reject_form=None, status=200):
     try:
-        preview = imports.preview_text(current_user, found.content)
+        preview = imports.preview_upload(current_user, found)
     except DomainError as error:
         abort(error.status)
     return render_template(
@@ -67,7 +68,9 @@ def _render_preview(found, form, status=200):
         employees=preview.plan.points_by_employee(),
         shown_employees=SHOWN_EMPLOYEES,
         shown_rejected=SHOWN_REJECTED,
-        form=form,
+        form=form or ApplyForm(),
+        reject_form=reject_form or RejectForm(),
+        may_decide=imports.may_decide(current_user, found),
     ), status
 
 
@@ -78,7 +81,7 @@ def preview(upload_id: int):
         found = imports.get_upload(current_user, upload_id)
     except DomainError:
         abort(404)
-    return _render_preview(found, ApplyForm())
+    return _render_preview(found)
 
 
 @bp.route("/import/<int:upload_id>/apply", methods=["POST"])
@@ -91,13 +94,20 @@ def apply(upload_id: int):
         abort(404)
     if form.validate_on_submit():
         try:
-            recorded = imports.apply_upload(
+            confirmed = imports.confirm_upload(
                 current_user, upload_id, skip_invalid=form.skip_invalid.data
             )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
         else:
+            recorded = confirmed.recorded
+            if recorded is None:
+                flash(
+                    _("Submitted for approval: HR applies the file or tells you why not."),
+                    "success",
+                )
+                return redirect(url_for("outcomes.preview", upload_id=upload_id))
             flash(
                 _(
                     "Imported %(accepted)s outcomes: %(points)s points awarded, %(duplicates)s already recorded, %(rejected)s rejected rows left out.",
@@ -109,7 +119,27 @@ def apply(upload_id: int):
                 "success",
             )
             return redirect(url_for("outcomes.index"))
-    return _render_preview(found, form, 422)
+    return _render_preview(found, form=form, status=422)
+
+
+@bp.route("/import/<int:upload_id>/reject", methods=["POST"])
+@allow(*service.APPROVERS)
+def reject(upload_id: int):
+    form = RejectForm()
+    try:
+        found = imports.get_upload(current_user, upload_id)
+    except DomainError:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            imports.reject_upload(current_user, upload_id, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Import rejected; its uploader is told."), "success")
+            return redirect(url_for("outcomes.index"))
+    return _render_preview(found, reject_form=form, status=422)
 
 
 def _rule_form(rule: OutcomeRule | None) -> RuleForm:
