@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pojo.bounds import query_int
 from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
@@ -39,7 +40,7 @@ def _board_page(viewer: board_cache.ViewerBoard) -> tuple[str | None, board_cach
     if category not in CATEGORIES:
         category = None
     rows = [row for row in viewer.board.drawn(g.language) if category in (None, row.category)]
-    return category, board_cache.page_of(rows, request.args.get("page", 1, type=int))
+    return category, board_cache.page_of(rows, query_int("page", 1))
 
 
 @bp.route("/market")

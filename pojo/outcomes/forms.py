@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
+from pojo.bounds import Bound, WholeNumberField
 from pojo.outcomes.rules import SCORE_MAX, SCORE_MIN
 
 
@@ -22,9 +23,10 @@ class ApplyForm(FlaskForm):
 
 
 def _score_field(label):
-    return IntegerField(
+    return WholeNumberField(
         label,
-        validators=[Optional(), NumberRange(min=SCORE_MIN, max=SCORE_MAX)],
+        Bound(SCORE_MIN, SCORE_MAX),
+        required=False,
         description=_l("Leave empty for no limit."),
     )
 
