@@ -100,8 +100,8 @@ def rewards(caller: Employee):
 @bp.route("/rewards/<int:reward_id>")
 @api_view(EVERYONE, responses={200: REWARD_DETAIL}, errors=(404,))
 def reward(caller: Employee, reward_id: int):
-    """One reward with its price history (last 90 days)."""
-    detail = service.reward_detail(reward_id)
+    """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
+    detail = service.reward_detail(caller, reward_id)
     found = _reward(detail.reward, detail.price, detail.change_24h_pct, caller.language)
     found["history"] = [{"at": at.isoformat(), "price": price} for at, price in detail.history]
     return found

@@ -83,9 +83,7 @@ def board_data():
 @bp.route("/market/rewards/<int:reward_id>")
 @allow(EVERYONE)
 def reward(reward_id: int):
-    detail = service.reward_detail(reward_id)
-    if not detail.reward.active and current_user.role not in ("hr", "admin"):
-        abort(404)
+    detail = service.reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
     goal = service.goal_status(current_user)
     # The chart ends at the price now: with no recent redemption the last tick may be older.
