@@ -1,4 +1,4 @@
-"""How large each integer people send may be, and the one way every entry point bounds it.
+"""How large what people send may be: each integer, and a request body without a length.
 
 Every integer column is a 32-bit ``integer`` on PostgreSQL: a larger number
 reaching a query is an "integer out of range" error, a 500. So no integer
@@ -9,10 +9,15 @@ bodies and API query strings by ``pojo.api.schema.Integer.within`` with the
 same constants, which also puts ``minimum``/``maximum`` in the OpenAPI
 document. ``tests/test_bounds.py`` sends 2^31, 2^63, 10^20, -1 and "1e3" to
 every one of them.
+
+:class:`ChunkedBodyLimit` holds a chunked body (no Content-Length) to
+``MAX_CONTENT_LENGTH`` like any other, so it is refused with 413 rather than
+silently cut at the limit.
 """
 
 import re
 from dataclasses import dataclass
+from tempfile import SpooledTemporaryFile
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -120,3 +125,56 @@ class WholeNumberField(IntegerField):
         if blank and not self.required:
             raise StopValidation()  # an optional field left empty: no further checks
         raise ValidationError(whole_number_message(self.bound))
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a body sent without Content-Length is held to MAX_CONTENT_LENGTH.
+
+    Werkzeug checks a declared Content-Length against the limit, but reads a
+    chunked body only up to the limit and hands over what it read, so a JSON
+    body was cut and refused as malformed. This reads at most limit + 1 bytes
+    first. A body within the limit is passed on with its length, as if it had
+    declared one; a longer one is passed on as an empty body declaring that
+    it is too long, so Flask answers with its 413 (the API's `too_large`
+    error, the error page on HTML). The rest of a too-long body is read and
+    dropped up to the limit again, so an ordinary client that sends before it
+    reads gets the 413 rather than a reset connection.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, wsgi_app, config):
+        self.wsgi_app = wsgi_app
+        self.config = config
+
+    def _copy(self, stream, target, most: int) -> int:
+        copied = 0
+        while copied < most:
+            chunk = stream.read(min(self.CHUNK, most - copied))
+            if not chunk:
+                break
+            if target is not None:
+                target.write(chunk)
+            copied += len(chunk)
+        return copied
+
+    def __call__(self, environ, start_response):
+        limit = self.config.get("MAX_CONTENT_LENGTH")
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if limit is None or not chunked or environ.get("CONTENT_LENGTH"):
+            return self.wsgi_app(environ, start_response)
+        stream = environ["wsgi.input"]
+        # Flask reads the body while the view runs, so it may be closed once the view returned.
+        with SpooledTemporaryFile(max_size=1024 * 1024) as body:
+            length = self._copy(stream, body, limit + 1)
+            if length > limit:
+                self._copy(stream, None, limit)
+                body.truncate(0)
+            body.seek(0)
+            environ["wsgi.input"] = body
+            # From here on it is a plain body of known length (Werkzeug ignores the
+            # length of a body that still says it is chunked).
+            environ["CONTENT_LENGTH"] = str(length)
+            environ.pop("HTTP_TRANSFER_ENCODING")
+            environ.pop("wsgi.input_terminated", None)
+            return self.wsgi_app(environ, start_response)
