@@ -156,28 +156,20 @@ def api_view(
                 payload = _json_body()
                 arguments["body"] = body.parse(payload, "")
                 canonical = _canonical(payload)
-            claim = None
             key = request.headers.get(idempotency.HEADER)
-            if request.method == "POST" and key is not None:
+            keyed = request.method == "POST" and key is not None
+            if keyed:
+                key = idempotency.valid_key(key)
                 digest = idempotency.request_hash(request.method, request.path, canonical)
-                claim = idempotency.claim(
-                    caller.id, idempotency.valid_key(key), request.method, request.path, digest
-                )
-                if not isinstance(claim, int):
-                    return claim  # the first response, replayed
-            try:
-                result = view(**arguments)
-                payload, status = result if isinstance(result, tuple) else (result, 200)
-                response = make_response(jsonify(payload), status)
-            except BaseException:
-                if claim is not None:
-                    idempotency.abandon(claim)
-                raise
-            if claim is not None:
-                if response.status_code < 400:
-                    idempotency.finish(claim, response)
-                else:
-                    idempotency.abandon(claim)
+                replay = idempotency.claim(caller.id, key, digest)
+                if replay is not None:
+                    return replay  # the first response, replayed
+            # A refusal or an exception rolls back the whole request, the key's hold with it.
+            result = view(**arguments)
+            payload, status = result if isinstance(result, tuple) else (result, 200)
+            response = make_response(jsonify(payload), status)
+            if keyed and response.status_code < 400:
+                idempotency.finish(caller.id, key, request.method, request.path, digest, response)
             return response
 
         wrapped.access_rule = rule
