@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 import config
+from pojo.bounds import ROW_ID
 from pojo.database import configure_sqlite
 from pojo.extensions import babel, csrf, db, login_manager, migrate
 
@@ -52,7 +53,7 @@ class RowIdConverter(IntegerConverter):
     """An int URL part bounded to what an integer key column holds (else 404, not a crash)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ROW_ID.maximum)
         super().__init__(map, *args, **kwargs)
 
 

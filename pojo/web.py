@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.formatting import format_points
 
@@ -137,6 +138,8 @@ def _has_nul(req) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app.config)
+
     @app.before_request
     def _refuse_nul_characters():
         if _has_nul(request):

@@ -1,5 +1,6 @@
 """API v1: bearer tokens, the contract's endpoints, statuses and error codes."""
 
+import pytest
 from sqlalchemy import func, select
 
 from pojo.api.models import ApiToken
@@ -229,27 +230,142 @@ def test_idempotency_keys_are_per_caller(app, make_employee):
     assert count(app, Award) == 2
 
 
-def test_key_still_in_flight_is_409(app, make_employee):
+def _award_digest(body) -> str:
+    import json
+
     from pojo.api import idempotency
+
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return idempotency.request_hash("POST", "/api/v1/awards", canonical)
+
+
+def _claim_row(employee_id: int, key: str, digest: str) -> dict:
+    from pojo.api.idempotency import IN_FLIGHT
+    from pojo.database import utcnow
+
+    return {
+        "employee_id": employee_id,
+        "key": key,
+        "method": "POST",
+        "path": "/api/v1/awards",
+        "request_hash": digest,
+        "status_code": IN_FLIGHT,
+        "response_body": "",
+        "created_at": utcnow(),
+    }
+
+
+def test_a_claim_left_by_a_killed_worker_is_free_for_the_retry_at_once(app, make_employee):
+    from pojo.api.models import IdempotencyRecord
 
     hr = make_employee(role="hr", team="Office")
     make_employee("aino", team="Alpha")
     body = award_body("aino")
-    with app.test_request_context(), unit_of_work():
-        import json
-
-        digest = idempotency.request_hash(
-            "POST",
-            "/api/v1/awards",
-            json.dumps(body, sort_keys=True, separators=(",", ":")).encode(),
+    with app.app_context(), unit_of_work():
+        # What a worker killed mid-request left behind: its claim, committed, and no answer.
+        db.session.execute(
+            IdempotencyRecord.__table__.insert(),
+            _claim_row(get_employee(hr).id, "killed", _award_digest(body)),
         )
-        # Another worker claimed the key a moment ago and is still working.
-        idempotency.claim(get_employee(hr).id, "busy", "POST", "/api/v1/awards", digest)
+    client = api_client(app, hr)
+    headers = {"Idempotency-Key": "killed"}
+    response = client.post("/api/v1/awards", json=body, headers=headers)
+    assert response.status_code == 201
+    again = client.post("/api/v1/awards", json=body, headers=headers)
+    assert again.get_json() == response.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count(app, Award) == 1
+
+
+def test_a_holder_whose_connection_dies_frees_its_key_at_once(app, make_employee):
+    from pojo.api import idempotency
+    from pojo.api.models import IdempotencyRecord
+
+    hr = make_employee(role="hr", team="Office")
+    make_employee("aino", team="Alpha")
+    body = award_body("aino")
+    with app.app_context():
+        hr_id = get_employee(hr).id
+        db.session.rollback()  # SQLite: leave the write lock to the holder
+        holder = db.engine.connect()
+        transaction = holder.begin()
+        if holder.dialect.name == "postgresql":
+            holder.execute(func.pg_advisory_xact_lock(idempotency.lock_id(hr_id, "dies")).select())
+        holder.execute(
+            IdempotencyRecord.__table__.insert(), _claim_row(hr_id, "dies", _award_digest(body))
+        )
+        # The worker is killed: its connection goes without a commit.
+        holder.invalidate()
+        del transaction
+        holder.close()
     response = api_client(app, hr).post(
-        "/api/v1/awards", json=body, headers={"Idempotency-Key": "busy"}
+        "/api/v1/awards", json=body, headers={"Idempotency-Key": "dies"}
     )
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "idempotency_key_in_use"
+    assert response.status_code == 201
+    assert count(app, Award) == 1
+
+
+def test_a_key_really_in_progress_is_409_on_postgresql(app, make_employee, backend):
+    from pojo.api import idempotency
+
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: a retry waits and replays (next test)")
+    hr = make_employee(role="hr", team="Office")
+    make_employee("aino", team="Alpha")
+    body = award_body("aino")
+    client = api_client(app, hr)
+    headers = {"Idempotency-Key": "busy"}
+    with app.app_context():
+        lock = idempotency.lock_id(get_employee(hr).id, "busy")
+        with db.engine.connect() as holder, holder.begin():
+            # Another worker holds the key and is still working on it.
+            holder.execute(func.pg_advisory_xact_lock(lock).select())
+            response = client.post("/api/v1/awards", json=body, headers=headers)
+            assert response.status_code == 409
+            assert response.get_json()["error"]["code"] == "idempotency_key_in_use"
+    assert count(app, Award) == 0
+    assert client.post("/api/v1/awards", json=body, headers=headers).status_code == 201
+
+
+def test_on_sqlite_a_retry_waits_for_the_holder_and_replays_its_answer(app, make_employee, backend):
+    import threading
+    import time
+
+    from pojo.api.models import IdempotencyRecord
+
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL answers 409 at once (previous test)")
+    hr = make_employee(role="hr", team="Office")
+    make_employee("aino", team="Alpha")
+    body = award_body("aino")
+    with app.app_context():
+        row = _claim_row(get_employee(hr).id, "slow", _award_digest(body))
+        db.session.rollback()
+        holding = threading.Event()
+        engine = db.engine  # the thread has no app context of its own
+
+        def hold_then_finish():
+            with engine.connect() as holder:
+                transaction = holder.begin()  # BEGIN IMMEDIATE: the write lock, as a request
+                holder.execute(
+                    IdempotencyRecord.__table__.insert(),
+                    row | {"status_code": 201, "response_body": '{"id": 7}'},
+                )
+                holding.set()
+                time.sleep(0.5)
+                transaction.commit()
+
+        worker = threading.Thread(target=hold_then_finish)
+        worker.start()
+        assert holding.wait(timeout=30), "the holder never took the write lock"
+        started = time.monotonic()
+        response = api_client(app, hr).post(
+            "/api/v1/awards", json=body, headers={"Idempotency-Key": "slow"}
+        )
+        worker.join()
+    assert time.monotonic() - started >= 0.4
+    assert (response.status_code, response.get_json()) == (201, {"id": 7})
+    assert response.headers["Idempotent-Replayed"] == "true"
     assert count(app, Award) == 0
 
 

@@ -1,5 +1,6 @@
 """The exchange in API v1: exact paths, fields, statuses and error codes."""
 
+import pytest
 from sqlalchemy import func, select
 
 from pojo.api.tokens import create_token
@@ -63,6 +64,24 @@ def test_reward_detail_has_history_of_recorded_prices(app, make_employee):
     assert body["price"] == 205
     assert [point["price"] for point in body["history"]] == [205]
     assert set(body["history"][0]) == {"at", "price"}
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor", "hr", "admin"])
+def test_a_withdrawn_reward_is_404_on_page_and_api_alike_except_for_hr_and_admin(
+    app, make_employee, login, role
+):
+    viewer = make_employee(role=role, team="Office")
+    reward_id = add_reward(app, active=False)
+    page_client = login(app.test_client(), viewer)
+    page = page_client.get(f"/market/rewards/{reward_id}")
+    api = api_client(app, viewer).get(f"/api/v1/rewards/{reward_id}")
+    expected = 200 if role in ("hr", "admin") else 404
+    assert (page.status_code, api.status_code) == (expected, expected)
+    if expected == 404:
+        assert api.get_json()["error"]["code"] == "not_found"
+        assert "price" not in api.get_json() and "history" not in api.get_json()
+    else:
+        assert api.get_json()["history"] == []
 
 
 def test_unknown_reward_is_404_with_error_body(app, make_employee):

@@ -239,7 +239,7 @@ def test_reward_detail_has_history_and_demand_by_day(app, make_employee):
     redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=2))
     redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=40))
     with app.app_context():
-        detail = market.reward_detail(reward_id, at=now)
+        detail = market.reward_detail(get_employee(agent), reward_id, at=now)
         assert detail.demand_30d == 1
         assert [price for _at, price in detail.history] == [205, 205]
         assert len(detail.recent_redemptions_by_day) == 30
@@ -303,4 +303,4 @@ def test_unknown_or_impossible_reward_ids_are_not_found(app, make_employee, rewa
         with pytest.raises(market.NotFound):
             market.set_goal(get_employee(agent), reward_id)
         with pytest.raises(market.NotFound):
-            market.reward_detail(reward_id)
+            market.reward_detail(get_employee(agent), reward_id)

@@ -1,7 +1,6 @@
 """The API's request handling: bearer auth, strict JSON, idempotent POSTs, uniform errors."""
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 
 from pojo.api import idempotency, tokens
 from pojo.api.schema import Schema
+from pojo.bounds import WHOLE_NUMBER
 from pojo.errors import DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import csrf
 from pojo.people.models import Employee
@@ -96,9 +96,6 @@ def _json_body():
         raise InvalidInput(_("The body is not valid UTF-8 JSON."), field="body") from None
 
 
-_INTEGER = re.compile(r"-?[0-9]{1,18}")
-
-
 def _query_args(declared: dict[str, Schema]) -> dict:
     unknown = sorted(set(request.args) - set(declared))
     if unknown:
@@ -115,7 +112,7 @@ def _query_args(declared: dict[str, Schema]) -> dict:
             raise InvalidInput(_("Give %(name)s only once.", name=name), field=name)
         value = values[0]
         if schema.describe().get("type") == "integer":
-            if not _INTEGER.fullmatch(value):
+            if not WHOLE_NUMBER.fullmatch(value):
                 raise InvalidInput(_("%(field)s must be a whole number.", field=name), field=name)
             value = int(value)
         parsed[name] = schema.parse(value, name)
@@ -159,28 +156,20 @@ def api_view(
                 payload = _json_body()
                 arguments["body"] = body.parse(payload, "")
                 canonical = _canonical(payload)
-            claim = None
             key = request.headers.get(idempotency.HEADER)
-            if request.method == "POST" and key is not None:
+            keyed = request.method == "POST" and key is not None
+            if keyed:
+                key = idempotency.valid_key(key)
                 digest = idempotency.request_hash(request.method, request.path, canonical)
-                claim = idempotency.claim(
-                    caller.id, idempotency.valid_key(key), request.method, request.path, digest
-                )
-                if not isinstance(claim, int):
-                    return claim  # the first response, replayed
-            try:
-                result = view(**arguments)
-                payload, status = result if isinstance(result, tuple) else (result, 200)
-                response = make_response(jsonify(payload), status)
-            except BaseException:
-                if claim is not None:
-                    idempotency.abandon(claim)
-                raise
-            if claim is not None:
-                if response.status_code < 400:
-                    idempotency.finish(claim, response)
-                else:
-                    idempotency.abandon(claim)
+                replay = idempotency.claim(caller.id, key, digest)
+                if replay is not None:
+                    return replay  # the first response, replayed
+            # A refusal or an exception rolls back the whole request, the key's hold with it.
+            result = view(**arguments)
+            payload, status = result if isinstance(result, tuple) else (result, 200)
+            response = make_response(jsonify(payload), status)
+            if keyed and response.status_code < 400:
+                idempotency.finish(caller.id, key, request.method, request.path, digest, response)
             return response
 
         wrapped.access_rule = rule

@@ -5,13 +5,22 @@ response. A retry with the same key and body gets that response again and
 does nothing; the same key with another body is refused (422); a key whose
 first request is still running is refused (409).
 
-The key is claimed in a short transaction of its own before the work starts,
-so concurrent retries on other workers see it. The response is written into
-the claim in the request's own transaction, so it is committed together with
-the effect or not at all. A refused request (4xx/5xx) changed nothing, so its
-claim is dropped and the key can be retried. A claim left behind by a killed
-worker is taken over after STALE_CLAIM; records older than RETENTION are
-deleted when their owner next sends a keyed request.
+The key is held by the request's own transaction, and its record is written
+in that transaction with the effect, so both are committed together or not
+at all. A request that is refused (4xx) or whose worker dies leaves nothing
+behind, and a retry can go ahead at once:
+
+- PostgreSQL: a transaction-level advisory lock on (caller, key), taken
+  without waiting. It is released when the transaction ends, and when its
+  connection dies with a killed worker. A retry that cannot take it while
+  the first request runs gets 409.
+- SQLite: every transaction is BEGIN IMMEDIATE (pojo.database), so one
+  request at a time writes; a retry waits for the first to finish and then
+  replays its response. A killed worker's transaction is rolled back by
+  SQLite itself.
+
+Records older than RETENTION are deleted when their owner next sends a keyed
+request.
 """
 
 import hashlib
@@ -19,8 +28,7 @@ from datetime import timedelta
 
 from flask import Response, current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 
 from pojo.api.models import IdempotencyRecord
 from pojo.database import utcnow
@@ -30,8 +38,8 @@ from pojo.extensions import db
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 RETENTION = timedelta(hours=24)
-# Longer than any request may run (gunicorn kills a worker after 30 s by default).
-STALE_CLAIM = timedelta(minutes=2)
+# The status of a claim committed before its response (versions before the lock did
+# that); one found now was left by a worker that died, and is taken over.
 IN_FLIGHT = 0
 
 
@@ -58,6 +66,21 @@ def request_hash(method: str, path: str, canonical_body: bytes) -> str:
     return digest.hexdigest()
 
 
+def lock_id(caller_id: int, key: str) -> int:
+    """The PostgreSQL advisory lock (a signed 64-bit number) that holds one caller's key."""
+    digest = hashlib.sha256(f"idempotency {caller_id} {key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _hold(caller_id: int, key: str) -> None:
+    """Hold the key until the request's transaction ends, or refuse it if another request does."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: this transaction already holds the database's write lock
+    held = db.session.scalar(select(func.pg_try_advisory_xact_lock(lock_id(caller_id, key))))
+    if not held:
+        raise KeyInUse(_("A request with this Idempotency-Key is still being processed."))
+
+
 def _replay(record: IdempotencyRecord) -> Response:
     return current_app.response_class(
         record.response_body,
@@ -67,79 +90,44 @@ def _replay(record: IdempotencyRecord) -> Response:
     )
 
 
-def claim(caller_id: int, key: str, method: str, path: str, digest: str) -> int | Response:
-    """The stored first response to replay, or the id of a fresh, committed claim."""
-    for _attempt in range(2):
-        now = utcnow()
-        db.session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.employee_id == caller_id,
-                IdempotencyRecord.created_at < now - RETENTION,
-            )
-        )
-        record = db.session.scalars(
-            select(IdempotencyRecord)
-            .where(IdempotencyRecord.employee_id == caller_id, IdempotencyRecord.key == key)
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        if record is not None:
-            if record.request_hash != digest:
-                raise KeyReused(
-                    _("This Idempotency-Key was used with a different request; use a new key.")
-                )
-            if record.status_code != IN_FLIGHT:
-                return _replay(record)
-            taken = db.session.execute(
-                update(IdempotencyRecord)
-                .where(
-                    IdempotencyRecord.id == record.id,
-                    IdempotencyRecord.status_code == IN_FLIGHT,
-                    IdempotencyRecord.created_at < now - STALE_CLAIM,
-                )
-                .values(created_at=now)
-            ).rowcount
-            if not taken:
-                raise KeyInUse(_("A request with this Idempotency-Key is still being processed."))
-            record_id = record.id
-        else:
-            record = IdempotencyRecord(
-                employee_id=caller_id,
-                key=key,
-                method=method,
-                path=path[:255],
-                request_hash=digest,
-                status_code=IN_FLIGHT,
-                response_body="",
-                created_at=now,
-            )
-            db.session.add(record)
-            try:
-                db.session.flush()
-            except IntegrityError:
-                # Another worker claimed it between our read and insert: look again.
-                db.session.rollback()
-                continue
-            record_id = record.id
-        db.session.commit()
-        return record_id
-    raise KeyInUse(_("A request with this Idempotency-Key is still being processed."))
-
-
-def finish(record_id: int, response: Response) -> None:
-    """Keep the response in the request's transaction: committed with the effect."""
-    db.session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == record_id)
-        .values(status_code=response.status_code, response_body=response.get_data(as_text=True))
-    )
-
-
-def abandon(record_id: int) -> None:
-    """Drop the claim of a refused request (its work is rolled back), so the key can retry."""
-    db.session.rollback()
+def claim(caller_id: int, key: str, digest: str) -> Response | None:
+    """Hold the key for this request: the stored first response to replay, or None to go ahead."""
+    _hold(caller_id, key)
     db.session.execute(
         delete(IdempotencyRecord).where(
-            IdempotencyRecord.id == record_id, IdempotencyRecord.status_code == IN_FLIGHT
+            IdempotencyRecord.employee_id == caller_id,
+            IdempotencyRecord.created_at < utcnow() - RETENTION,
         )
     )
-    db.session.commit()
+    record = db.session.scalars(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.employee_id == caller_id, IdempotencyRecord.key == key)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if record is None:
+        return None
+    if record.request_hash != digest:
+        raise KeyReused(_("This Idempotency-Key was used with a different request; use a new key."))
+    if record.status_code == IN_FLIGHT:
+        # We hold the key, so whoever committed this claim is gone: start afresh.
+        db.session.delete(record)
+        db.session.flush()
+        return None
+    return _replay(record)
+
+
+def finish(caller_id: int, key: str, method: str, path: str, digest: str, response: Response):
+    """Keep the first response in the request's transaction: committed with the effect."""
+    db.session.add(
+        IdempotencyRecord(
+            employee_id=caller_id,
+            key=key,
+            method=method,
+            path=path[:255],
+            request_hash=digest,
+            status_code=response.status_code,
+            response_body=response.get_data(as_text=True),
+            created_at=utcnow(),
+        )
+    )
+    db.session.flush()

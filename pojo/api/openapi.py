@@ -11,6 +11,8 @@ from flask import Flask
 
 from pojo.api.framework import API_PREFIX, Operation
 from pojo.api.idempotency import HEADER, MAX_KEY_LENGTH
+from pojo.api.schema import Integer
+from pojo.bounds import ROW_ID
 from pojo.web import EVERYONE
 
 ERROR = {
@@ -45,7 +47,7 @@ def _path_and_parameters(rule: str) -> tuple[str, list[dict]]:
 
     def replace(match) -> str:
         if match["converter"] == "int":
-            schema = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+            schema = Integer.within(ROW_ID).openapi()
         else:
             schema = {
                 "type": "string",

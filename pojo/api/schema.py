@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
+from pojo.bounds import INT32, Bound
 from pojo.errors import InvalidInput
 
 # PostgreSQL text cannot hold NUL; the pattern also tells schema-driven clients.
@@ -130,35 +131,36 @@ class Timestamp(Schema):
 
 @dataclass(frozen=True)
 class Integer(Schema):
-    minimum: int | None = None
-    maximum: int | None = None
+    """A whole number; unless told otherwise, what an integer column holds (pojo.bounds)."""
+
+    minimum: int = INT32.minimum
+    maximum: int = INT32.maximum
     nullable: bool = False
     description: str = ""
+
+    @classmethod
+    def within(cls, bound: Bound, **options) -> "Integer":
+        """An integer limited to one of pojo.bounds' ranges."""
+        return cls(minimum=bound.minimum, maximum=bound.maximum, **options)
 
     def check(self, value, where):
         # bool is an int in Python, but `true` is not a number in JSON.
         if not isinstance(value, int) or isinstance(value, bool):
             raise _wrong_type(where, _("a whole number"))
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
+        if not self.minimum <= value <= self.maximum:
             raise InvalidInput(
                 _(
                     "%(field)s must be from %(min)s to %(max)s.",
                     field=where,
-                    min=self.minimum if self.minimum is not None else "-∞",
-                    max=self.maximum if self.maximum is not None else "∞",
+                    min=self.minimum,
+                    max=self.maximum,
                 ),
                 field=where,
             )
         return value
 
     def describe(self):
-        described: dict = {"type": "integer"}
-        if self.minimum is not None:
-            described["minimum"] = self.minimum
-        if self.maximum is not None:
-            described["maximum"] = self.maximum
+        described: dict = {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
         if self.description:
             described["description"] = self.description
         return described

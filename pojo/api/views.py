@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 
+from pojo import bounds
 from pojo.api.framework import api_blueprint, api_view
 from pojo.api.openapi import document
 from pojo.api.schema import Array, Integer, Object, Raw, Schema, String, Timestamp
@@ -35,7 +36,7 @@ ME = Object(
         "role": String(max_length=16),
         "employment_type": String(max_length=16),
         "team": String(max_length=80, nullable=True),
-        "balance": Integer(minimum=0),
+        "balance": Integer.within(bounds.BALANCE),
     }
 )
 
@@ -64,7 +65,7 @@ AWARD_REQUEST = Object(
 
 AWARD = Object(
     {
-        "id": Integer(minimum=1),
+        "id": Integer.within(bounds.ROW_ID),
         "employee": String(max_length=64),
         "criterion": String(max_length=40),
         "points": Integer(minimum=1),
@@ -74,7 +75,7 @@ AWARD = Object(
 
 ENTRY = Object(
     {
-        "id": Integer(minimum=1),
+        "id": Integer.within(bounds.ROW_ID),
         "at": Timestamp(),
         "points": Integer(),
         "kind": String(max_length=20),
@@ -86,17 +87,17 @@ ENTRY = Object(
 LEDGER = Object(
     {
         "username": String(max_length=64),
-        "balance": Integer(minimum=0),
+        "balance": Integer.within(bounds.BALANCE),
         "entries": Array(ENTRY, max_items=200),
-        "next_before": Integer(
-            minimum=1, nullable=True, description="pass as ?before= for the next page"
+        "next_before": Integer.within(
+            bounds.ROW_ID, nullable=True, description="pass as ?before= for the next page"
         ),
     }
 )
 
 LEDGER_QUERY = {
-    "limit": Integer(minimum=1, maximum=200, description="entries per page (default 50)"),
-    "before": Integer(minimum=1, maximum=2**53, description="entries with a smaller id"),
+    "limit": Integer.within(bounds.PAGE_SIZE, description="entries per page (default 50)"),
+    "before": Integer.within(bounds.ROW_ID, description="entries with a smaller id"),
 }
 
 

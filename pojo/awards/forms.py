@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from pojo import bounds
+from pojo.bounds import WholeNumberField
 
 
 class AwardForm(FlaskForm):
@@ -43,7 +46,5 @@ class CriterionForm(FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[Length(max=2000)])
     description_fi = TextAreaField(_l("Description in Finnish"), validators=[Length(max=2000)])
     tier = SelectField(_l("Tier"), choices=[("good", _l("Good")), ("excellent", _l("Excellent"))])
-    points = IntegerField(
-        _l("Points"), validators=[DataRequired(), NumberRange(min=1, max=100_000)]
-    )
+    points = WholeNumberField(_l("Points"), bounds.CRITERION_POINTS)
     active = BooleanField(_l("In use (untick to retire)"), default=True)

@@ -1,9 +1,10 @@
 """The wallet (own balance and history), other employees' ledgers, reversals."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pojo.bounds import query_int
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.ledger import references, service
@@ -16,13 +17,8 @@ bp = Blueprint("ledger", __name__)
 PAGE_SIZE = 25
 
 
-def _page_args() -> int | None:
-    before = request.args.get("before", type=int)
-    return before if before and before > 0 else None
-
-
 def _render_ledger(employee, template: str):
-    entries = service.entries_for(employee.id, limit=PAGE_SIZE + 1, before=_page_args())
+    entries = service.entries_for(employee.id, limit=PAGE_SIZE + 1, before=query_int("before"))
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
     return render_template(

@@ -1,5 +1,6 @@
 """The exchange in API v1: rewards with their prices, redemptions, and the goal in /me."""
 
+from pojo import bounds
 from pojo.api import (
     Integer,
     Object,
@@ -23,7 +24,7 @@ PERCENT = Raw({"type": "number"}, nullable=True)
 
 REWARD = Object(
     {
-        "id": Integer(minimum=1),
+        "id": Integer.within(bounds.ROW_ID),
         "name": String(max_length=120),
         "category": String(max_length=16, description=" | ".join(CATEGORIES)),
         "price": POINTS,
@@ -46,24 +47,24 @@ REWARD_DETAIL = REWARD.with_fields(
 )
 REDEMPTION_REQUEST = Object(
     {
-        "reward": Integer(minimum=1, maximum=2**31 - 1),
-        "max_price": Integer(
-            minimum=1, maximum=2**31 - 1, description="the most you accept to pay"
+        "reward": Integer.within(bounds.ROW_ID),
+        "max_price": Integer.within(
+            bounds.ACCEPTED_PRICE, description="the most you accept to pay"
         ),
     }
 )
 REDEMPTION = Object(
     {
-        "id": Integer(minimum=1),
-        "reward": Integer(minimum=1),
+        "id": Integer.within(bounds.ROW_ID),
+        "reward": Integer.within(bounds.ROW_ID),
         "price_paid": POINTS,
         "status": String(max_length=16, description="pending | fulfilled | cancelled"),
-        "balance_after": Integer(minimum=0),
+        "balance_after": Integer.within(bounds.BALANCE),
     }
 )
 GOAL = Object(
     {
-        "reward": Integer(minimum=1),
+        "reward": Integer.within(bounds.ROW_ID),
         "price": POINTS,
         "progress_pct": Integer(minimum=0, maximum=100),
     },
@@ -99,8 +100,8 @@ def rewards(caller: Employee):
 @bp.route("/rewards/<int:reward_id>")
 @api_view(EVERYONE, responses={200: REWARD_DETAIL}, errors=(404,))
 def reward(caller: Employee, reward_id: int):
-    """One reward with its price history (last 90 days)."""
-    detail = service.reward_detail(reward_id)
+    """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
+    detail = service.reward_detail(caller, reward_id)
     found = _reward(detail.reward, detail.price, detail.change_24h_pct, caller.language)
     found["history"] = [{"at": at.isoformat(), "price": price} for at, price in detail.history]
     return found

@@ -9,14 +9,15 @@ from PIL import Image, ImageOps
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
+from pojo import bounds
+from pojo.bounds import WholeNumberField
 from pojo.market.models import CATEGORIES, LIMIT_PERIODS
 
 CATEGORY_LABELS = {
@@ -38,13 +39,13 @@ IMAGE_BOX = (1200, 1200)
 class RedeemForm(FlaskForm):
     """Redeem like a limit order: `max_price` is the price the employee saw."""
 
-    reward = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
-    max_price = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1)])
+    reward = WholeNumberField(bound=bounds.ROW_ID, widget=HiddenInput())
+    max_price = WholeNumberField(bound=bounds.ACCEPTED_PRICE, widget=HiddenInput())
     request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 class GoalForm(FlaskForm):
-    reward = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    reward = WholeNumberField(bound=bounds.ROW_ID, widget=HiddenInput())
 
 
 class ActionForm(FlaskForm):
@@ -124,35 +125,39 @@ class RewardForm(FlaskForm):
         ),
     )
     remove_image = BooleanField(_l("Remove the current image"))
-    base_price = IntegerField(
+    base_price = WholeNumberField(
         _l("Base price"),
-        validators=[DataRequired(), NumberRange(min=1, max=1_000_000)],
+        bounds.PRICE,
         description=_l("The price when the reward is redeemed as often as expected."),
     )
-    floor_price = IntegerField(
+    floor_price = WholeNumberField(
         _l("Floor price"),
-        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        bounds.PRICE,
+        required=False,
         description=_l("Lowest price, reached when nobody redeems it. Empty: 60 percent of base."),
     )
-    ceiling_price = IntegerField(
+    ceiling_price = WholeNumberField(
         _l("Ceiling price"),
-        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        bounds.PRICE,
+        required=False,
         description=_l("Highest price, however popular. Empty: twice the base."),
     )
-    expected_per_30d = IntegerField(
+    expected_per_30d = WholeNumberField(
         _l("Expected redemptions per 30 days"),
+        bounds.EXPECTED_PER_30D,
         default=4,
-        validators=[DataRequired(), NumberRange(min=1, max=100_000)],
         description=_l("At this demand the price stays at base; more raises it, less lowers it."),
     )
-    stock = IntegerField(
+    stock = WholeNumberField(
         _l("Stock left"),
-        validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+        bounds.STOCK,
+        required=False,
         description=_l("Empty: unlimited."),
     )
-    per_person_limit = IntegerField(
+    per_person_limit = WholeNumberField(
         _l("Limit per person"),
-        validators=[Optional(), NumberRange(min=1, max=1000)],
+        bounds.PER_PERSON_LIMIT,
+        required=False,
         description=_l("Empty: no limit."),
     )
     limit_period = SelectField(

@@ -127,10 +127,16 @@ def _local_date(moment: datetime) -> date:
     return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
-def reward_detail(reward_id: int, at: datetime | None = None) -> RewardDetail:
-    """One reward's page: its price, changes, 90 days of ticks and 30 days of demand."""
+def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
+    """One reward's page: its price, changes, 90 days of ticks and 30 days of demand.
+
+    A withdrawn reward is not found except by HR and admin, who manage the
+    catalogue; the page and the API both ask here, so they cannot disagree.
+    """
     at = at or utcnow()
     reward = get_reward(reward_id)
+    if not reward.active and actor.role not in CATALOGUE_ROLES:
+        raise NotFound(_("No such reward."))
     prices = prices_at([reward], _moments(at, SPARKLINE_DAYS))[reward.id]
     history = db.session.execute(
         select(PriceTick.at, PriceTick.price)

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pojo.bounds import query_int
 from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
@@ -40,7 +41,7 @@ def _board_page(viewer: board_cache.ViewerBoard) -> tuple[str | None, board_cach
     if category not in CATEGORIES:
         category = None
     rows = [row for row in viewer.board.drawn(g.language) if category in (None, row.category)]
-    return category, board_cache.page_of(rows, request.args.get("page", 1, type=int))
+    return category, board_cache.page_of(rows, query_int("page", 1))
 
 
 @bp.route("/market")
@@ -83,9 +84,7 @@ def board_data():
 @bp.route("/market/rewards/<int:reward_id>")
 @allow(EVERYONE)
 def reward(reward_id: int):
-    detail = service.reward_detail(reward_id)
-    if not detail.reward.active and current_user.role not in ("hr", "admin"):
-        abort(404)
+    detail = service.reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
     goal = service.goal_status(current_user)
     # The chart ends at the price now: with no recent redemption the last tick may be older.

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pojo.bounds import Bound, WholeNumberField
 from pojo.outcomes.imports import REASON_MAX_LENGTH
 from pojo.outcomes.rules import SCORE_MAX, SCORE_MIN
 
@@ -31,9 +32,10 @@ class RejectForm(FlaskForm):
 
 
 def _score_field(label):
-    return IntegerField(
+    return WholeNumberField(
         label,
-        validators=[Optional(), NumberRange(min=SCORE_MIN, max=SCORE_MAX)],
+        Bound(SCORE_MIN, SCORE_MAX),
+        required=False,
         description=_l("Leave empty for no limit."),
     )
 

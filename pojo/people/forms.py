@@ -4,13 +4,14 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pojo import bounds
+from pojo.bounds import WholeNumberField
 from pojo.forms import Present
 
 ROLE_CHOICES = [
@@ -72,9 +73,10 @@ class EmployeeForm(FlaskForm):
 
 
 class TeamBudgetForm(FlaskForm):
-    budget = IntegerField(
+    budget = WholeNumberField(
         _l("Monthly award budget"),
-        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+        bounds.BUDGET,
+        required=False,
         description=_l("Empty: the site default."),
     )
 

@@ -1,0 +1,180 @@
+"""How large what people send may be: each integer, and a request body without a length.
+
+Every integer column is a 32-bit ``integer`` on PostgreSQL: a larger number
+reaching a query is an "integer out of range" error, a 500. So no integer
+enters unbounded. URL parts are bounded by the ``<int:...>`` converter
+(``pojo.RowIdConverter``), query strings by :func:`query_int` (only names
+listed in :data:`QUERY_INTEGERS`), forms by :class:`WholeNumberField`, JSON
+bodies and API query strings by ``pojo.api.schema.Integer.within`` with the
+same constants, which also puts ``minimum``/``maximum`` in the OpenAPI
+document. ``tests/test_bounds.py`` sends 2^31, 2^63, 10^20, -1 and "1e3" to
+every one of them.
+
+:class:`ChunkedBodyLimit` holds a chunked body (no Content-Length) to
+``MAX_CONTENT_LENGTH`` like any other, so it is refused with 413 rather than
+silently cut at the limit.
+"""
+
+import re
+from dataclasses import dataclass
+from tempfile import SpooledTemporaryFile
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+from wtforms.validators import StopValidation, ValidationError
+
+from pojo.formatting import format_points
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The whole numbers from `minimum` to `maximum`, both included."""
+
+    minimum: int
+    maximum: int
+
+    def holds(self, value) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.minimum <= value <= self.maximum
+        )
+
+
+# What a PostgreSQL `integer` column holds.
+INT32 = Bound(-(2**31), 2**31 - 1)
+# A row id (every primary and foreign key).
+ROW_ID = Bound(1, INT32.maximum)
+# A point count that is stored but not chosen by a person (balances, ledger sums).
+BALANCE = Bound(0, INT32.maximum)
+# The most points a buyer accepts to pay: any price the column can record.
+ACCEPTED_PRICE = Bound(1, INT32.maximum)
+# Prices HR sets on a reward (base, floor, ceiling).
+PRICE = Bound(1, 1_000_000)
+# The points one criterion is worth.
+CRITERION_POINTS = Bound(1, 100_000)
+# A team's monthly award budget (0 stops awards).
+BUDGET = Bound(0, 10_000_000)
+STOCK = Bound(0, 1_000_000)
+EXPECTED_PER_30D = Bound(1, 100_000)
+PER_PERSON_LIMIT = Bound(1, 1000)
+PAGE = Bound(1, 100_000)
+PAGE_SIZE = Bound(1, 200)
+
+# Every integer a page reads from its query string, by name: one name, one meaning.
+QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE}
+
+# Plain decimal digits only: "1e3", "3.5", "0x10" and "1_000" are not whole numbers here.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def parse_whole_number(text: str | None, bound: Bound) -> int | None:
+    """`text` as an integer within `bound`, else None (blank, garbage, or out of range)."""
+    if text is None or not WHOLE_NUMBER.fullmatch(text.strip()):
+        return None
+    value = int(text)
+    return value if bound.holds(value) else None
+
+
+def query_int(name: str, default: int | None = None) -> int | None:
+    """The query-string integer `name`, or `default` when absent, malformed or out of range.
+
+    Pages treat a bad number like no number (the first page, the newest
+    entries), which is what a mistyped or stale link most likely meant.
+    """
+    value = parse_whole_number(request.args.get(name), QUERY_INTEGERS[name])
+    return default if value is None else value
+
+
+WHOLE_NUMBER_MESSAGE = _l("A whole number from %(min)s to %(max)s.")
+
+
+def whole_number_message(bound: Bound) -> str:
+    """The error for a number outside `bound`, with the numbers as the user's locale writes them."""
+    return WHOLE_NUMBER_MESSAGE % {
+        "min": format_points(bound.minimum),
+        "max": format_points(bound.maximum),
+    }
+
+
+class WholeNumberField(IntegerField):
+    """A form's integer, within `bound`; the only integer field Pojo's forms use.
+
+    Anything else (0 below the minimum, 3.5, 1e3, -1, 10^20, or blank when
+    required) gets one message saying what is accepted, not "required". The
+    browser gets the same limits as min/max/step attributes.
+    """
+
+    def __init__(self, label=None, bound: Bound = INT32, *, required: bool = True, **kwargs):
+        super().__init__(label, **kwargs)
+        self.bound = bound
+        self.required = required
+        self.flags.required = required
+        self.flags.min = bound.minimum
+        self.flags.max = bound.maximum
+        self.flags.step = 1
+
+    def process_formdata(self, valuelist):
+        self.data = parse_whole_number(valuelist[0], self.bound) if valuelist else None
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            return
+        blank = not self.raw_data or not str(self.raw_data[0]).strip()
+        if blank and not self.required:
+            raise StopValidation()  # an optional field left empty: no further checks
+        raise ValidationError(whole_number_message(self.bound))
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a body sent without Content-Length is held to MAX_CONTENT_LENGTH.
+
+    Werkzeug checks a declared Content-Length against the limit, but reads a
+    chunked body only up to the limit and hands over what it read, so a JSON
+    body was cut and refused as malformed. This reads at most limit + 1 bytes
+    first. A body within the limit is passed on with its length, as if it had
+    declared one; a longer one is passed on as an empty body declaring that
+    it is too long, so Flask answers with its 413 (the API's `too_large`
+    error, the error page on HTML). The rest of a too-long body is read and
+    dropped up to the limit again, so an ordinary client that sends before it
+    reads gets the 413 rather than a reset connection.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, wsgi_app, config):
+        self.wsgi_app = wsgi_app
+        self.config = config
+
+    def _copy(self, stream, target, most: int) -> int:
+        copied = 0
+        while copied < most:
+            chunk = stream.read(min(self.CHUNK, most - copied))
+            if not chunk:
+                break
+            if target is not None:
+                target.write(chunk)
+            copied += len(chunk)
+        return copied
+
+    def __call__(self, environ, start_response):
+        limit = self.config.get("MAX_CONTENT_LENGTH")
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if limit is None or not chunked or environ.get("CONTENT_LENGTH"):
+            return self.wsgi_app(environ, start_response)
+        stream = environ["wsgi.input"]
+        # Flask reads the body while the view runs, so it may be closed once the view returned.
+        with SpooledTemporaryFile(max_size=1024 * 1024) as body:
+            length = self._copy(stream, body, limit + 1)
+            if length > limit:
+                self._copy(stream, None, limit)
+                body.truncate(0)
+            body.seek(0)
+            environ["wsgi.input"] = body
+            # From here on it is a plain body of known length (Werkzeug ignores the
+            # length of a body that still says it is chunked).
+            environ["CONTENT_LENGTH"] = str(length)
+            environ.pop("HTTP_TRANSFER_ENCODING")
+            environ.pop("wsgi.input_terminated", None)
+            return self.wsgi_app(environ, start_response)
