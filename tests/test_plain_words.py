@@ -1,6 +1,7 @@
 """Agents read what earned their points in words; codes and external ids are for HR."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,6 +10,8 @@ from pojo.outcomes.service import OutcomeInput, record_outcomes
 from pojo.unit_of_work import unit_of_work
 
 OCCURRED = utcnow() - timedelta(days=2)
+# Pages show dates in the site's zone (Europe/Helsinki), which is a day ahead late in the UTC evening.
+SHOWN = OCCURRED.astimezone(ZoneInfo("Europe/Helsinki"))
 
 
 def record(app, username, kind, external_id, score=None):
@@ -33,7 +36,7 @@ def test_the_wallet_names_each_outcome_and_its_date_not_its_codes(app, agent_wit
     for code in ("fcr-20261123-02595", "pk-20261123-00017", "nps-20261123-00441"):
         assert code not in wallet
     assert "fcr ·" not in wallet and "promise_kept" not in wallet and "nps 10" not in wallet
-    day = f"{OCCURRED:%b} {OCCURRED.day}, {OCCURRED:%Y}"
+    day = f"{SHOWN:%b} {SHOWN.day}, {SHOWN:%Y}"
     assert f"First-contact resolution on {day}" in wallet
     assert f"Customer promise on {day}" in wallet
     assert f"Customer survey, score 10, on {day}" in wallet
@@ -45,7 +48,7 @@ def test_the_wallet_names_outcomes_in_finnish(app, make_employee, login):
     wallet = login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
     assert "fcr-20261123-02595" not in wallet
     assert "Ratkaistu ensimmäisellä yhteydellä" in wallet  # the criterion
-    assert f"Ensikontaktiratkaisu {OCCURRED.day}.{OCCURRED.month}.{OCCURRED.year}" in wallet
+    assert f"Ensikontaktiratkaisu {SHOWN.day}.{SHOWN.month}.{SHOWN.year}" in wallet
 
 
 def test_hr_sees_the_external_id_on_a_persons_ledger(app, agent_with_outcomes, client_as):
