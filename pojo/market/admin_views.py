@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from pojo.errors import DomainError
 from pojo.formatting import format_points
+from pojo.forms import show_refusal
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
 from pojo.market.views import bp
@@ -22,15 +23,6 @@ def admin_rewards():
     )
 
 
-def _show_error(form: RewardForm, error: DomainError) -> None:
-    """Put the service's refusal next to the field it names, else above the form."""
-    field = getattr(form, error.details.get("field") or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/market/admin/rewards/new", methods=["GET", "POST"], defaults={"reward_id": None})
 @bp.route("/market/admin/rewards/<int:reward_id>/edit", methods=["GET", "POST"])
 @allow(*PEOPLE_ADMINS)
@@ -44,7 +36,7 @@ def edit_reward(reward_id: int | None):
             else:
                 saved = service.update_reward(current_user, reward.id, **form.reward_fields())
         except DomainError as error:
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             flash(_("%(name)s saved.", name=saved.name(current_user.language)), "success")
             return redirect(url_for("market.admin_rewards"))
