@@ -187,15 +187,7 @@ def confirm_upload(actor: Employee, upload_id: int, *, skip_invalid: bool) -> Co
     recorded.rejected = preview.rejected
     found = get_upload(actor, upload_id)
     if approver is not None:
-        notify(
-            found.uploaded_by_id,
-            "outcome_import_decided",
-            link_to("outcomes.preview", upload_id=found.id),
-            file=found.filename,
-            who=actor.display_name,
-            outcomes=recorded.accepted,
-            points=recorded.points_awarded,
-        )
+        _tell_uploader(found, actor, outcomes=recorded.accepted, points=recorded.points_awarded)
     return Confirmed(upload=found, recorded=recorded)
 
 
@@ -215,16 +207,20 @@ def reject_upload(actor: Employee, upload_id: int, reason: str = "") -> OutcomeI
     found.decided_by = actor
     found.rejection_reason = reason or None
     db.session.flush()
+    _tell_uploader(found, actor, rejected=True, reason=reason)
+    return found
+
+
+def _tell_uploader(found: OutcomeImport, actor: Employee, **decision) -> None:
+    """Tell whoever uploaded the file what HR or admin decided about it."""
     notify(
         found.uploaded_by_id,
         "outcome_import_decided",
         link_to("outcomes.preview", upload_id=found.id),
         file=found.filename,
         who=actor.display_name,
-        rejected=True,
-        reason=reason,
+        **decision,
     )
-    return found
 
 
 def _tell_approvers(found: OutcomeImport) -> None:

@@ -77,21 +77,23 @@ def _render_preview(found, form=None, reject_form=None, status=200):
 @bp.route("/import/<int:upload_id>")
 @allow(*service.RECORDERS)
 def preview(upload_id: int):
+    found = _upload_or_404(upload_id)
+    return _render_preview(found)
+
+
+def _upload_or_404(upload_id: int):
+    """The upload the user may see; any other id is simply not found."""
     try:
-        found = imports.get_upload(current_user, upload_id)
+        return imports.get_upload(current_user, upload_id)
     except DomainError:
         abort(404)
-    return _render_preview(found)
 
 
 @bp.route("/import/<int:upload_id>/apply", methods=["POST"])
 @allow(*service.RECORDERS)
 def apply(upload_id: int):
     form = ApplyForm()
-    try:
-        found = imports.get_upload(current_user, upload_id)
-    except DomainError:
-        abort(404)
+    found = _upload_or_404(upload_id)
     if form.validate_on_submit():
         try:
             confirmed = imports.confirm_upload(
@@ -126,10 +128,7 @@ def apply(upload_id: int):
 @allow(*service.APPROVERS)
 def reject(upload_id: int):
     form = RejectForm()
-    try:
-        found = imports.get_upload(current_user, upload_id)
-    except DomainError:
-        abort(404)
+    found = _upload_or_404(upload_id)
     if form.validate_on_submit():
         try:
             imports.reject_upload(current_user, upload_id, form.reason.data or "")
