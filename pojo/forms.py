@@ -28,3 +28,11 @@ def show_refusal(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def form_status(form) -> int:
+    """422 for a submitted form shown again with its errors, 200 for a first showing.
+
+    The status matters: the commit point keeps nothing of a response >= 400.
+    """
+    return 422 if form.is_submitted() else 200

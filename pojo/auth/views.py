@@ -20,6 +20,7 @@ from pojo.auth.forms import LanguageForm, LoginForm, PasswordForm
 from pojo.auth.throttle import LoginLimits
 from pojo.errors import DomainError
 from pojo.extensions import login_manager
+from pojo.forms import form_status
 from pojo.web import EVERYONE, PUBLIC, allow, local_path
 
 bp = Blueprint("auth", __name__)
@@ -61,7 +62,7 @@ def login():
         login_user(employee)
         session[SESSION_TOKEN] = service.start_session(employee)
         return redirect(next_page)
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/login.html", form=form), status
 
 

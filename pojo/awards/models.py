@@ -9,12 +9,13 @@ from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.people.models import Employee, Team
+from pojo.rows import Bilingual
 
 TIERS = ("good", "excellent")
 AWARD_SOURCES = ("manual", "outcome")
 
 
-class Criterion(db.Model):
+class Criterion(Bilingual, db.Model):
     """A performance that earns points; everyone can read the catalogue."""
 
     __tablename__ = "criteria"
@@ -36,12 +37,6 @@ class Criterion(db.Model):
         CheckConstraint("tier IN ('good', 'excellent')", name="tier"),
         CheckConstraint("points > 0", name="points_positive"),
     )
-
-    def name(self, language: str) -> str:
-        return self.name_fi if language == "fi" else self.name_en
-
-    def description(self, language: str) -> str:
-        return self.description_fi if language == "fi" else self.description_en
 
     def __repr__(self) -> str:
         return f"<Criterion {self.code} {self.points}>"

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee, Team
 from pojo.people.service import get_employee
+from pojo.rows import site_zone
 
 AWARDING_ROLES = ("supervisor", "hr", "admin")
 
@@ -49,7 +49,7 @@ class BudgetStatus:
 
 def month_start(now: datetime | None = None) -> datetime:
     """Start of the current calendar month in the site's time zone, as UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = site_zone()
     local = (now or utcnow()).astimezone(zone)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 

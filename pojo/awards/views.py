@@ -8,7 +8,7 @@ from pojo.awards import service
 from pojo.awards.forms import AwardForm, CriterionForm
 from pojo.errors import DomainError
 from pojo.formatting import format_points
-from pojo.forms import show_refusal
+from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people.service import awardable_employees
 from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
@@ -77,7 +77,7 @@ def new_award():
             return redirect(url_for("awards.new_award"))
     if not form.request_id.data:
         form.request_id.data = new_request_id()
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "awards/new.html",
         form=form,
@@ -118,5 +118,5 @@ def edit_criterion(code: str | None):
         else:
             flash(_("Criterion saved."), "success")
             return redirect(url_for("awards.catalogue"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("awards/edit_criterion.html", form=form, criterion=criterion), status

@@ -3,9 +3,7 @@
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from pojo.awards.models import Criterion
@@ -17,6 +15,7 @@ from pojo.extensions import db
 from pojo.notifications.models import Notification
 from pojo.people.models import Employee
 from pojo.people.service import hash_password
+from pojo.rows import site_zone
 
 # Notifications older than this were read long ago; newer ones wait behind the bell.
 READ_AFTER = timedelta(days=10)
@@ -37,7 +36,7 @@ def has_employees() -> bool:
 def build(seed: int, months: int) -> Demo:
     """Create the people, the catalogue and `months` of history; the caller commits."""
     rng = random.Random(seed)
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = site_zone()
     now = utcnow()
     days = round(months * 30.5)
     first_day = (now - timedelta(days=days)).astimezone(zone).date()

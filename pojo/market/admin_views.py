@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from pojo.errors import DomainError
 from pojo.formatting import format_points
-from pojo.forms import show_refusal
+from pojo.forms import form_status, show_refusal
 from pojo.market import service
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
 from pojo.market.views import bp
@@ -40,7 +40,7 @@ def edit_reward(reward_id: int | None):
         else:
             flash(_("%(name)s saved.", name=saved.name(current_user.language)), "success")
             return redirect(url_for("market.admin_rewards"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("market/edit_reward.html", form=form, reward=reward), status
 
 

@@ -9,9 +9,7 @@ the price tick (prices fall with time).
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -25,6 +23,7 @@ from pojo.market.models import Reward, SavingsGoal, get_row
 from pojo.market.prices import price_now, prices_at
 from pojo.notifications.service import link_to, notify
 from pojo.people.models import Employee
+from pojo.rows import local_date
 
 # A goal's price falling this much below the price at the last notice is news.
 PRICE_DROP_NOTICE = 0.10
@@ -82,7 +81,7 @@ def clear_goal(actor: Employee) -> None:
 
 
 def _today(at: datetime) -> date:
-    return at.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return local_date(at)
 
 
 def _earned_per_day(employee_id: int, at: datetime) -> float:

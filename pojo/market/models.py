@@ -22,6 +22,7 @@ from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.people.models import Employee
+from pojo.rows import Bilingual
 
 CATEGORIES = ("experience", "item", "wellbeing", "time_off")
 REWARD_KINDS = ("standard", "shift_swap")
@@ -38,7 +39,7 @@ def get_row(model, row_id):
     return db.session.get(model, row_id)
 
 
-class Reward(db.Model):
+class Reward(Bilingual, db.Model):
     """A perk on the exchange. Its price follows demand between floor and ceiling."""
 
     __tablename__ = "rewards"
@@ -83,12 +84,6 @@ class Reward(db.Model):
         CheckConstraint("kind IN ('standard', 'shift_swap')", name="kind"),
         CheckConstraint("per_person_limit IS NULL OR per_person_limit >= 1", name="person_limit"),
     )
-
-    def name(self, language: str) -> str:
-        return self.name_fi if language == "fi" else self.name_en
-
-    def description(self, language: str) -> str:
-        return self.description_fi if language == "fi" else self.description_en
 
     def __repr__(self) -> str:
         return f"<Reward {self.id} {self.name_en}>"

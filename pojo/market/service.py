@@ -8,7 +8,6 @@ re-exported here, so callers of the market use this one module.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -41,6 +40,7 @@ from pojo.market.pricing import WINDOW, price_for_demand
 from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
+from pojo.rows import local_date, site_zone
 
 HISTORY_DAYS = 90
 SPARKLINE_DAYS = 7
@@ -124,7 +124,7 @@ def board(at: datetime | None = None) -> list[BoardRow]:
 
 
 def _local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return local_date(moment)
 
 
 def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
@@ -177,7 +177,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
 
 def _period_start(period: str, at: datetime) -> datetime:
     """Start of the calendar month, quarter or year containing `at`, in the site's zone."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = site_zone()
     local = at.astimezone(zone)
     month = {"month": local.month, "quarter": 3 * ((local.month - 1) // 3) + 1, "year": 1}[period]
     start = local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, or_, select
@@ -33,6 +32,7 @@ from pojo.outcomes.service import (
     plan_outcomes,
 )
 from pojo.people.models import Employee
+from pojo.rows import site_zone
 
 # Uploads that were previewed but never submitted or applied are dropped after this.
 UNAPPLIED_KEPT = timedelta(days=1)
@@ -60,7 +60,7 @@ class Preview:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return site_zone()
 
 
 def _read(text: str) -> csvfile.CsvContent:

@@ -8,6 +8,7 @@ from pojo.awards.service import list_criteria
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.formatting import format_points
+from pojo.forms import form_status
 from pojo.outcomes import csvfile, imports, service
 from pojo.outcomes.forms import ApplyForm, RejectForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
@@ -52,7 +53,7 @@ def upload():
             form.file.errors.append(error.message)
         else:
             return redirect(url_for("outcomes.preview", upload_id=made.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("outcomes/import.html", form=form), status
 
 
@@ -178,5 +179,5 @@ def edit_rule(rule_id: int | None):
         else:
             flash(_("Outcome rule saved."), "success")
             return redirect(url_for("awards.catalogue") + "#outcome-rules")
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("outcomes/rule_form.html", form=form, rule=rule), status

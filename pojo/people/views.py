@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from pojo.awards.service import team_budgets
 from pojo.errors import DomainError
-from pojo.forms import show_refusal
+from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people import service
 from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamBudgetForm, TeamForm
@@ -84,7 +84,7 @@ def new_employee():
             else:
                 flash(_("%(name)s can now log in.", name=employee.display_name), "success")
                 return redirect(url_for("people.index"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("people/edit.html", form=form, employee=None), status
 
 
@@ -112,7 +112,7 @@ def edit_employee(username: str):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("ledger.employee_ledger", username=username))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("people/edit.html", form=form, employee=employee), status
 
 
