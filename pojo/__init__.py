@@ -1,5 +1,6 @@
 """Pojo: a staff reward exchange for customer-service teams."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
@@ -14,7 +15,8 @@ from pojo.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Feature packages, each with init_app(app) registering its blueprint and CLI.
+# Feature packages, each with feature() -> pojo.features.Feature, registered in this order
+# (it orders equal nav entries, section panels, reference describers and start pages).
 FEATURES = (
     "pojo.people",
     "pojo.auth",
@@ -57,8 +59,11 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    """Application factory: ``flask --app pojo`` and ``wsgi.py`` both call it."""
+def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES) -> Flask:
+    """Application factory: ``flask --app pojo`` and ``wsgi.py`` both call it.
+
+    `features` names the feature packages to plug in (a test may leave some out).
+    """
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -83,12 +88,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     from importlib import import_module
 
     from pojo import errors, pagination, web
+    from pojo.features import register_feature
 
     errors.init_app(app)
     web.init_app(app)
     pagination.init_app(app)
-    for name in FEATURES:
-        import_module(name).init_app(app)
+    for name in features:
+        register_feature(app, import_module(name).feature())
 
     @app.before_request
     def _remember_language():

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
+from pojo.features import installed
 from pojo.formatting import format_points
 
 PUBLIC = "public"  # anyone, logged in or not
@@ -43,24 +44,17 @@ def allow(*rule: str):
     return decorator
 
 
-# Extension points: a feature adds a panel to another feature's page without
-# that page importing it (the market adds the goal to the wallet, outcomes add
-# their rules to the catalogue). Each provider returns (template, context) or None.
-_SECTIONS: dict[str, list] = {}
-
-
-def register_section(page: str, provider) -> None:
-    if provider not in _SECTIONS.setdefault(page, []):
-        _SECTIONS[page].append(provider)
-
-
 def sections(page: str, **context) -> list[tuple[str, dict]]:
-    """The panels other features contribute to `page`, in registration order."""
-    found = (provider(**context) for provider in _SECTIONS.get(page, []))
+    """The panels other features put on `page` (`Feature.sections`), in feature order.
+
+    The market adds the goal to the wallet, outcomes add their rules to the
+    catalogue, without the page importing them.
+    """
+    found = (provider(**context) for provider in installed().sections.get(page, []))
     return [section for section in found if section is not None]
 
 
-# The main navigation: each feature registers its own entries.
+# An entry of the main navigation; each feature lists its own (`Feature.nav`).
 @dataclass(frozen=True)
 class NavItem:
     order: int
@@ -71,22 +65,12 @@ class NavItem:
     manage: bool = False
 
 
-_NAV: list[NavItem] = []
 ALL_ROLES = ("agent", "supervisor", "hr", "admin")
 
 
-def register_nav(
-    order: int, endpoint: str, label, roles: tuple[str, ...] = ALL_ROLES, *, manage: bool = False
-) -> None:
-    """Add a navigation entry for the given roles; management pages go under "Manage"."""
-    if all(item.endpoint != endpoint for item in _NAV):
-        _NAV.append(NavItem(order, endpoint, label, tuple(roles), manage))
-        _NAV.sort(key=lambda item: item.order)
-
-
 def nav_for(role: str) -> tuple[list[NavItem], list[NavItem]]:
-    """The main entries and the management entries this role sees."""
-    visible = [item for item in _NAV if role in item.roles]
+    """The main entries and the management entries this role sees, by order."""
+    visible = [item for item in installed().nav if role in item.roles]
     return [i for i in visible if not i.manage], [i for i in visible if i.manage]
 
 

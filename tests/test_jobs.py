@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from pojo.extensions import db
-from pojo.jobs.registry import JOBS
+from pojo.features import installed
 from pojo.jobs.scheduler import build_scheduler, start_in_process
 from pojo.market.models import PriceTick, Reward
 
@@ -72,7 +72,7 @@ def test_scheduler_has_every_job_by_explicit_id_and_coalesces(app):
 
     scheduler = build_scheduler(app, BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == set(JOBS)
+    assert set(jobs) == set(installed(app).jobs)
     tick = jobs["price_tick"]
     assert tick.coalesce and tick.misfire_grace_time > 0 and tick.max_instances == 1
     assert tick.trigger.interval == timedelta(minutes=app.config["PRICE_TICK_MINUTES"])

@@ -29,9 +29,8 @@ Adding an endpoint (the market does this in its own package)::
         made = service.redeem(caller, body["reward"], body["max_price"])
         return {...}, 201                            # or just a dict/list for 200
 
-    # pojo/market/__init__.py, in init_app(app):
-    from pojo.api import register_api_blueprint
-    register_api_blueprint(app, bp)
+    # pojo/market/__init__.py, in feature():
+    return Feature(name="market", api_blueprints=(bp,), ...)
 
 What ``api_view(*rule, body=, query=, responses=, errors=)`` does:
 
@@ -62,15 +61,16 @@ What ``api_view(*rule, body=, query=, responses=, errors=)`` does:
   (pojo.api.openapi), so the new route, its schemas and statuses appear
   there by themselves, and tests/test_openapi.py fuzzes it with schemathesis.
 
-Adding a field to ``GET /api/v1/me`` (the market's savings goal)::
+Adding a field to ``GET /api/v1/me`` (the market's savings goal), in the
+feature's ``Feature``::
 
-    from pojo.api import Integer, Object, String, register_me_field
-    register_me_field("goal", lambda employee: goal_of(employee),
-                      Object({"reward": Integer(), "price": Integer(),
-                              "progress_pct": Integer()}, nullable=True))
+    from pojo.features import MeField
+    me_fields=(MeField("goal", goal_of,
+                       Object({"reward": Integer(), "price": Integer(),
+                               "progress_pct": Integer()}, nullable=True)),)
 
 The provider gets the calling Employee and returns a JSON-able value; the
-schema replaces the field's entry in the document. Call it from init_app.
+schema is the field's entry in the document.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -85,7 +85,6 @@ from pojo.api.framework import (
     register_api_blueprint,
 )
 from pojo.api.schema import Array, Integer, Object, Raw, Schema, String, Timestamp
-from pojo.api.views import register_me_field
 
 __all__ = [
     "API_PREFIX",
@@ -102,18 +101,22 @@ __all__ = [
     "api_view",
     "current_caller",
     "register_api_blueprint",
-    "register_me_field",
 ]
 
 
-def init_app(app):
-    from pojo.api import models  # noqa: F401  (tables known to migrations)
+def feature():
+    from pojo.api import models
     from pojo.api.cli import token_cli
     from pojo.api.pages import bp as pages
     from pojo.api.views import bp
-    from pojo.web import register_nav
+    from pojo.features import Feature
+    from pojo.web import NavItem
 
-    register_api_blueprint(app, bp)
-    app.register_blueprint(pages)
-    app.cli.add_command(token_cli)
-    register_nav(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"), manage=True)
+    return Feature(
+        name="api",
+        blueprints=(pages,),
+        api_blueprints=(bp,),
+        commands=(token_cli,),
+        nav=(NavItem(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"), manage=True),),
+        models=models,
+    )

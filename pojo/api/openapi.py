@@ -119,15 +119,17 @@ def _operation(endpoint: str, method: str, operation: Operation, path_parameters
 def document(app: Flask) -> dict:
     """The OpenAPI 3.0 document of every api_view route in the app."""
     paths: dict[str, dict] = {}
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        operation = getattr(app.view_functions[rule.endpoint], "api_operation", None)
-        if operation is None or not rule.rule.startswith(API_PREFIX):
-            continue
-        path, path_parameters = _path_and_parameters(rule.rule)
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(
-                rule.endpoint, method, operation, path_parameters
-            )
+    # In the app's context: shapes that features extend (GET /me) read the app's features.
+    with app.app_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            operation = getattr(app.view_functions[rule.endpoint], "api_operation", None)
+            if operation is None or not rule.rule.startswith(API_PREFIX):
+                continue
+            path, path_parameters = _path_and_parameters(rule.rule)
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                paths.setdefault(path, {})[method.lower()] = _operation(
+                    rule.endpoint, method, operation, path_parameters
+                )
     return {
         "openapi": "3.0.3",
         "info": {

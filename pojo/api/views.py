@@ -1,33 +1,21 @@
 """API v1 endpoints of the foundation: me, criteria, awards, ledgers; and the document."""
 
-from collections.abc import Callable
-
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 
 from pojo import bounds
 from pojo.api.framework import api_blueprint, api_view
 from pojo.api.openapi import document
-from pojo.api.schema import Array, Integer, Object, Raw, Schema, String, Timestamp
+from pojo.api.schema import Array, Integer, Object, String, Timestamp
 from pojo.awards import service as awards
 from pojo.errors import Forbidden
+from pojo.features import installed
 from pojo.ledger import service as ledger
 from pojo.people.models import Employee
 from pojo.people.service import can_view_ledger, get_employee
 from pojo.web import EVERYONE, PUBLIC, allow
 
 bp = api_blueprint("api", __name__)
-
-# Fields other features add to GET /api/v1/me: name -> (provider(employee), schema).
-_ME_FIELDS: dict[str, tuple[Callable[[Employee], object], Schema]] = {
-    "goal": (lambda employee: None, Raw({"type": "object"}, nullable=True)),
-}
-
-
-def register_me_field(name: str, provider: Callable[[Employee], object], schema: Schema) -> None:
-    """Add (or replace) a field of GET /api/v1/me and its schema in the OpenAPI document."""
-    _ME_FIELDS[name] = (provider, schema)
-
 
 ME = Object(
     {
@@ -42,7 +30,8 @@ ME = Object(
 
 
 def me_schema() -> Object:
-    return ME.with_fields(**{name: schema for name, (_p, schema) in _ME_FIELDS.items()})
+    """The caller's own fields and those the installed features add (`Feature.me_fields`)."""
+    return ME.with_fields(**{name: field.schema for name, field in installed().me_fields.items()})
 
 
 CRITERION = Object(
@@ -119,7 +108,7 @@ def me(caller: Employee):
         "team": caller.team.name if caller.team else None,
         "balance": ledger.balance_of(caller.id),
     }
-    found.update({name: provider(caller) for name, (provider, _s) in _ME_FIELDS.items()})
+    found.update({name: field.provider(caller) for name, field in installed().me_fields.items()})
     return found
 
 

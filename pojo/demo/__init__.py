@@ -1,7 +1,8 @@
 """Demo data: `flask --app pojo demo` fills an empty database with a living contact centre."""
 
 
-def init_app(app):
+def feature():
     from pojo.demo.cli import demo
+    from pojo.features import Feature
 
-    app.cli.add_command(demo)
+    return Feature(name="demo", commands=(demo,))

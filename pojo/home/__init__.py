@@ -3,17 +3,10 @@
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
+from pojo.features import installed
 from pojo.web import PUBLIC, allow
 
 bp = Blueprint("home", __name__)
-
-# Where each role starts; features may point a role elsewhere (the market sends agents to the board).
-START_PAGES = {
-    "agent": "ledger.wallet",
-    "supervisor": "awards.new_award",
-    "hr": "ledger.wallet",
-    "admin": "ledger.wallet",
-}
 
 
 @bp.route("/")
@@ -21,8 +14,13 @@ START_PAGES = {
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for(START_PAGES.get(current_user.role, "ledger.wallet")))
+    # Each feature may name a role's first page (`Feature.start_pages`): the ledger gives
+    # everyone the wallet, awards send supervisors to the award form, the market agents to the board.
+    start = installed().start_pages.get(current_user.role, "ledger.wallet")
+    return redirect(url_for(start))
 
 
-def init_app(app):
-    app.register_blueprint(bp)
+def feature():
+    from pojo.features import Feature
+
+    return Feature(name="home", blueprints=(bp,))

@@ -4,7 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from pojo.jobs.registry import JOBS, last_runs, run_job
+from pojo.features import installed
+from pojo.jobs.registry import last_runs, run_job
 from pojo.jobs.scheduler import run_blocking
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
@@ -14,7 +15,7 @@ jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
 def list_jobs():
     """Name every job, when it runs and when it last ran."""
     runs = last_runs()
-    for job in JOBS.values():
+    for job in installed().jobs.values():
         run = runs.get(job.name)
         last = f"last {run.started_at:%Y-%m-%d %H:%M} UTC: {run.summary}" if run else "never run"
         click.echo(f"{job.name}\t{job.trigger(current_app.config)}\t{job.description}\t{last}")
@@ -24,8 +25,9 @@ def list_jobs():
 @click.argument("name")
 def run(name):
     """Run one job now."""
-    if name not in JOBS:
-        raise click.BadParameter(f"no job {name!r}; known: {', '.join(sorted(JOBS))}")
+    known = installed().jobs
+    if name not in known:
+        raise click.BadParameter(f"no job {name!r}; known: {', '.join(sorted(known))}")
     click.echo(run_job(name))
 
 
@@ -33,7 +35,7 @@ def run(name):
 @with_appcontext
 def scheduler():
     """Run the job scheduler in this process (production: exactly one such process)."""
-    names = ", ".join(sorted(JOBS)) or "none"
+    names = ", ".join(sorted(installed().jobs)) or "none"
     click.echo(f"Scheduler running jobs: {names}. Stop with Ctrl+C.")
     try:
         run_blocking(current_app._get_current_object())

@@ -1,4 +1,4 @@
-"""Scheduled jobs: each feature registers its own; one place runs them.
+"""Scheduled jobs: each feature lists its own (`Feature.jobs`); one place runs them.
 
 A job's body is idempotent and runs inside a unit of work; each run is
 recorded in `job_runs`, one row per job and period (a repeat updates it).
@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pojo.database import utcnow
 from pojo.extensions import db
+from pojo.features import installed
 from pojo.jobs.models import JobRun
 from pojo.unit_of_work import unit_of_work
 
@@ -27,13 +28,6 @@ class Job:
     period: Callable[[datetime], str]
     # When the scheduler runs it, from the app's config.
     trigger: Callable[[dict], BaseTrigger]
-
-
-JOBS: dict[str, Job] = {}
-
-
-def register_job(job: Job) -> None:
-    JOBS[job.name] = job
 
 
 def _record_run(name: str, period: str, summary: str, now: datetime) -> None:
@@ -54,7 +48,7 @@ def _record_run(name: str, period: str, summary: str, now: datetime) -> None:
 
 def run_job(name: str, now: datetime | None = None) -> str:
     """Run one job now, in its own unit of work; returns its summary. KeyError when unknown."""
-    job = JOBS[name]
+    job = installed().jobs[name]
     now = now or utcnow()
     with unit_of_work():
         summary = job.run(now)

@@ -17,7 +17,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from pojo.jobs.registry import JOBS, run_job
+from pojo.features import installed
+from pojo.jobs.registry import run_job
 
 # A run missed by up to this many seconds (a busy or restarted scheduler) still happens, once.
 MISFIRE_GRACE_SECONDS = 15 * 60
@@ -34,7 +35,7 @@ def _run_in_app(app: Flask, name: str) -> None:
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler]) -> BaseScheduler:
     """A scheduler with every registered job, by explicit id, coalescing missed runs."""
     scheduler = scheduler_class(timezone=UTC)
-    for job in JOBS.values():
+    for job in installed(app).jobs.values():
         scheduler.add_job(
             _run_in_app,
             trigger=job.trigger(app.config),
@@ -73,5 +74,7 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
         return None
     scheduler = build_scheduler(app, BackgroundScheduler)
     scheduler.start()
-    app.logger.info("Scheduler running in this process (pid %s): %s", os.getpid(), sorted(JOBS))
+    app.logger.info(
+        "Scheduler running in this process (pid %s): %s", os.getpid(), sorted(installed(app).jobs)
+    )
     return scheduler

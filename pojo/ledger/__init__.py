@@ -3,11 +3,21 @@
 from flask_babel import lazy_gettext as _l
 
 
-def init_app(app):
+def feature():
+    from pojo.features import Feature
+    from pojo.ledger import models
     from pojo.ledger.cli import ledger_cli
+    from pojo.ledger.verify import LEDGER_CHECKS
     from pojo.ledger.views import bp
-    from pojo.web import register_nav
+    from pojo.web import ALL_ROLES, NavItem
 
-    app.cli.add_command(ledger_cli)
-    app.register_blueprint(bp)
-    register_nav(20, "ledger.wallet", _l("Wallet"))
+    return Feature(
+        name="ledger",
+        blueprints=(bp,),
+        commands=(ledger_cli,),
+        nav=(NavItem(20, "ledger.wallet", _l("Wallet"), ALL_ROLES),),
+        checks=LEDGER_CHECKS,
+        # Everyone starts at their wallet unless a feature above offers a better first page.
+        start_pages=dict.fromkeys(ALL_ROLES, "ledger.wallet"),
+        models=models,
+    )

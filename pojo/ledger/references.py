@@ -1,8 +1,8 @@
 """What an entry's reference ("award:12", "redemption:7") means, in words.
 
-The ledger knows nothing of awards or rewards; each feature registers a
-describer for the reference kinds it knows, which describes a whole page of
-entries with one query. Several features may describe one kind (the awards
+The ledger knows nothing of awards or rewards; each feature names a
+describer for the reference kinds it knows (`Feature.references`), which
+describes a whole page of entries with one query. Several features may describe one kind (the awards
 name the criterion; outcomes add what was measured and when for the awards
 their rules made): their descriptions are merged.
 """
@@ -10,6 +10,7 @@ their rules made): their descriptions are merged.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from pojo.features import installed
 from pojo.ledger.models import LedgerEntry
 
 
@@ -38,14 +39,6 @@ class Description:
 
 # A describer: function(ids, language) -> {id: label or Description}
 Describer = Callable[[list[int], str], dict[int, "str | Description"]]
-_DESCRIBERS: dict[str, list[Describer]] = {}
-
-
-def register(kind: str, describer: Describer) -> None:
-    """Describe references of this kind with `describer` too (once, however many apps are made)."""
-    describers = _DESCRIBERS.setdefault(kind, [])
-    if describer not in describers:
-        describers.append(describer)
 
 
 def parse(reference: str | None) -> tuple[str, int] | None:
@@ -57,14 +50,15 @@ def parse(reference: str | None) -> tuple[str, int] | None:
 
 def describe(entries: Iterable[LedgerEntry], language: str) -> dict[int, Description]:
     """Descriptions of these entries, keyed by entry id (entries without one are left out)."""
+    describers = installed().references
     wanted: dict[str, dict[int, list[int]]] = {}
     for entry in entries:
         parsed = parse(entry.reference)
-        if parsed and parsed[0] in _DESCRIBERS:
+        if parsed and parsed[0] in describers:
             wanted.setdefault(parsed[0], {}).setdefault(parsed[1], []).append(entry.id)
     described: dict[int, Description] = {}
     for kind, by_id in wanted.items():
-        for describer in _DESCRIBERS[kind]:
+        for describer in describers[kind]:
             for ref_id, found in describer(list(by_id), language).items():
                 if isinstance(found, str):
                     found = Description(label=found)

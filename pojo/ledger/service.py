@@ -5,9 +5,11 @@ transaction, under a row lock on the balance, so the balance always equals
 the sum of entries and can never go negative, whatever runs concurrently.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
@@ -16,11 +18,17 @@ from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
-from pojo.ledger import events
 from pojo.ledger.models import Balance, LedgerEntry
 from pojo.people.models import Employee
+from pojo.signals import points_credited
 
 REVERSIBLE_KINDS = ("award", "outcome")
+
+
+def _announce_credit(employee_ids: Collection[int], at: datetime) -> None:
+    """Tell the features above the ledger (the market's goals) that these balances grew."""
+    if employee_ids:
+        points_credited.send(current_app._get_current_object(), employee_ids=employee_ids, at=at)
 
 
 class InsufficientPoints(DomainError):
@@ -64,8 +72,7 @@ def post_entry(
 
     `at` dates the movement when it is not now (demo data and history
     imports); `created_at` always records when it was written. A credit
-    tells the ledger's listeners (`pojo.ledger.events`), so a goal it
-    makes affordable is noticed in the same transaction.
+    sends `pojo.signals.points_credited`, so a goal it makes affordable is noticed in the same transaction.
     """
     if points == 0:
         raise ValueError("a ledger entry moves at least one point")
@@ -96,7 +103,7 @@ def post_entry(
     db.session.add(entry)
     db.session.flush()
     if points > 0:
-        events.credited([employee_id], entry.at)
+        _announce_credit([employee_id], entry.at)
     return entry
 
 
@@ -159,7 +166,7 @@ def post_credits(credits: list[Credit], kind: str, *, at: datetime | None = None
     The same invariants as post_entry, set-based: the balance rows are
     locked in employee order, the entries inserted in one statement, each
     balance moved by its total. `at` dates the entries when it is not now
-    (demo data and history imports). The listeners are told once, for the
+    (demo data and history imports). `points_credited` is sent once, for the
     set of employees credited. Returns the new entry ids in input order.
     """
     if any(credit.points <= 0 for credit in credits):
@@ -211,5 +218,5 @@ def post_credits(credits: list[Credit], kind: str, *, at: datetime | None = None
         balances[employee_id].points += total
         balances[employee_id].updated_at = now
     db.session.flush()
-    events.credited(ids, at or now)
+    _announce_credit(ids, at or now)
     return entry_ids

@@ -1,7 +1,8 @@
 """`flask ledger verify`: whole-database invariant checks.
 
-Each check is a named SQL query that returns the offending rows; features
-register their own checks (the market adds stock and redemption checks).
+Each check is a named SQL query that returns the offending rows; each
+feature lists its own in `Feature.checks` (the market adds stock and
+redemption checks), and `run_checks` runs every installed feature's.
 """
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from pojo.extensions import db
+from pojo.features import installed
 
 
 @dataclass(frozen=True)
@@ -23,18 +25,11 @@ class CheckResult:
     violations: list[tuple]
 
 
-CHECKS: list[Check] = []
-
-
-def register(name: str, sql: str) -> None:
-    """Add an invariant: `sql` selects rows that break it (none when it holds)."""
-    if all(check.name != name for check in CHECKS):
-        CHECKS.append(Check(name, sql))
-
-
-register(
-    "every stored balance equals the sum of its entries",
-    """
+# The ledger's own invariants: `sql` selects rows that break one (none when it holds).
+LEDGER_CHECKS = (
+    Check(
+        "every stored balance equals the sum of its entries",
+        """
     SELECT e.id, COALESCE(b.points, 0), COALESCE(s.total, 0)
     FROM employees e
     LEFT JOIN balances b ON b.employee_id = e.id
@@ -42,54 +37,55 @@ register(
            ON s.employee_id = e.id
     WHERE COALESCE(b.points, 0) <> COALESCE(s.total, 0)
     """,
-)
-register(
-    "no balance is negative",
-    "SELECT employee_id, points FROM balances WHERE points < 0",
-)
-register(
-    "no balance was ever negative, entry by entry",
-    """
+    ),
+    Check(
+        "no balance is negative",
+        "SELECT employee_id, points FROM balances WHERE points < 0",
+    ),
+    Check(
+        "no balance was ever negative, entry by entry",
+        """
     SELECT employee_id, id, running FROM (
         SELECT employee_id, id,
                SUM(points) OVER (PARTITION BY employee_id ORDER BY id) AS running
         FROM ledger_entries) r
     WHERE running < 0
     """,
-)
-register(
-    "every reversal exactly offsets one entry of the same employee",
-    """
+    ),
+    Check(
+        "every reversal exactly offsets one entry of the same employee",
+        """
     SELECT r.id FROM ledger_entries r
     LEFT JOIN ledger_entries o ON o.id = r.reverses_id
     WHERE (r.kind = 'reversal' AND (o.id IS NULL OR o.points <> -r.points
                                     OR o.employee_id <> r.employee_id))
        OR (r.kind <> 'reversal' AND r.reverses_id IS NOT NULL)
     """,
-)
-register(
-    "every award has one matching ledger entry",
-    """
+    ),
+    Check(
+        "every award has one matching ledger entry",
+        """
     SELECT a.id FROM awards a
     LEFT JOIN ledger_entries l ON l.id = a.entry_id
     WHERE l.id IS NULL OR l.points <> a.points OR l.employee_id <> a.employee_id
        OR l.kind NOT IN ('award', 'outcome')
     """,
-)
-register(
-    "every award or outcome entry belongs to an award",
-    """
+    ),
+    Check(
+        "every award or outcome entry belongs to an award",
+        """
     SELECT l.id FROM ledger_entries l
     LEFT JOIN awards a ON a.entry_id = l.id
     WHERE l.kind IN ('award', 'outcome') AND a.id IS NULL
     """,
+    ),
 )
 
 
 def run_checks() -> list[CheckResult]:
-    """Run every registered check; a result with violations means a broken invariant."""
+    """Run every installed feature's checks; a result with violations means a broken invariant."""
     results = []
-    for check in CHECKS:
+    for check in installed().checks:
         rows = [tuple(row) for row in db.session.execute(text(check.sql)).fetchmany(20)]
         results.append(CheckResult(check.name, rows))
     return results

@@ -16,7 +16,7 @@ def _tick_period(now) -> str:
     return tick_period_start(now).isoformat()
 
 
-def _points_credited(employee_ids, at) -> None:
+def _points_credited(app, *, employee_ids, at) -> None:
     """Goals of employees whose balance grew: one check per batch, however many credits."""
     from pojo.market.goals import check_goals
 
@@ -26,37 +26,43 @@ def _points_credited(employee_ids, at) -> None:
         check_goals(employee_ids=ids[start : start + 1000], at=at)
 
 
-def init_app(app):
-    from pojo.home import START_PAGES
-    from pojo.jobs.registry import Job, register_job
-    from pojo.ledger import references
-    from pojo.ledger.events import on_credit
-    from pojo.market import models  # noqa: F401  (tables known to migrations)
-    from pojo.market.api import init_api
+def feature():
+    from pojo.features import Feature, MeField
+    from pojo.jobs.registry import Job
+    from pojo.market import models
+    from pojo.market.api import GOAL, goal_of
+    from pojo.market.api import bp as api_bp
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
-    from pojo.market.invariants import register_checks
+    from pojo.market.invariants import CHECKS
     from pojo.market.references import describe_redemptions
     from pojo.market.views import bp, wallet_section
-    from pojo.web import PEOPLE_ADMINS, register_nav, register_section
+    from pojo.signals import points_credited
+    from pojo.web import ALL_ROLES, PEOPLE_ADMINS, NavItem
 
-    app.register_blueprint(bp)
-    init_api(app)
-    app.cli.add_command(reward_cli)
-    app.cli.add_command(market_cli)
-    register_checks()
-    references.register("redemption", describe_redemptions)
-    on_credit(_points_credited)
-    register_job(
-        Job(
-            name=PRICE_TICK_JOB,
-            description="Record every reward's price once per interval",
-            run=_tick,
-            period=_tick_period,
-            trigger=lambda config: IntervalTrigger(minutes=config["PRICE_TICK_MINUTES"]),
-        )
+    return Feature(
+        name="market",
+        blueprints=(bp,),
+        api_blueprints=(api_bp,),
+        commands=(reward_cli, market_cli),
+        nav=(
+            NavItem(10, "market.board", _l("Market"), ALL_ROLES),
+            NavItem(70, "market.queue", _l("Redemptions"), PEOPLE_ADMINS, manage=True),
+            NavItem(75, "market.admin_rewards", _l("Rewards"), PEOPLE_ADMINS, manage=True),
+        ),
+        sections={"wallet": wallet_section},
+        references={"redemption": describe_redemptions},
+        checks=CHECKS,
+        jobs=(
+            Job(
+                name=PRICE_TICK_JOB,
+                description="Record every reward's price once per interval",
+                run=_tick,
+                period=_tick_period,
+                trigger=lambda config: IntervalTrigger(minutes=config["PRICE_TICK_MINUTES"]),
+            ),
+        ),
+        start_pages={"agent": "market.board"},
+        me_fields=(MeField("goal", goal_of, GOAL),),
+        receivers={points_credited: _points_credited},
+        models=models,
     )
-    register_nav(10, "market.board", _l("Market"))
-    register_nav(70, "market.queue", _l("Redemptions"), roles=PEOPLE_ADMINS, manage=True)
-    register_nav(75, "market.admin_rewards", _l("Rewards"), roles=PEOPLE_ADMINS, manage=True)
-    register_section("wallet", wallet_section)
-    START_PAGES["agent"] = "market.board"

@@ -9,7 +9,6 @@ from pojo.api import (
     Timestamp,
     api_blueprint,
     api_view,
-    register_me_field,
 )
 from pojo.ledger.service import balance_of
 from pojo.market import service
@@ -132,10 +131,3 @@ def goal_of(employee: Employee) -> dict | None:
     if status is None:
         return None
     return {"reward": status.reward.id, "price": status.price, "progress_pct": status.progress_pct}
-
-
-def init_api(app) -> None:
-    from pojo.api import register_api_blueprint
-
-    register_api_blueprint(app, bp)
-    register_me_field("goal", goal_of, GOAL)

@@ -2,8 +2,7 @@
 
 `check_goals` runs at the end of whatever changes a balance or a price:
 redemptions here, every credit (awards, outcomes, refunds) through the
-ledger's credit listener the market registers (`pojo.ledger.events`), and
-the price tick (prices fall with time).
+market's receiver of `pojo.signals.points_credited`, and the price tick (prices fall with time).
 """
 
 import math

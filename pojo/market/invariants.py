@@ -1,10 +1,9 @@
 """The market's checks for `flask ledger verify`: redemptions and their entries agree."""
 
-from pojo.ledger.verify import register
+from pojo.ledger.verify import Check
 
-
-def register_checks() -> None:
-    register(
+CHECKS = (
+    Check(
         "every redemption has its entry of minus the price paid",
         """
         SELECT r.id FROM redemptions r
@@ -12,8 +11,8 @@ def register_checks() -> None:
         WHERE l.id IS NULL OR l.points <> -r.price_paid OR l.kind <> 'redemption'
            OR l.employee_id <> r.employee_id
         """,
-    )
-    register(
+    ),
+    Check(
         "a refund of the price paid exists exactly for cancelled redemptions",
         """
         SELECT r.id FROM redemptions r
@@ -23,12 +22,12 @@ def register_checks() -> None:
                                            OR l.employee_id <> r.employee_id))
            OR (r.status <> 'cancelled' AND r.refund_entry_id IS NOT NULL)
         """,
-    )
-    register(
+    ),
+    Check(
         "no reward's stock is negative",
         "SELECT id, stock FROM rewards WHERE stock < 0",
-    )
-    register(
+    ),
+    Check(
         "every redemption or refund entry belongs to a redemption",
         """
         SELECT l.id FROM ledger_entries l
@@ -37,4 +36,5 @@ def register_checks() -> None:
            OR (l.kind = 'refund'
                AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.refund_entry_id = l.id))
         """,
-    )
+    ),
+)

@@ -331,7 +331,7 @@ def cancel(
     if not reason or len(reason) > 500:
         raise InvalidInput(_("Give a reason of at most 500 characters."), field="reason")
     redemption = _decide(actor, redemption_id, at)
-    # A credit: the ledger's listener checks the employee's goal (see market.init_app).
+    # A credit: the market's points_credited receiver checks the goal (see market.feature).
     refund = post_entry(
         redemption.employee_id,
         redemption.price_paid,

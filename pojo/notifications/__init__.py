@@ -1,8 +1,9 @@
 """In-app notifications: the bell and the list behind it."""
 
 
-def init_app(app):
-    from pojo.notifications import models  # noqa: F401  (tables known to migrations)
+def feature():
+    from pojo.features import Feature
+    from pojo.notifications import models
     from pojo.notifications.views import bp
 
-    app.register_blueprint(bp)
+    return Feature(name="notifications", blueprints=(bp,), models=models)

@@ -4,21 +4,25 @@ promises kept) turned into points by transparent rules; CSV import and API."""
 from flask_babel import lazy_gettext as _l
 
 
-def init_app(app):
-    from pojo.api import register_api_blueprint
-    from pojo.ledger import references
-    from pojo.outcomes import models  # noqa: F401  (tables known to migrations)
+def feature():
+    from pojo.features import Feature
+    from pojo.outcomes import models
     from pojo.outcomes.api import bp as api_bp
     from pojo.outcomes.cli import outcomes_cli
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
     from pojo.outcomes.service import RECORDERS
     from pojo.outcomes.views import bp, rules_section
-    from pojo.web import register_nav, register_section
+    from pojo.web import NavItem
 
-    app.register_blueprint(bp)
-    register_api_blueprint(app, api_bp)
-    app.cli.add_command(outcomes_cli)
-    register_nav(45, "outcomes.index", _l("Outcomes"), RECORDERS)
-    register_section("catalogue", rules_section)
-    references.register("award", describe_outcome_awards)
-    app.add_template_global(kind_name, "outcome_kind_name")
+    return Feature(
+        name="outcomes",
+        blueprints=(bp,),
+        api_blueprints=(api_bp,),
+        commands=(outcomes_cli,),
+        nav=(NavItem(45, "outcomes.index", _l("Outcomes"), RECORDERS),),
+        sections={"catalogue": rules_section},
+        # After the awards' describer: what was measured, added to the criterion's name.
+        references={"award": describe_outcome_awards},
+        template_globals={"outcome_kind_name": kind_name},
+        models=models,
+    )

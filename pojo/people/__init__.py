@@ -3,11 +3,19 @@
 from flask_babel import lazy_gettext as _l
 
 
-def init_app(app):
+def feature():
+    from pojo.features import Feature
+    from pojo.people import models
     from pojo.people.cli import user_cli
     from pojo.people.views import bp
-    from pojo.web import register_nav
+    from pojo.web import NavItem
 
-    app.cli.add_command(user_cli)
-    app.register_blueprint(bp)
-    register_nav(80, "people.index", _l("People"), ("supervisor", "hr", "admin"), manage=True)
+    return Feature(
+        name="people",
+        blueprints=(bp,),
+        commands=(user_cli,),
+        nav=(
+            NavItem(80, "people.index", _l("People"), ("supervisor", "hr", "admin"), manage=True),
+        ),
+        models=models,
+    )

@@ -1,0 +1,17 @@
+"""Runtime events one feature announces and others, above it, react to.
+
+The sender is always the app (`current_app._get_current_object()`), and a
+feature connects its receivers through `Feature.receivers`, for its own app
+only: two apps in one process never hear each other. Receivers run in the
+sender's transaction, so what they do commits or rolls back with it.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Points were credited to these employees. Sent by `pojo.ledger.service` once per posting
+# (one entry, or one batch of an import), in the transaction that moved the points, so a
+# goal that became affordable is told at once. Payload: employee_ids (a collection of ids,
+# never empty), at (when the points count from; earlier than now for backdated entries).
+points_credited = _signals.signal("points-credited")
