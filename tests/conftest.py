@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from pojo import create_app
+from pojo import FEATURES, create_app
 from pojo.extensions import db
 from pojo.ledger.verify import run_checks
 from pojo.people import service as people
@@ -126,10 +126,11 @@ def backend(request) -> str:
 
 @pytest.fixture
 def make_app(databases, backend):
-    """Build an app on this test's backend; extra config as keyword arguments."""
+    """Build an app on this test's backend; extra config as keyword arguments, and the
+    feature packages to plug in as `features` (all by default)."""
     made = []
 
-    def factory(**overrides):
+    def factory(features=FEATURES, **overrides):
         config = {
             "SQLALCHEMY_DATABASE_URI": databases[backend].url,
             "TESTING": True,
@@ -140,7 +141,7 @@ def make_app(databases, backend):
             "DEFAULT_LANGUAGE": "en",
         }
         config.update(overrides)
-        app = create_app(config)
+        app = create_app(config, features)
         made.append(app)
         return app
 
