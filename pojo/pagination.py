@@ -1,8 +1,11 @@
 """One paginator for every list that grows: Flask-SQLAlchemy's, with the page number bounded.
 
-Views read the page with `requested_page()`; services return `paginate(select(...), page)`;
+Views read the page with `requested_page()`; services return `paginate(select(...), page)`
+(or `paginate_list(rows, page)` for rows already in memory, as the board's cache holds them);
 templates draw the links with `macros/pagination.html`.
 """
+
+from collections.abc import Sequence
 
 from flask import request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -34,6 +37,26 @@ def paginate(query: Select, page: int, per_page: int = PER_PAGE) -> Pagination:
     if found.pages and page > found.pages:
         found = fetch(found.pages)
     return found
+
+
+class ListPagination(Pagination):
+    """A page of a list in memory, with the attributes `pager()` reads (items, pages, first...)."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return list(self._query_args["rows"][start : start + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows: Sequence, page: int, per_page: int = PER_PAGE) -> Pagination:
+    """One page of `rows`; a page past the end shows the last page, as `paginate` does."""
+    last = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), last)
+    return ListPagination(
+        page=page, per_page=per_page, max_per_page=per_page, error_out=False, rows=rows
+    )
 
 
 def page_url(number: int) -> str:
