@@ -56,7 +56,7 @@ from pojo.awards.models import Award, Criterion  # noqa: E402
 from pojo.awards.service import award  # noqa: E402
 from pojo.extensions import db  # noqa: E402
 from pojo.ledger.models import Balance, LedgerEntry  # noqa: E402
-from pojo.market import service as market  # noqa: E402
+from pojo.market import catalogue  # noqa: E402
 from pojo.market.models import Redemption, Reward, SavingsGoal  # noqa: E402
 from pojo.people.models import Employee  # noqa: E402
 from pojo.people.service import create_employee, get_employee  # noqa: E402
@@ -109,7 +109,7 @@ def make_people_and_rewards(employees: int, rewards: int, start: datetime) -> li
     made = []
     for number in range(rewards):
         base = random.randint(10, 200) * 10
-        reward = market.create_reward(
+        reward = catalogue.create_reward(
             None,
             name_en=f"Reward {number}",
             name_fi=f"Palkinto {number}",

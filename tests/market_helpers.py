@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from pojo.awards.models import Criterion
 from pojo.awards.service import award
 from pojo.extensions import db
-from pojo.market import service as market
+from pojo.market import catalogue
 from pojo.notifications.models import Notification
 from pojo.people.service import create_employee, find_employee
 from pojo.unit_of_work import unit_of_work
@@ -30,7 +30,7 @@ MASSAGE = {
 def add_reward(app, **fields) -> int:
     """Create a reward as the system and return its id."""
     with app.app_context(), unit_of_work():
-        return market.create_reward(None, **{**MASSAGE, **fields}).id
+        return catalogue.create_reward(None, **{**MASSAGE, **fields}).id
 
 
 def give_points(app, username: str, points: int, at: datetime | None = None) -> int:

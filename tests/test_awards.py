@@ -73,7 +73,7 @@ def test_award_over_team_budget_is_refused_with_message(app, client_as, make_emp
 
 def test_wallet_names_the_reward_behind_a_redemption(app, make_employee, login):
     from pojo.awards import service as awards
-    from pojo.market import service as market
+    from pojo.market import catalogue, redemptions
     from pojo.people.service import get_employee
     from pojo.unit_of_work import unit_of_work
 
@@ -82,10 +82,10 @@ def test_wallet_names_the_reward_behind_a_redemption(app, make_employee, login):
     with app.app_context(), unit_of_work():
         hr = get_employee("hanna")
         awards.award(hr, agent, "quality_excellent", "superb")
-        hoodie = market.create_reward(
+        hoodie = catalogue.create_reward(
             hr, name_en="Pojo hoodie", name_fi="Pojo-huppari", base_price=60
         )
-        market.redeem(get_employee(agent), hoodie.id, 80)
+        redemptions.redeem(get_employee(agent), hoodie.id, 80)
     wallet = login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
     assert 'class="entry-label">Pojo hoodie<' in wallet  # in the history, not only the pending list
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.ledger.service import balance_of
-from pojo.market import service as market
+from pojo.market import redemptions
 from pojo.market.models import Redemption, Reward
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
@@ -32,7 +32,7 @@ def run_together(app, attempts):
             barrier.wait()
             try:
                 with unit_of_work():
-                    market.redeem(employee, reward_id, max_price, request_id=request_id)
+                    redemptions.redeem(employee, reward_id, max_price, request_id=request_id)
                 outcomes[index] = "redeemed"
             except DomainError as error:
                 outcomes[index] = error.code

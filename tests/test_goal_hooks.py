@@ -9,7 +9,7 @@ from pojo.awards.models import Award
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
-from pojo.market import service as market
+from pojo.market import goals, redemptions
 from pojo.market.models import Redemption, SavingsGoal
 from pojo.notifications.service import recent, render_message
 from pojo.outcomes.models import Outcome
@@ -27,7 +27,7 @@ def saver_short_of_the_massage(app, make_employee, balance=150):
     give_points(app, agent, balance)
     reward_id = add_reward(app)
     with app.app_context(), unit_of_work():
-        market.set_goal(get_employee(agent), reward_id)
+        goals.set_goal(get_employee(agent), reward_id)
     return agent, reward_id
 
 
@@ -102,9 +102,9 @@ def test_refund_of_a_cancelled_redemption_notifies_the_goal_it_makes_affordable(
         app, name_en="Hoodie", name_fi="Huppari", base_price=200, floor_price=120
     )
     with app.app_context(), unit_of_work():
-        redemption_id = market.redeem(get_employee(agent), hoodie_id, 120).id  # 80 left
+        redemption_id = redemptions.redeem(get_employee(agent), hoodie_id, 120).id  # 80 left
     with app.app_context(), unit_of_work():
-        market.cancel(get_employee(hr), redemption_id, "Out of sizes")
+        redemptions.cancel(get_employee(hr), redemption_id, "Out of sizes")
     with app.app_context():
         assert notice_kinds(agent) == ["goal_affordable", "redemption_cancelled"]
         goal = db.session.get(SavingsGoal, get_employee(agent).id)
@@ -121,10 +121,10 @@ def test_backdated_cancel_dates_the_decision_and_the_refund(app, make_employee):
     reward_id = add_reward(app)
     bought = utcnow() - timedelta(days=20)
     with app.app_context(), unit_of_work():
-        redemption_id = market.redeem(get_employee(agent), reward_id, 600, at=bought).id
+        redemption_id = redemptions.redeem(get_employee(agent), reward_id, 600, at=bought).id
     decided = bought + timedelta(days=2)
     with app.app_context(), unit_of_work():
-        market.cancel(get_employee(hr), redemption_id, "Therapist ill", at=decided)
+        redemptions.cancel(get_employee(hr), redemption_id, "Therapist ill", at=decided)
     with app.app_context():
         cancelled = db.session.get(Redemption, redemption_id)
         assert cancelled.decided_at == decided
@@ -138,10 +138,10 @@ def test_backdated_fulfil_dates_the_decision(app, make_employee):
     give_points(app, agent, 500)
     reward_id = add_reward(app)
     with app.app_context(), unit_of_work():
-        redemption_id = market.redeem(get_employee(agent), reward_id, 600).id
+        redemption_id = redemptions.redeem(get_employee(agent), reward_id, 600).id
     decided = utcnow() - timedelta(hours=3)
     with app.app_context(), unit_of_work():
-        market.fulfil(get_employee(hr), redemption_id, at=decided)
+        redemptions.fulfil(get_employee(hr), redemption_id, at=decided)
     with app.app_context():
         assert db.session.get(Redemption, redemption_id).decided_at == decided
 
@@ -153,10 +153,10 @@ def test_backdated_goal_keeps_the_price_of_its_day_as_reference(app, make_employ
     reward_id = add_reward(app)
     with app.app_context(), unit_of_work():
         for _ in range(4):  # four redemptions in 30 days: 300 instead of 180
-            market.redeem(get_employee(buyer), reward_id, 600)
+            redemptions.redeem(get_employee(buyer), reward_id, 600)
     pinned = utcnow() - timedelta(days=60)
     with app.app_context(), unit_of_work():
-        market.set_goal(get_employee(saver), reward_id, at=pinned)
+        goals.set_goal(get_employee(saver), reward_id, at=pinned)
     with app.app_context():
         goal = db.session.get(SavingsGoal, get_employee(saver).id)
         assert (goal.created_at, goal.reference_price) == (pinned, 180)

@@ -86,7 +86,7 @@ def test_no_in_process_scheduler_outside_the_development_server(app):
 
 
 def test_tick_interval_follows_the_setting(make_app):
-    from pojo.market.service import tick_period_start
+    from pojo.market.ticks import tick_period_start
 
     moment = datetime(2026, 11, 23, 10, 44, 30, tzinfo=UTC)
     for minutes, start in ((15, "10:30:00"), (60, "10:00:00"), (1, "10:44:00"), (5, "10:40:00")):

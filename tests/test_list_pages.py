@@ -13,7 +13,7 @@ from pojo.awards.models import Criterion
 from pojo.awards.service import award
 from pojo.database import utcnow
 from pojo.extensions import db
-from pojo.market import service as market
+from pojo.market import redemptions
 from pojo.notifications.service import link_to, notify
 from pojo.outcomes.service import OutcomeInput, record_outcomes, save_rule
 from pojo.pagination import PER_PAGE
@@ -62,7 +62,7 @@ def award_from_a_new_giver(username: str, note: str = "Well done") -> None:
 def redeem_new_reward(app, username: str) -> None:
     reward_id = add_reward(app, name_en=row_name(), base_price=20, floor_price=10, ceiling_price=40)
     with app.app_context(), unit_of_work():
-        market.redeem(get_employee(username), reward_id, 10)
+        redemptions.redeem(get_employee(username), reward_id, 10)
 
 
 class Lists:
@@ -100,7 +100,7 @@ class Lists:
                     buyer = new_person().username
                 give_points(self.app, buyer, 1_000)
                 with self.app.app_context(), unit_of_work():
-                    market.redeem(get_employee(buyer), reward_id, 1_000)
+                    redemptions.redeem(get_employee(buyer), reward_id, 1_000)
 
         return self.client_as("agent"), f"/market/rewards/{reward_id}", grow
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from pojo.api.tokens import create_token
 from pojo.extensions import db
-from pojo.market import service as market
+from pojo.market import goals
 from pojo.market.models import Redemption
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
@@ -160,7 +160,7 @@ def test_me_reports_the_goal_with_progress(app, make_employee):
     client = api_client(app, agent)
     assert client.get("/api/v1/me").get_json()["goal"] is None
     with app.app_context(), unit_of_work():
-        market.set_goal(get_employee(agent), reward_id)
+        goals.set_goal(get_employee(agent), reward_id)
     goal = client.get("/api/v1/me").get_json()["goal"]
     assert goal == {"reward": reward_id, "price": 180, "progress_pct": 50}
 

@@ -3,18 +3,18 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
-from pojo.market import board_cache
-from pojo.market import service as market
-from pojo.market.board_cache import PAGE_SIZE
-from pojo.market.models import Redemption
+from pojo.market import board, board_html, catalogue, goals, redemptions
+from pojo.market.board import PAGE_SIZE
+from pojo.market.models import Redemption, Reward
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
 from tests.query_count import statements_for
+from tests.test_market_api import api_client
 
 
 def redeem_form(reward_id, max_price, request_id):
@@ -65,7 +65,7 @@ def test_renamed_reward_shows_its_new_name_at_once(app, client_as):
     reward_id = add_reward(app, name_en="Massage")
     assert "Massage" in agent.get("/market").get_data(as_text=True)
     with app.app_context(), unit_of_work():
-        market.update_reward(None, reward_id, name_en="Massage 60 min")
+        catalogue.update_reward(None, reward_id, name_en="Massage 60 min")
     assert "Massage 60 min" in agent.get("/market").get_data(as_text=True)
 
 
@@ -78,11 +78,13 @@ def test_price_falls_on_the_board_the_moment_a_redemption_leaves_the_window(
     reward_id = add_reward(app)
     now = utcnow()
     with app.app_context(), unit_of_work():
-        market.redeem(get_employee(buyer), reward_id, 600, at=now - timedelta(days=30, hours=-1))
+        redemptions.redeem(
+            get_employee(buyer), reward_id, 600, at=now - timedelta(days=30, hours=-1)
+        )
     assert board_prices(agent) == [205]  # cached now, with nothing written later
-    monkeypatch.setattr(board_cache, "utcnow", lambda: now + timedelta(minutes=59))
+    monkeypatch.setattr(board, "utcnow", lambda: now + timedelta(minutes=59))
     assert board_prices(agent) == [205]
-    monkeypatch.setattr(board_cache, "utcnow", lambda: now + timedelta(hours=1, seconds=1))
+    monkeypatch.setattr(board, "utcnow", lambda: now + timedelta(hours=1, seconds=1))
     assert board_prices(agent) == [180]
 
 
@@ -148,6 +150,99 @@ def test_withdrawn_goal_still_shows_on_the_board(app, client_as):
     reward_id = add_reward(app, name_en="Spa day")
     agent.post("/market/goal", data={"reward": reward_id})
     with app.app_context(), unit_of_work():
-        market.update_reward(None, reward_id, active=False)
+        catalogue.update_reward(None, reward_id, active=False)
     page = agent.get("/market").get_data(as_text=True)
     assert "Your goal" in page and "Spa day" in page
+
+
+def test_board_body_is_drawn_once_per_version_and_language(
+    app, client_as, make_employee, login, monkeypatch
+):
+    drawn = []
+    draw_body = board_html._draw_body
+
+    def counting_draw_body(facts):
+        drawn.append((facts.category, facts.page.page))
+        return draw_body(facts)
+
+    monkeypatch.setattr(board_html, "_draw_body", counting_draw_body)
+    reward_id = add_reward(app)
+    first, second = client_as("agent"), client_as("agent")
+    give_points(app, first.username, 1000)
+    finnish = app.test_client()
+    login(finnish, make_employee(language="fi"))
+    assert first.get("/market").status_code == second.get("/market").status_code == 200
+    assert drawn == [(None, 1)]  # two viewers, one body
+    finnish.get("/market")
+    assert len(drawn) == 2  # one more for the other language
+    first.post("/market/redeem", data=redeem_form(reward_id, 180, "once"))
+    second.get("/market")
+    first.get("/market")
+    assert len(drawn) == 3  # a new market version is drawn again, once
+
+
+def test_cached_board_page_costs_one_statement(app, make_employee):
+    username = make_employee()
+    give_points(app, username, 100)
+    reward_id = add_reward(app)
+    with app.app_context(), unit_of_work():
+        goals.set_goal(get_employee(username), reward_id)
+    seen = []
+
+    def count(*args):
+        seen.append(args[2])
+
+    with app.test_request_context("/market"):
+        employee = get_employee(username)
+        board.board_page(employee, "en", None, 1)  # builds and draws
+        # Counted in this request's session: the board's own statements, not the shared path's.
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            body = board.board_page(employee, "en", None, 1)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(seen) == 1  # the version, with the viewer's balance and goal
+    assert "80 points to go" in body and "is-goal" in body
+
+
+def rewards_as_listed_before_the_cache(app, language: str) -> list[dict]:
+    """GET /api/v1/rewards as it was computed on every request, straight from the database."""
+    with app.app_context():
+        return [
+            {
+                "id": row.reward.id,
+                "name": row.reward.name(language),
+                "category": row.reward.category,
+                "price": row.price,
+                "base_price": row.reward.base_price,
+                "floor_price": row.reward.floor_price,
+                "ceiling_price": row.reward.ceiling_price,
+                "stock_left": row.reward.stock,
+                "change_24h_pct": row.change_24h_pct,
+            }
+            for row in board.board_rows()
+        ]
+
+
+def test_api_rewards_come_from_the_cached_board_unchanged(app, make_employee):
+    buyer = make_employee(language="fi")
+    give_points(app, buyer, 1000)
+    massage = add_reward(app, stock=2)
+    add_reward(app, name_en="Hoodie", name_fi="Huppari", category="item")
+    with app.app_context(), unit_of_work():
+        db.session.get(Reward, massage).created_at = utcnow() - timedelta(days=2)
+    client = api_client(app, buyer)
+    assert client.get("/api/v1/rewards").get_json() == rewards_as_listed_before_the_cache(app, "fi")
+    client.post("/api/v1/redemptions", json={"reward": massage, "max_price": 600})
+    listed = client.get("/api/v1/rewards")
+    assert listed.get_json() == rewards_as_listed_before_the_cache(app, "fi")
+    assert [row["price"] for row in listed.get_json() if row["id"] == massage] == [205]
+    english = api_client(app, make_employee(language="en"))
+    assert english.get("/api/v1/rewards").get_json() == rewards_as_listed_before_the_cache(
+        app, "en"
+    )
+    cached = statements_for(app, english, "/api/v1/rewards")
+    for n in range(3 * PAGE_SIZE):
+        add_reward(app, name_en=f"Reward {n}")
+    building = statements_for(app, english, "/api/v1/rewards")
+    assert statements_for(app, english, "/api/v1/rewards") == cached < building

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.jobs.registry import run_job
-from pojo.market import service as market
+from pojo.market import redemptions
+from pojo.market.goals import clear_goal, goal_status, set_goal
 from pojo.market.models import Reward, SavingsGoal
 from pojo.notifications.service import mark_all_read, recent, render_message, unread_count
 from pojo.people.service import get_employee
@@ -17,7 +18,7 @@ from tests.market_helpers import add_reward, give_points
 
 def pin(app, username, reward_id):
     with app.app_context(), unit_of_work():
-        market.set_goal(get_employee(username), reward_id)
+        set_goal(get_employee(username), reward_id)
 
 
 def earn(app, username, points, at=None):
@@ -36,7 +37,7 @@ def test_goal_shows_progress_and_an_estimate_at_the_recent_earning_rate(app, mak
     give_points(app, agent, 90, at=utcnow() - timedelta(days=30))
     pin(app, agent, reward_id)
     with app.app_context():
-        status = market.goal_status(get_employee(agent))
+        status = goal_status(get_employee(agent))
         assert (status.price, status.balance, status.progress_pct) == (180, 90, 50)
         assert status.points_needed == 90
         # 90 points in 90 days is a point a day: 90 more days.
@@ -47,7 +48,7 @@ def test_goal_without_recent_earnings_has_no_estimate(app, make_employee):
     agent = make_employee()
     pin(app, agent, add_reward(app))
     with app.app_context():
-        status = market.goal_status(get_employee(agent))
+        status = goal_status(get_employee(agent))
         assert status.progress_pct == 0 and status.eta is None
 
 
@@ -63,7 +64,7 @@ def test_affordable_goal_is_notified_once_until_out_of_reach_again(app, make_emp
     earn(app, agent, 50)
     assert kinds(app, agent) == ["goal_affordable"]
     with app.app_context(), unit_of_work():
-        market.redeem(get_employee(agent), other_id, 200)  # 250 - 120: out of reach
+        redemptions.redeem(get_employee(agent), other_id, 200)  # 250 - 120: out of reach
     earn(app, agent, 100)
     assert kinds(app, agent) == ["goal_affordable", "goal_affordable"]
     with app.app_context():
@@ -91,7 +92,7 @@ def test_price_drop_of_ten_percent_is_notified_by_the_tick_and_resets_reference(
     for hours in range(4):
         with app.app_context(), unit_of_work():
             at = now - timedelta(days=29, hours=hours)
-            market.redeem(get_employee(buyer), reward_id, 600, at=at)
+            redemptions.redeem(get_employee(buyer), reward_id, 600, at=at)
     pin(app, saver, reward_id)
     with app.app_context():
         run_job("price_tick", now)
@@ -128,7 +129,7 @@ def test_clearing_or_replacing_goal_keeps_one_goal(app, make_employee):
         goals = db.session.scalars(select(SavingsGoal)).all()
         assert [goal.reward_id for goal in goals] == [second]
     with app.app_context(), unit_of_work():
-        market.clear_goal(get_employee(agent))
+        clear_goal(get_employee(agent))
     with app.app_context():
-        assert market.goal_status(get_employee(agent)) is None
+        assert goal_status(get_employee(agent)) is None
         assert db.session.get(Reward, first) is not None

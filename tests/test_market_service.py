@@ -6,16 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from pojo.database import utcnow
-from pojo.errors import Forbidden, InvalidInput
+from pojo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.jobs.models import JobRun
 from pojo.jobs.registry import run_job
 from pojo.ledger.models import LedgerEntry
 from pojo.ledger.service import InsufficientPoints, balance_of
-from pojo.market import service as market
+from pojo.market import board, catalogue, goals, redemptions
+from pojo.market.demand import settings_of
 from pojo.market.models import PriceTick, Redemption, Reward
-from pojo.market.prices import settings_of
 from pojo.market.pricing import price_at
+from pojo.market.reward_detail import reward_detail
 from pojo.notifications.models import Notification
 from pojo.notifications.service import recent, render_message
 from pojo.people.service import get_employee
@@ -31,7 +32,7 @@ def tick(app, now):
 
 def redeem(app, username, reward_id, max_price, **kwargs):
     with app.app_context(), unit_of_work():
-        made = market.redeem(get_employee(username), reward_id, max_price, **kwargs)
+        made = redemptions.redeem(get_employee(username), reward_id, max_price, **kwargs)
         return made.id, made.price_paid
 
 
@@ -59,7 +60,7 @@ def test_redemption_refused_when_price_moved_and_nothing_charged(app, make_emplo
     give_points(app, agent, 1000)
     reward_id = add_reward(app)
     redeem(app, agent, reward_id, max_price=180)
-    with pytest.raises(market.PriceMoved) as refused:
+    with pytest.raises(redemptions.PriceMoved) as refused:
         redeem(app, agent, reward_id, max_price=180)
     assert refused.value.details == {"price": 205}
     assert refused.value.status == 409 and "205" in refused.value.message
@@ -73,7 +74,7 @@ def test_sold_out_reward_is_refused(app, make_employee):
     give_points(app, agent, 1000)
     reward_id = add_reward(app, stock=1)
     redeem(app, agent, reward_id, max_price=600)
-    with pytest.raises(market.OutOfStock) as refused:
+    with pytest.raises(redemptions.OutOfStock) as refused:
         redeem(app, agent, reward_id, max_price=600)
     assert refused.value.code == "out_of_stock" and refused.value.status == 409
 
@@ -105,7 +106,7 @@ def test_per_person_limit_refuses_a_second_spa_day_in_a_quarter(app, make_employ
     give_points(app, agent, 2000)
     reward_id = add_reward(app, per_person_limit=1, limit_period="quarter")
     redeem(app, agent, reward_id, max_price=600)
-    with pytest.raises(market.LimitReached):
+    with pytest.raises(redemptions.LimitReached):
         redeem(app, agent, reward_id, max_price=600)
 
 
@@ -113,7 +114,7 @@ def test_inactive_reward_cannot_be_redeemed(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 1000)
     reward_id = add_reward(app, active=False)
-    with pytest.raises(market.RewardUnavailable):
+    with pytest.raises(redemptions.RewardUnavailable):
         redeem(app, agent, reward_id, max_price=600)
 
 
@@ -124,7 +125,7 @@ def test_cancel_refunds_by_compensating_entry_restocks_and_notifies(app, make_em
     reward_id = add_reward(app, stock=1)
     redemption_id, _paid = redeem(app, agent, reward_id, max_price=600)
     with app.app_context(), unit_of_work():
-        market.cancel(get_employee(hr), redemption_id, "Supplier closed")
+        redemptions.cancel(get_employee(hr), redemption_id, "Supplier closed")
     with app.app_context():
         employee = get_employee(agent)
         assert balance_of(employee.id) == 1000
@@ -144,13 +145,13 @@ def test_fulfil_notifies_and_a_decided_redemption_cannot_be_decided_again(app, m
     give_points(app, agent, 1000)
     redemption_id, _paid = redeem(app, agent, add_reward(app), max_price=600)
     with app.app_context(), unit_of_work():
-        market.fulfil(get_employee(hr), redemption_id)
+        redemptions.fulfil(get_employee(hr), redemption_id)
     with (
-        pytest.raises(market.Conflict),
+        pytest.raises(Conflict),
         app.app_context(),
         unit_of_work(),
     ):
-        market.cancel(get_employee(hr), redemption_id, "Too late")
+        redemptions.cancel(get_employee(hr), redemption_id, "Too late")
     with app.app_context():
         (notice,) = recent(get_employee(agent).id)
         assert notice.kind == "redemption_fulfilled"
@@ -163,9 +164,9 @@ def test_agents_cannot_fulfil_or_manage_rewards(app, make_employee):
     give_points(app, agent, 1000)
     redemption_id, _paid = redeem(app, agent, add_reward(app), max_price=600)
     with app.app_context(), pytest.raises(Forbidden):
-        market.fulfil(get_employee(agent), redemption_id)
+        redemptions.fulfil(get_employee(agent), redemption_id)
     with app.app_context(), pytest.raises(Forbidden):
-        market.create_reward(get_employee(agent), name_en="x", name_fi="x", base_price=100)
+        catalogue.create_reward(get_employee(agent), name_en="x", name_fi="x", base_price=100)
 
 
 @pytest.mark.parametrize(
@@ -189,12 +190,12 @@ def test_reward_with_bad_settings_is_refused(app, fields):
 def test_update_reward_keeps_image_unless_replaced_or_removed(app):
     reward_id = add_reward(app, image=b"\x89PNG...", image_type="image/png")
     with app.app_context(), unit_of_work():
-        market.update_reward(None, reward_id, base_price=320, stock=3)
+        catalogue.update_reward(None, reward_id, base_price=320, stock=3)
     with app.app_context():
         reward = db.session.get(Reward, reward_id)
         assert (reward.base_price, reward.stock, reward.image_type) == (320, 3, "image/png")
     with app.app_context(), unit_of_work():
-        market.update_reward(None, reward_id, image=None, image_type=None)
+        catalogue.update_reward(None, reward_id, image=None, image_type=None)
     with app.app_context():
         assert db.session.get(Reward, reward_id).image_type is None
 
@@ -209,7 +210,7 @@ def test_board_shows_prices_moving_after_a_burst_of_redemptions(app, make_employ
     for hours in (5, 4, 3):
         redeem(app, agent, reward_id, max_price=600, at=now - timedelta(hours=hours))
     with app.app_context():
-        (row,) = market.board(at=now)
+        (row,) = board.board_rows(at=now)
         assert row.price == 264  # three redemptions in the window
         assert row.change_24h_pct == pytest.approx(46.7)  # from the floor, 180
         assert row.change_7d_pct == pytest.approx(46.7)
@@ -220,7 +221,7 @@ def test_board_shows_prices_moving_after_a_burst_of_redemptions(app, make_employ
 def test_board_uses_the_same_queries_for_3_rewards_as_for_30(app):
     def statements_for_board() -> int:
         with counting_statements(app) as seen:
-            market.board()
+            board.board_rows()
         return len(seen)
 
     for n in range(3):
@@ -239,7 +240,7 @@ def test_reward_detail_has_history_and_demand_by_day(app, make_employee):
     redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=2))
     redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=40))
     with app.app_context():
-        detail = market.reward_detail(get_employee(agent), reward_id, at=now)
+        detail = reward_detail(get_employee(agent), reward_id, at=now)
         assert detail.demand_30d == 1
         assert [price for _at, price in detail.history] == [205, 205]
         assert len(detail.recent_redemptions_by_day) == 30
@@ -285,7 +286,7 @@ def test_ledger_keeps_redemption_and_refund_entries_referenced(app, make_employe
     give_points(app, agent, 1000)
     redemption_id, _paid = redeem(app, agent, add_reward(app), max_price=600)
     with app.app_context(), unit_of_work():
-        market.cancel(get_employee(hr), redemption_id, "Changed plans")
+        redemptions.cancel(get_employee(hr), redemption_id, "Changed plans")
     with app.app_context():
         references = db.session.scalars(
             select(LedgerEntry.reference).where(LedgerEntry.kind.in_(["redemption", "refund"]))
@@ -298,9 +299,9 @@ def test_ledger_keeps_redemption_and_refund_entries_referenced(app, make_employe
 def test_unknown_or_impossible_reward_ids_are_not_found(app, make_employee, reward_id):
     agent = make_employee()
     with app.app_context():
-        with pytest.raises(market.NotFound):
-            market.redeem(get_employee(agent), reward_id, 100)
-        with pytest.raises(market.NotFound):
-            market.set_goal(get_employee(agent), reward_id)
-        with pytest.raises(market.NotFound):
-            market.reward_detail(get_employee(agent), reward_id)
+        with pytest.raises(NotFound):
+            redemptions.redeem(get_employee(agent), reward_id, 100)
+        with pytest.raises(NotFound):
+            goals.set_goal(get_employee(agent), reward_id)
+        with pytest.raises(NotFound):
+            reward_detail(get_employee(agent), reward_id)

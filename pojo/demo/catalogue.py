@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pojo.market import service as market
+from pojo.market import catalogue as market_catalogue
 from pojo.market.models import Reward
 from pojo.market.pricing import WINDOW, PriceSettings, price_for_demand
 from pojo.people.models import Employee
@@ -150,7 +150,7 @@ def list_rewards(hr: Employee, start: datetime) -> list[Listed]:
     """Create the catalogue through the market service, dated to the start of the history."""
     listed = []
     for spec in REWARDS:
-        reward = market.create_reward(
+        reward = market_catalogue.create_reward(
             hr,
             name_en=spec.name_en,
             name_fi=spec.name_fi,

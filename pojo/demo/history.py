@@ -22,7 +22,7 @@ from pojo.demo.catalogue import Listed
 from pojo.demo.outcomes import Measured, import_day
 from pojo.demo.people import TEAM_BUDGET, Staff
 from pojo.demo.personas import Wallet
-from pojo.market import service as market
+from pojo.market import goals, redemptions, ticks
 
 # Per working day at an ordinary pace: how often each good outcome happens to an agent.
 OUTCOMES_PER_DAY = {"nps": 0.14, "fcr": 0.06, "promise_kept": 0.05}
@@ -181,7 +181,7 @@ def _visit(sim: Simulation, wallet: Wallet, when: datetime) -> None:
     if item is None:
         return
     price = prices[item.id]
-    redemption = market.redeem(wallet.agent.employee, item.id, price, at=when)
+    redemption = redemptions.redeem(wallet.agent.employee, item.id, price, at=when)
     wallet.balance -= redemption.price_paid
     item.redeemed_at.append(when)
     if item.stock_left is not None:
@@ -211,11 +211,11 @@ def _plan_decision(sim: Simulation, wallet: Wallet, redemption_id: int, when: da
 
 
 def _fulfil(sim: Simulation, redemption_id: int, when: datetime) -> None:
-    market.fulfil(sim.staff.hr, redemption_id, at=when)
+    redemptions.fulfil(sim.staff.hr, redemption_id, at=when)
 
 
 def _cancel(sim: Simulation, wallet: Wallet, redemption_id: int, reason: str, when) -> None:
-    redemption = market.cancel(sim.staff.hr, redemption_id, reason, at=when)
+    redemption = redemptions.cancel(sim.staff.hr, redemption_id, reason, at=when)
     wallet.balance += redemption.price_paid
     for item in sim.catalogue:
         if item.id == redemption.reward_id and item.stock_left is not None:
@@ -226,8 +226,8 @@ def _pin_goal(sim: Simulation, agent, when: datetime) -> None:
     wallet = sim.wallets[agent.id]
     goal = personas.choose_goal(sim.rng, sim.catalogue)
     wallet.goal = goal
-    market.set_goal(agent.employee, goal.id, at=when)
+    goals.set_goal(agent.employee, goal.id, at=when)
 
 
 def _tick(sim: Simulation, when: datetime) -> None:
-    sim.tally.ticks += market.record_ticks(when)
+    sim.tally.ticks += ticks.record_ticks(when)

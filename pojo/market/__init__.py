@@ -5,13 +5,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def _tick(now) -> str:
-    from pojo.market.service import record_ticks
+    from pojo.market.ticks import record_ticks
 
     return f"{record_ticks(now)} price ticks recorded"
 
 
 def _tick_period(now) -> str:
-    from pojo.market.service import tick_period_start
+    from pojo.market.ticks import tick_period_start
 
     return tick_period_start(now).isoformat()
 
@@ -26,16 +26,24 @@ def _points_credited(app, *, employee_ids, at) -> None:
         check_goals(employee_ids=ids[start : start + 1000], at=at)
 
 
+def _setup(app) -> None:
+    from pojo.market.notices import TEXTS
+    from pojo.notifications.service import register_texts
+
+    register_texts(app, TEXTS)
+
+
 def feature():
     from pojo.features import Feature, MeField
     from pojo.jobs.registry import Job
-    from pojo.market import models
+    from pojo.market import admin_views, models  # noqa: F401  (admin_views: HR's routes on bp)
     from pojo.market.api import GOAL, goal_of
     from pojo.market.api import bp as api_bp
+    from pojo.market.blueprint import bp
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
     from pojo.market.invariants import CHECKS
     from pojo.market.references import describe_redemptions
-    from pojo.market.views import bp, wallet_section
+    from pojo.market.views import wallet_section
     from pojo.signals import points_credited
     from pojo.web import ALL_ROLES, PEOPLE_ADMINS, NavItem
 
@@ -65,4 +73,6 @@ def feature():
         me_fields=(MeField("goal", goal_of, GOAL),),
         receivers={points_credited: _points_credited},
         models=models,
+        # The market words its own notifications; pojo.notifications stores and lists them.
+        setup=_setup,
     )

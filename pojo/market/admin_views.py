@@ -7,9 +7,10 @@ from flask_login import current_user
 from pojo.errors import DomainError
 from pojo.formatting import format_points
 from pojo.forms import form_status, show_refusal
-from pojo.market import service
+from pojo.market import catalogue, redemptions
+from pojo.market.blueprint import bp
+from pojo.market.board import board_rows
 from pojo.market.forms import ActionForm, CancelForm, RewardForm
-from pojo.market.views import bp
 from pojo.pagination import requested_page
 from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
 
@@ -17,9 +18,9 @@ from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
 @bp.route("/market/admin/rewards")
 @allow(*PEOPLE_ADMINS)
 def admin_rewards():
-    prices = {row.reward.id: row for row in service.board()}
+    prices = {row.reward.id: row for row in board_rows()}
     return render_template(
-        "market/admin_rewards.html", rewards=service.list_rewards(), prices=prices
+        "market/admin_rewards.html", rewards=catalogue.list_rewards(), prices=prices
     )
 
 
@@ -27,14 +28,14 @@ def admin_rewards():
 @bp.route("/market/admin/rewards/<int:reward_id>/edit", methods=["GET", "POST"])
 @allow(*PEOPLE_ADMINS)
 def edit_reward(reward_id: int | None):
-    reward = service.get_reward(reward_id) if reward_id is not None else None
+    reward = catalogue.get_reward(reward_id) if reward_id is not None else None
     form = RewardForm(obj=reward)
     if form.validate_on_submit():
         try:
             if reward is None:
-                saved = service.create_reward(current_user, **form.reward_fields())
+                saved = catalogue.create_reward(current_user, **form.reward_fields())
             else:
-                saved = service.update_reward(current_user, reward.id, **form.reward_fields())
+                saved = catalogue.update_reward(current_user, reward.id, **form.reward_fields())
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -47,8 +48,7 @@ def edit_reward(reward_id: int | None):
 def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):
     return render_template(
         "market/queue.html",
-        redemptions=service.pending_redemptions(requested_page()),
-        action_form=ActionForm(),
+        redemptions=redemptions.pending_redemptions(requested_page()),
         cancel_form=cancel_form,
         failed_id=failed_id,
     )
@@ -66,7 +66,7 @@ def fulfil(redemption_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        done = service.fulfil(current_user, redemption_id)
+        done = redemptions.fulfil(current_user, redemption_id)
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -81,7 +81,7 @@ def cancel(redemption_id: int):
     if not form.validate_on_submit():
         return _render_queue(form, failed_id=redemption_id), 422
     try:
-        done = service.cancel(current_user, redemption_id, form.reason.data)
+        done = redemptions.cancel(current_user, redemption_id, form.reason.data)
     except DomainError as error:
         flash_refusal(error)
     else:

@@ -11,8 +11,9 @@ from pojo.api import (
     api_view,
 )
 from pojo.ledger.service import balance_of
-from pojo.market import service
+from pojo.market import board, goals, redemptions
 from pojo.market.models import CATEGORIES
+from pojo.market.reward_detail import reward_detail
 from pojo.people.models import Employee
 from pojo.web import EVERYONE
 
@@ -90,17 +91,19 @@ def _reward(reward, price: int, change_24h_pct: float | None, language: str) -> 
 @api_view(EVERYONE, responses={200: Raw({"type": "array", "items": REWARD.openapi()})})
 def rewards(caller: Employee):
     """Every reward on the exchange with its current price and 24-hour change."""
-    return [
-        _reward(row.reward, row.price, row.change_24h_pct, caller.language)
-        for row in service.board()
-    ]
+    return board.listing(caller.language, _listed)
+
+
+def _listed(row: board.BoardRow, language: str) -> dict:
+    # Shaped once per market version and language, kept with the board's cache.
+    return _reward(row.reward, row.price, row.change_24h_pct, language)
 
 
 @bp.route("/rewards/<int:reward_id>")
 @api_view(EVERYONE, responses={200: REWARD_DETAIL}, errors=(404,))
 def reward(caller: Employee, reward_id: int):
     """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
-    detail = service.reward_detail(caller, reward_id)
+    detail = reward_detail(caller, reward_id)
     found = _reward(detail.reward, detail.price, detail.change_24h_pct, caller.language)
     found["history"] = [{"at": at.isoformat(), "price": price} for at, price in detail.history]
     return found
@@ -115,7 +118,7 @@ def redeem(caller: Employee, body: dict):
     `out_of_stock`; 422 `insufficient_points`, `limit_reached` or
     `reward_unavailable`; nothing is charged when refused.
     """
-    made = service.redeem(caller, body["reward"], body["max_price"])
+    made = redemptions.redeem(caller, body["reward"], body["max_price"])
     return {
         "id": made.id,
         "reward": made.reward_id,
@@ -127,7 +130,7 @@ def redeem(caller: Employee, body: dict):
 
 def goal_of(employee: Employee) -> dict | None:
     """The goal as /api/v1/me reports it."""
-    status = service.goal_status(employee)
+    status = goals.goal_status(employee)
     if status is None:
         return None
     return {"reward": status.reward.id, "price": status.price, "progress_pct": status.progress_pct}

@@ -1,12 +1,14 @@
-"""The board's shared part, built once per market version and kept in each process.
+"""The board: every active reward with its figures, built once per market version and language.
 
 Everything on the board that is the same for every viewer (names, prices,
-changes, sparklines, stock) is computed and drawn once per version and
-language. The version is read from the database on every request, one
-small query over the reward rows, so a redemption made through any gunicorn
-worker shows on every worker's next request. That query also reads the
-viewer's balance and goal, so a cached board costs one query in all.
-A board is drawn again when either of these changes:
+changes, sparklines, stock, and around them the page's header, filters and
+pager) is read, drawn and kept in each process, per version and language.
+`GET /api/v1/rewards` lists the same rows. The version is read from the
+database on every request, one small query over the reward rows, so a
+redemption made through any gunicorn worker shows on every worker's next
+request. That query also reads the viewer's balance and goal, so a cached
+board costs one statement in all. A board is built again when either of
+these changes:
 
 - the count, largest id and sum of revisions of the rewards; every change
   to a reward or to one of its redemptions raises its revision in the same
@@ -16,57 +18,40 @@ A board is drawn again when either of these changes:
   days), found when the board is built: prices also fall with time alone,
   and exactly then, so a cached board is never stale by a TTL.
 
-The viewer's own parts (the goal highlight, the Redeem button, the form's
-CSRF token and request id) fill slots in the cached HTML on each request.
+The viewer's own parts (balance, goal strip and highlight, the Redeem
+buttons, the forms' CSRF token and request id) fill slots in the cached
+HTML on each request (`pojo.market.board_html` draws and fills); the texts
+they need are translated once per language.
 """
 
-import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import bindparam, case, func, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.models import Balance
-from pojo.market import display, service
+from pojo.market import goals
+from pojo.market.board_html import PAGE_SIZE, DrawnBoard, draw
+from pojo.market.demand import WEEK_DAYS, change_over, daily_prices
 from pojo.market.models import CATEGORIES, Redemption, Reward, SavingsGoal
 from pojo.market.pricing import WINDOW
 from pojo.people.models import Employee
 
-ROW_TEMPLATE = "market/_board_row.html"
-# Rows per board page: a phone scrolls a couple of screens, not two hundred tickers.
-PAGE_SIZE = 24
-_SLOT = "\x00"
+__all__ = ["PAGE_SIZE", "board_page", "board_refresh", "board_rows", "listing"]
 
+SPARKLINE_DAYS = WEEK_DAYS
 
-def _slot(name: str) -> Markup:
-    return Markup(f"{_SLOT}{name}{_SLOT}")
+# -- the rows: read from the database ----------------------------------------
 
 
 @dataclass(frozen=True)
-class Slotted:
-    """Cached HTML with named holes: even parts are HTML, odd parts slot names."""
-
-    parts: tuple[str, ...]
-
-    @classmethod
-    def of(cls, html: str) -> "Slotted":
-        return cls(tuple(html.split(_SLOT)))
-
-    def fill(self, values: dict[str, str]) -> str:
-        parts = list(self.parts)
-        for index in range(1, len(parts), 2):
-            parts[index] = values[parts[index]]
-        return "".join(parts)
-
-
-@dataclass(frozen=True)
-class _RewardFacts:
-    """What the board shows of a reward, kept after the request's session is gone."""
+class RewardFacts:
+    """What the board and the API list show of a reward, kept after the request's session is gone."""
 
     id: int
     name_en: str
@@ -74,60 +59,52 @@ class _RewardFacts:
     category: str
     image_type: str | None
     created_at: datetime
+    base_price: int
+    floor_price: int
+    ceiling_price: int
+    stock: int | None
 
     name = Reward.name  # the same choice of language as the model's
 
+    @classmethod
+    def of(cls, reward: Reward) -> "RewardFacts":
+        return cls(**{name: getattr(reward, name) for name in cls.__dataclass_fields__})
+
 
 @dataclass(frozen=True)
-class CachedRow:
-    """One drawn row in one language, with its per-viewer buttons still open."""
-
-    id: int
-    category: str
+class BoardRow:
+    reward: RewardFacts
     price: int
+    change_24h_pct: float | None
+    change_7d_pct: float | None
     stock_left: int | None
-    entry: dict
-    html: Slotted
-    # The Redeem form per button state; "short" leaves its text open (it depends on the balance).
-    forms: dict[str, Slotted]
-    texts: dict[str, str]
+    # Daily prices over the last 7 days, oldest first, ending with the price now.
+    sparkline: list[int]
 
 
-@dataclass
-class SharedBoard:
-    """The board as every viewer sees it, for one market version."""
-
-    version: tuple[int, int, int]
-    valid_until: datetime | None
-    rows: list[service.BoardRow]
-    categories: list[str]
-    _drawn: dict[str, list[CachedRow]] = field(default_factory=dict)
-
-    def fresh(self, version: tuple[int, int, int], now: datetime) -> bool:
-        return version == self.version and (self.valid_until is None or now < self.valid_until)
-
-    def drawn(self, language: str) -> list[CachedRow]:
-        """The rows drawn in `language` (the current request's), drawing them the first time."""
-        if language not in self._drawn:
-            self._drawn[language] = [_draw(row, language) for row in self.rows]
-        return self._drawn[language]
-
-
-_VERSION = (
-    func.count(Reward.id),
-    func.coalesce(func.max(Reward.id), 0),
-    func.coalesce(func.sum(Reward.revision), 0),
-)
-_VIEWER = bindparam("employee_id")
-# Built once: SQLAlchemy then reuses its compiled form without re-deriving a cache key.
-_VIEWER_QUERY = select(
-    *_VERSION,
-    select(Balance.points).where(Balance.employee_id == _VIEWER).scalar_subquery(),
-    select(SavingsGoal.reward_id).where(SavingsGoal.employee_id == _VIEWER).scalar_subquery(),
-)
+def board_rows(at: datetime | None = None) -> list[BoardRow]:
+    """Every active reward with its price, changes, sparkline and stock (two queries)."""
+    at = at or utcnow()
+    rewards = list(
+        db.session.scalars(
+            select(Reward).where(Reward.active.is_(True)).order_by(Reward.category, Reward.name_en)
+        )
+    )
+    prices = daily_prices(rewards, at)
+    return [
+        BoardRow(
+            reward=RewardFacts.of(reward),
+            price=prices[reward.id][0],
+            change_24h_pct=change_over(prices[reward.id], 1, reward.created_at, at),
+            change_7d_pct=change_over(prices[reward.id], SPARKLINE_DAYS, reward.created_at, at),
+            stock_left=reward.stock,
+            sparkline=list(reversed(prices[reward.id])),
+        )
+        for reward in rewards
+    ]
 
 
-def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
+def next_change(rows: list[BoardRow], at: datetime) -> datetime | None:
     """The first moment after `at` at which a board figure changes with time alone.
 
     A figure for the moment `at - k days` counts redemptions in its window
@@ -136,7 +113,7 @@ def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
     days after it was created.
     """
     created = Redemption.created_at
-    backs = [timedelta(days=k) for k in range(service.SPARKLINE_DAYS + 1)]
+    backs = [timedelta(days=k) for k in range(SPARKLINE_DAYS + 1)]
     columns = []
     for back in backs:
         columns.append(func.min(case((created > at - WINDOW - back, created))))
@@ -156,26 +133,59 @@ def next_change(rows: list[service.BoardRow], at: datetime) -> datetime | None:
         if enters is not None:
             moments.append(enters + back)
     for row in rows:
-        for days in (1, service.SPARKLINE_DAYS):
+        for days in (1, SPARKLINE_DAYS):
             moments.append(row.reward.created_at + timedelta(days=days))
     return min((moment for moment in moments if moment > at), default=None)
 
 
-def _facts(row: service.BoardRow) -> service.BoardRow:
-    reward = row.reward
-    facts = _RewardFacts(
-        reward.id,
-        reward.name_en,
-        reward.name_fi,
-        reward.category,
-        reward.image_type,
-        reward.created_at,
-    )
-    return replace(row, reward=facts)
+# -- the cache ----------------------------------------------------------------
+
+
+@dataclass
+class SharedBoard:
+    """The board as every viewer sees it, for one market version."""
+
+    version: tuple[int, int, int]
+    valid_until: datetime | None
+    rows: list[BoardRow]
+    categories: list[str]
+    _drawn: dict[str, DrawnBoard] = field(default_factory=dict)
+    _listings: dict[tuple, list[dict]] = field(default_factory=dict)
+
+    def fresh(self, version: tuple[int, int, int], now: datetime) -> bool:
+        return version == self.version and (self.valid_until is None or now < self.valid_until)
+
+    def drawn(self, language: str) -> DrawnBoard:
+        """The board drawn in `language` (the current request's), drawing it the first time."""
+        if language not in self._drawn:
+            self._drawn[language] = draw(self.rows, self.categories, language)
+        return self._drawn[language]
+
+    def listing(self, language: str, shape: Callable[[BoardRow, str], dict]) -> list[dict]:
+        """Every row as `shape` makes it in `language`, shaped once (the API's list)."""
+        key = (language, shape)
+        if key not in self._listings:
+            self._listings[key] = [shape(row, language) for row in self.rows]
+        return self._listings[key]
+
+
+_VERSION = (
+    func.count(Reward.id),
+    func.coalesce(func.max(Reward.id), 0),
+    func.coalesce(func.sum(Reward.revision), 0),
+)
+_VIEWER = bindparam("employee_id")
+# Built once: SQLAlchemy then reuses its compiled form without re-deriving a cache key.
+_VERSION_QUERY = select(*_VERSION)
+_VIEWER_QUERY = select(
+    *_VERSION,
+    select(Balance.points).where(Balance.employee_id == _VIEWER).scalar_subquery(),
+    select(SavingsGoal.reward_id).where(SavingsGoal.employee_id == _VIEWER).scalar_subquery(),
+)
 
 
 def _build(version: tuple[int, int, int], at: datetime) -> SharedBoard:
-    rows = [_facts(row) for row in service.board(at=at)]
+    rows = board_rows(at=at)
     present = {row.reward.category for row in rows}
     return SharedBoard(
         version=version,
@@ -185,36 +195,8 @@ def _build(version: tuple[int, int, int], at: datetime) -> SharedBoard:
     )
 
 
-def _draw(row: service.BoardRow, language: str) -> CachedRow:
-    macros = current_app.jinja_env.get_template(ROW_TEMPLATE).module
-    entry = display.board_entry(row, language)
-    texts = {
-        "redeem": display.action(row.price, row.stock_left, row.price)["text"],
-        "sold_out": display.action(row.price, 0, row.price)["text"],
-    }
-    forms = {
-        state: Slotted.of(
-            str(
-                macros.board_form(
-                    entry, {"state": state, "text": texts.get(state, _slot("text"))}, _slot
-                )
-            )
-        )
-        for state in ("redeem", "short", "sold_out")
-    }
-    return CachedRow(
-        id=row.reward.id,
-        category=row.reward.category,
-        price=row.price,
-        stock_left=row.stock_left,
-        entry=entry,
-        html=Slotted.of(str(macros.board_row(entry, _slot))),
-        forms=forms,
-        texts=texts,
-    )
-
-
-def _current(store: dict, version: tuple[int, int, int]) -> SharedBoard:
+def _current(version: tuple[int, int, int]) -> SharedBoard:
+    store = current_app.extensions.setdefault("pojo.market.board", {})
     now = utcnow()
     board = store.get("board")
     if board is None or not board.fresh(version, now):
@@ -222,15 +204,21 @@ def _current(store: dict, version: tuple[int, int, int]) -> SharedBoard:
     return board
 
 
-def _store() -> dict:
-    return current_app.extensions.setdefault("pojo.market.board", {})
+def listing(language: str, shape: Callable[[BoardRow, str], dict]) -> list[dict]:
+    """The current board's rows as `shape` makes them: one statement when cached (the API)."""
+    version = tuple(int(value) for value in db.session.execute(_VERSION_QUERY).one())
+    return list(_current(version).listing(language, shape))
+
+
+# -- one viewer's board ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ViewerBoard:
     board: SharedBoard
+    drawn: DrawnBoard
     balance: int
-    goal: service.GoalStatus | None
+    goal: goals.GoalStatus | None
 
 
 def board_for(employee: Employee, language: str) -> ViewerBoard:
@@ -238,75 +226,38 @@ def board_for(employee: Employee, language: str) -> ViewerBoard:
     found = db.session.execute(_VIEWER_QUERY, {"employee_id": employee.id}).one()
     version = tuple(int(value) for value in found[:3])
     balance, goal_reward_id = found[3] or 0, found[4]
-    board = _current(_store(), version)
-    return ViewerBoard(board, balance, _goal(board, language, employee, balance, goal_reward_id))
+    board = _current(version)
+    goal = _goal(board, employee, balance, goal_reward_id)
+    return ViewerBoard(board, board.drawn(language), balance, goal)
 
 
-def _goal(board, language, employee, balance, goal_reward_id) -> service.GoalStatus | None:
+def _goal(board, employee, balance, goal_reward_id) -> goals.GoalStatus | None:
     """The goal strip's figures; from the cached row when the goal is on the board."""
     if goal_reward_id is None:
         return None
     row = next((row for row in board.rows if row.reward.id == goal_reward_id), None)
     if row is None:  # withdrawn since it was pinned: the goal service knows its price
-        return service.goal_status(employee)
-    return service.GoalStatus(
-        reward=row.reward,
-        price=row.price,
-        balance=balance,
-        progress_pct=min(100, balance * 100 // row.price),
-        points_needed=max(row.price - balance, 0),
-        eta=None,  # not shown on the board
-    )
+        return goals.goal_status(employee)
+    return goals.goal_progress(row.reward, row.price, balance)
 
 
-@dataclass(frozen=True)
-class BoardPage:
-    rows: list[CachedRow]
-    number: int
-    pages: int
-    first: int
-    last: int
-    total: int
+def board_page(employee: Employee, language: str, category: str | None, number: int) -> Markup:
+    """The board page's body for this viewer: a category (None or unknown: all) and page of it."""
+    viewer = board_for(employee, language)
+    category = category if category in CATEGORIES else None
+    page = viewer.drawn.page(category, number)
+    return viewer.drawn.page_html(category, page, viewer.balance, viewer.goal, language)
 
 
-def page_of(rows: list[CachedRow], requested: int) -> BoardPage:
-    """One page of the board's rows; a page number out of range shows the nearest page."""
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(requested, 1), pages)
-    start = (number - 1) * PAGE_SIZE
-    shown = rows[start : start + PAGE_SIZE]
-    return BoardPage(shown, number, pages, start + 1, start + len(shown), len(rows))
-
-
-def viewer_action(row: CachedRow, balance: int) -> dict:
-    """The row's button for a viewer with this balance (as `display.action` decides it)."""
-    if row.stock_left == 0:
-        return {"state": "sold_out", "text": row.texts["sold_out"]}
-    if balance < row.price:
-        return display.action(row.price, row.stock_left, balance)
-    return {"state": "redeem", "text": row.texts["redeem"]}
-
-
-def rows_html(rows: list[CachedRow], balance: int, goal_reward_id: int | None) -> Markup:
-    """The board's rows for one viewer: cached HTML with their goal and buttons filled in."""
-    csrf = generate_csrf()
-    # One random part per page and the reward id: every form on the page has its own id.
-    page_id = uuid.uuid4().hex
-    goal_tag = str(current_app.jinja_env.get_template(ROW_TEMPLATE).module.goal_tag())
-    drawn = []
-    for row in rows:
-        act = viewer_action(row, balance)
-        form = row.forms[act["state"]].fill(
-            {"csrf": csrf, "request_id": f"{page_id}-{row.id}", "text": escape(act["text"])}
-        )
-        is_goal = row.id == goal_reward_id
-        drawn.append(
-            row.html.fill(
-                {
-                    "goal_class": "is-goal" if is_goal else "",
-                    "goal_tag": goal_tag if is_goal else "",
-                    "action": form,
-                }
-            )
-        )
-    return Markup("\n  ".join(drawn))
+def board_refresh(employee: Employee, language: str, category: str | None, number: int) -> dict:
+    """The figures of one board page for board.js's refresh: the balance and each row."""
+    viewer = board_for(employee, language)
+    page = viewer.drawn.page(category if category in CATEGORIES else None, number)
+    drawn = viewer.drawn
+    return {
+        "balance": viewer.balance,
+        "balance_text": drawn.points(viewer.balance),
+        "rewards": [
+            {**row.entry, "action": drawn.action(row, viewer.balance)} for row in page.items
+        ],
+    }

@@ -5,32 +5,32 @@ from sqlalchemy import select
 
 from pojo.errors import Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
-from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_KINDS, Reward, get_row
+from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_KINDS, REWARD_SETTINGS, Reward
 from pojo.market.pricing import PriceSettings, validate_settings
 from pojo.people.models import Employee
+from pojo.rows import get_row, lock_row
 
 CATALOGUE_ROLES = ("hr", "admin")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 MAX_POINTS = 1_000_000
 
-REWARD_FIELDS = (
-    "name_en",
-    "name_fi",
-    "description_en",
-    "description_fi",
-    "category",
-    "kind",
-    "base_price",
-    "floor_price",
-    "ceiling_price",
-    "stock",
-    "per_person_limit",
-    "limit_period",
-    "expected_per_30d",
-    "active",
-    "image",
-    "image_type",
-)
+# What a new reward has for a setting its creator leaves out (the rest are required).
+# The floor and ceiling then follow the base price: see `create_reward`.
+NEW_REWARD = {
+    "description_en": "",
+    "description_fi": "",
+    "category": "item",
+    "kind": "standard",
+    "floor_price": None,
+    "ceiling_price": None,
+    "stock": None,
+    "per_person_limit": None,
+    "limit_period": None,
+    "expected_per_30d": 4,
+    "active": True,
+    "image": None,
+    "image_type": None,
+}
 
 
 def _check_catalogue_actor(actor: Employee | None) -> None:
@@ -88,34 +88,29 @@ def _clean_reward_fields(fields: dict) -> dict:
     return fields
 
 
-def create_reward(
-    actor: Employee | None,
-    *,
-    name_en: str,
-    name_fi: str,
-    description_en: str = "",
-    description_fi: str = "",
-    category: str = "item",
-    kind: str = "standard",
-    base_price: int,
-    floor_price: int | None = None,
-    ceiling_price: int | None = None,
-    stock: int | None = None,
-    per_person_limit: int | None = None,
-    limit_period: str | None = None,
-    expected_per_30d: int = 4,
-    active: bool = True,
-    image: bytes | None = None,
-    image_type: str | None = None,
-) -> Reward:
-    """Add a reward (HR and admin). Floor defaults to 60 % of base, ceiling to twice it."""
+def _known(settings: dict) -> dict:
+    # A misspelt setting is a programming error, as an unknown keyword argument would be.
+    unknown = set(settings) - set(REWARD_SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown reward fields: {sorted(unknown)}")
+    return settings
+
+
+def create_reward(actor: Employee | None, **settings) -> Reward:
+    """Add a reward (HR and admin) with these `REWARD_SETTINGS`, defaulted as in `NEW_REWARD`.
+
+    `name_en`, `name_fi` and `base_price` are required. The floor defaults
+    to 60 % of the base, the ceiling to twice it.
+    """
     _check_catalogue_actor(actor)
-    fields = dict(locals())
-    del fields["actor"]
-    _whole(base_price, "base_price", minimum=1)
-    if floor_price is None:
+    fields = _known({**NEW_REWARD, **settings})
+    missing = set(REWARD_SETTINGS) - set(fields)
+    if missing:
+        raise TypeError(f"missing reward fields: {sorted(missing)}")
+    base_price = _whole(fields["base_price"], "base_price", minimum=1)
+    if fields["floor_price"] is None:
         fields["floor_price"] = max(1, int(base_price * 0.6 + 0.5))
-    if ceiling_price is None:
+    if fields["ceiling_price"] is None:
         fields["ceiling_price"] = base_price * 2
     reward = Reward(**_clean_reward_fields(fields))
     db.session.add(reward)
@@ -139,14 +134,7 @@ def get_reward(reward_id: int) -> Reward:
 
 def lock_reward(reward_id: int) -> Reward:
     """The reward with a write lock (FOR UPDATE): the first lock any market change takes."""
-    if get_row(Reward, reward_id) is None:
-        raise NotFound(_("No such reward."))
-    reward = db.session.scalars(
-        select(Reward)
-        .where(Reward.id == reward_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    reward = lock_row(Reward, reward_id)
     if reward is None:
         raise NotFound(_("No such reward."))
     return reward
@@ -158,11 +146,9 @@ def update_reward(actor: Employee | None, reward_id: int, **changes) -> Reward:
     Without `image` the current image stays; `image=None` removes it.
     """
     _check_catalogue_actor(actor)
-    unknown = set(changes) - set(REWARD_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown reward fields: {sorted(unknown)}")
+    _known(changes)
     reward = lock_reward(reward_id)
-    fields = {name: getattr(reward, name) for name in REWARD_FIELDS}
+    fields = {name: getattr(reward, name) for name in REWARD_SETTINGS}
     fields.update(changes)
     for name, value in _clean_reward_fields(fields).items():
         setattr(reward, name, value)

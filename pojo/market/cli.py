@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from pojo.jobs.registry import run_job
-from pojo.market import service
+from pojo.market import catalogue
 from pojo.market.models import CATEGORIES, REWARD_KINDS
 from pojo.unit_of_work import cli_unit_of_work
 
@@ -29,7 +29,7 @@ def create_reward(
 ):
     """Add a reward and print its id."""
     with cli_unit_of_work():
-        reward = service.create_reward(
+        reward = catalogue.create_reward(
             None,
             name_en=name,
             name_fi=name_fi or name,

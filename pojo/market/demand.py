@@ -1,18 +1,23 @@
-"""Current and past prices from the database, in grouped queries.
+"""Prices now and in the past, read from the database in grouped queries.
 
 Prices are computed, never stored: demand is a count of redemptions in a
 30-day window, read with one grouped query over the (reward_id,
-created_at) index, so the cost follows recent demand, not history.
+created_at) index, so the cost follows recent demand, not history. The
+formula itself is `pojo.market.pricing` (pure, swappable); this module only
+feeds it.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
 from pojo.extensions import db
 from pojo.market.models import Redemption, Reward
 from pojo.market.pricing import WINDOW, PriceSettings, price_for_demand
+
+# The 7-day change and the sparkline (board and reward page) look this many days back.
+WEEK_DAYS = 7
 
 
 def settings_of(reward: Reward) -> PriceSettings:
@@ -65,6 +70,21 @@ def prices_at(rewards: Sequence[Reward], moments: Sequence[datetime]) -> dict[in
         ]
         for reward in rewards
     }
+
+
+def daily_prices(rewards: Sequence[Reward], at: datetime) -> dict[int, list[int]]:
+    """Each reward's price now and on each of the last `WEEK_DAYS` days, newest first."""
+    return prices_at(rewards, [at - timedelta(days=back) for back in range(WEEK_DAYS + 1)])
+
+
+def change_over(prices: list[int], days_back: int, created_at: datetime, at: datetime):
+    """The percentage change over `days_back` days of `daily_prices`' list, one decimal.
+
+    None for a reward that did not exist back then: it has no change to show.
+    """
+    if created_at > at - timedelta(days=days_back):
+        return None
+    return change_pct(prices[0], prices[days_back])
 
 
 def demand_now(reward: Reward, at: datetime) -> int:

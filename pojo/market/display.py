@@ -1,16 +1,15 @@
-"""How market figures are shown: change arrows, sparklines, the board's rows.
+"""How market figures are shown: change arrows, sparklines, stock, the Redeem button's text.
 
-The board page and its JSON refresh both use `board_entry` (what every
-viewer sees) and `action` (the viewer's button), so a row looks the same
-whether the server drew it or board.js updated it.
+The board (`pojo.market.board`, drawn once and refreshed by board.js) and
+the reward page both use these, so a figure reads the same everywhere.
 """
 
-from flask import url_for
+from collections.abc import Callable
+
 from flask_babel import format_percent, to_user_timezone
 from flask_babel import gettext as _
 
 from pojo.formatting import format_points
-from pojo.market.forms import CATEGORY_LABELS
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 28
 
@@ -73,40 +72,53 @@ def stock_text(stock_left: int | None) -> str:
     return _("%(count)s left", count=format_points(stock_left))
 
 
-def action(price: int, stock_left: int | None, balance: int) -> dict:
-    """What the board's button offers: redeem at the price, sold out, or how many points are missing."""
-    if stock_left == 0:
-        return {"state": "sold_out", "text": _("Sold out")}
-    if balance < price:
-        return {
-            "state": "short",
-            "text": _("%(points)s more points needed", points=format_points(price - balance)),
-        }
-    return {"state": "redeem", "text": _("Redeem · %(price)s points", price=format_points(price))}
+def button_texts() -> dict[str, str]:
+    """The Redeem button's texts in the current language, `%(points)s` and `%(price)s` still open.
 
-
-def board_entry(row, language: str) -> dict:
-    """One board row as plain data, the same for every viewer (no button: see `action`)."""
-    reward = row.reward
+    Translated once; the board keeps them per language and fills in only the numbers.
+    """
     return {
-        "id": reward.id,
-        "name": reward.name(language),
-        "category": reward.category,
-        "category_text": str(CATEGORY_LABELS.get(reward.category, reward.category)),
-        "url": url_for("market.reward", reward_id=reward.id),
-        "image_url": url_for("market.reward_image", reward_id=reward.id)
-        if reward.image_type
-        else None,
-        "price": row.price,
-        "price_text": format_points(row.price),
-        "change_24h": change(row.change_24h_pct, "24h"),
-        "change_7d": change(row.change_7d_pct, "7d"),
-        "stock_left": row.stock_left,
-        "stock_text": stock_text(row.stock_left),
-        "sparkline": list(row.sparkline),
-        "sparkline_points": sparkline_points(list(row.sparkline)),
-        "trend": trend(list(row.sparkline)),
+        "sold_out": _("Sold out"),
+        "short": _("%(points)s more points needed"),
+        "redeem": _("Redeem · %(price)s points"),
     }
+
+
+def action(
+    price: int,
+    stock_left: int | None,
+    balance: int,
+    texts: dict[str, str] | None = None,
+    points: Callable[[int], str] = format_points,
+) -> dict:
+    """What the board's button offers: redeem at the price, sold out, or how many points are missing.
+
+    `texts` (from `button_texts`) and `points` (from `points_formatter`) save
+    translating and looking up the locale again for every row.
+    """
+    texts = texts or button_texts()
+    if stock_left == 0:
+        return {"state": "sold_out", "text": texts["sold_out"]}
+    if balance < price:
+        return {"state": "short", "text": texts["short"] % {"points": points(price - balance)}}
+    return {"state": "redeem", "text": texts["redeem"] % {"price": points(price)}}
+
+
+def points_formatter() -> Callable[[int], str]:
+    """`format_points` for the current language, without Babel's per-call locale lookup.
+
+    Both languages group whole numbers by thousands, so the separator is all
+    that differs; a locale that groups otherwise keeps `format_points`.
+    """
+    sample = format_points(1234567)
+    group = sample[1:2]
+    if sample != f"1{group}234{group}567":
+        return format_points
+
+    def points(value: int) -> str:
+        return f"{value:,}".replace(",", group) if value >= 0 else format_points(value)
+
+    return points
 
 
 def daily_closes(history: list[tuple], days: int = 30) -> list[dict]:

@@ -18,7 +18,7 @@ from wtforms.widgets import HiddenInput
 
 from pojo import bounds
 from pojo.bounds import WholeNumberField
-from pojo.market.models import CATEGORIES, LIMIT_PERIODS
+from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_SETTINGS
 
 CATEGORY_LABELS = {
     "experience": _l("Experience"),
@@ -111,6 +111,24 @@ def _blank_to_none(value):
     return None if value in ("", None) else value
 
 
+# What each of the reward's numbers means, under its field; an optional one says what empty means.
+_HELP = {
+    "base_price": _l("The price when the reward is redeemed as often as expected."),
+    "floor_price": _l("Lowest price, reached when nobody redeems it. Empty: 60 percent of base."),
+    "ceiling_price": _l("Highest price, however popular. Empty: twice the base."),
+    "expected_per_30d": _l(
+        "At this demand the price stays at base; more raises it, less lowers it."
+    ),
+    "stock": _l("Empty: unlimited."),
+    "per_person_limit": _l("Empty: no limit."),
+}
+
+
+def _optional(label, bound: bounds.Bound, name: str) -> WholeNumberField:
+    """A number HR may leave empty (the catalogue then chooses it, or it means none)."""
+    return WholeNumberField(label, bound, required=False, description=_HELP[name])
+
+
 class RewardForm(FlaskForm):
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
     name_fi = StringField(_l("Name in Finnish"), validators=[DataRequired(), Length(max=120)])
@@ -125,40 +143,18 @@ class RewardForm(FlaskForm):
         ),
     )
     remove_image = BooleanField(_l("Remove the current image"))
-    base_price = WholeNumberField(
-        _l("Base price"),
-        bounds.PRICE,
-        description=_l("The price when the reward is redeemed as often as expected."),
-    )
-    floor_price = WholeNumberField(
-        _l("Floor price"),
-        bounds.PRICE,
-        required=False,
-        description=_l("Lowest price, reached when nobody redeems it. Empty: 60 percent of base."),
-    )
-    ceiling_price = WholeNumberField(
-        _l("Ceiling price"),
-        bounds.PRICE,
-        required=False,
-        description=_l("Highest price, however popular. Empty: twice the base."),
-    )
+    base_price = WholeNumberField(_l("Base price"), bounds.PRICE, description=_HELP["base_price"])
+    floor_price = _optional(_l("Floor price"), bounds.PRICE, "floor_price")
+    ceiling_price = _optional(_l("Ceiling price"), bounds.PRICE, "ceiling_price")
     expected_per_30d = WholeNumberField(
         _l("Expected redemptions per 30 days"),
         bounds.EXPECTED_PER_30D,
         default=4,
-        description=_l("At this demand the price stays at base; more raises it, less lowers it."),
+        description=_HELP["expected_per_30d"],
     )
-    stock = WholeNumberField(
-        _l("Stock left"),
-        bounds.STOCK,
-        required=False,
-        description=_l("Empty: unlimited."),
-    )
-    per_person_limit = WholeNumberField(
-        _l("Limit per person"),
-        bounds.PER_PERSON_LIMIT,
-        required=False,
-        description=_l("Empty: no limit."),
+    stock = _optional(_l("Stock left"), bounds.STOCK, "stock")
+    per_person_limit = _optional(
+        _l("Limit per person"), bounds.PER_PERSON_LIMIT, "per_person_limit"
     )
     limit_period = SelectField(
         _l("Limit period"),
@@ -173,24 +169,12 @@ class RewardForm(FlaskForm):
             raise ValidationError(_l("Not a valid choice."))
 
     def reward_fields(self) -> dict:
-        """The service's keyword arguments from the form; the image only when it changes."""
+        """The catalogue's settings from the form; the image only when it changes."""
+        # The form has every setting but the kind (set where rewards are created) and the image.
         fields = {
-            name: getattr(self, name).data
-            for name in (
-                "name_en",
-                "name_fi",
-                "description_en",
-                "description_fi",
-                "category",
-                "base_price",
-                "floor_price",
-                "ceiling_price",
-                "expected_per_30d",
-                "stock",
-                "per_person_limit",
-                "limit_period",
-                "active",
-            )
+            name: self[name].data
+            for name in REWARD_SETTINGS
+            if name in self and name not in ("image", "image_type")
         }
         fields["description_en"] = fields["description_en"] or ""
         fields["description_fi"] = fields["description_fi"] or ""

@@ -1,12 +1,12 @@
 """Savings goals: one pinned reward per employee, its progress and its notices.
 
 `check_goals` runs at the end of whatever changes a balance or a price:
-redemptions here, every credit (awards, outcomes, refunds) through the
+redemptions (`pojo.market.redemptions`), every credit (awards, outcomes, refunds) through the
 market's receiver of `pojo.signals.points_credited`, and the price tick (prices fall with time).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -18,11 +18,12 @@ from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.ledger.service import balance_of
-from pojo.market.models import Reward, SavingsGoal, get_row
-from pojo.market.prices import price_now, prices_at
+from pojo.market.demand import price_now, prices_at
+from pojo.market.models import Reward, SavingsGoal
+from pojo.market.notices import reward_names
 from pojo.notifications.service import link_to, notify
 from pojo.people.models import Employee
-from pojo.rows import local_date
+from pojo.rows import get_row, local_date
 
 # A goal's price falling this much below the price at the last notice is news.
 PRICE_DROP_NOTICE = 0.10
@@ -36,8 +37,23 @@ class GoalStatus:
     balance: int
     progress_pct: int
     points_needed: int
-    # When the goal is reached at the recent earning rate; None when nothing was earned lately.
-    eta: date | None
+    # When the goal is reached at the recent earning rate; None when nothing was earned lately
+    # (and on the board, which does not show it).
+    eta: date | None = None
+
+
+def goal_progress(reward, price: int, balance: int) -> GoalStatus:
+    """How far `balance` goes toward `reward` at `price`: the one place progress is computed.
+
+    `reward` is the Reward or anything with its id and names (the board's cached facts).
+    """
+    return GoalStatus(
+        reward=reward,
+        price=price,
+        balance=balance,
+        progress_pct=min(100, balance * 100 // price),
+        points_needed=max(price - balance, 0),
+    )
 
 
 def _active_reward(reward_id: int) -> Reward:
@@ -79,10 +95,6 @@ def clear_goal(actor: Employee) -> None:
         db.session.flush()
 
 
-def _today(at: datetime) -> date:
-    return local_date(at)
-
-
 def _earned_per_day(employee_id: int, at: datetime) -> float:
     # Awards, not ledger entries: their (employee_id, created_at) index bounds
     # the read to the window, however long the employee's history.
@@ -102,23 +114,14 @@ def goal_status(employee: Employee, at: datetime | None = None) -> GoalStatus | 
     if goal is None:
         return None
     at = at or utcnow()
-    price = price_now(goal.reward, at)
-    balance = balance_of(employee.id)
-    needed = max(price - balance, 0)
-    eta = None
-    if needed == 0:
-        eta = _today(at)
-    else:
-        rate = _earned_per_day(employee.id, at)
-        if rate > 0:
-            eta = _today(at) + timedelta(days=math.ceil(needed / rate))
-    return GoalStatus(
-        reward=goal.reward,
-        price=price,
-        balance=balance,
-        progress_pct=min(100, balance * 100 // price),
-        points_needed=needed,
-        eta=eta,
+    status = goal_progress(goal.reward, price_now(goal.reward, at), balance_of(employee.id))
+    if status.points_needed == 0:
+        return replace(status, eta=local_date(at))
+    rate = _earned_per_day(employee.id, at)
+    if rate <= 0:
+        return status
+    return replace(
+        status, eta=local_date(at) + timedelta(days=math.ceil(status.points_needed / rate))
     )
 
 
@@ -159,7 +162,7 @@ def check_goals(
 
 def _check_goal(goal: SavingsGoal, balance: int, price: int, at: datetime) -> int:
     reward = goal.reward
-    names = {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
+    names = reward_names(reward)
     link = link_to("market.reward", reward_id=reward.id)
     sent = 0
     if balance >= price and not goal.affordable_notified:

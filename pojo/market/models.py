@@ -27,16 +27,25 @@ from pojo.rows import Bilingual
 CATEGORIES = ("experience", "item", "wellbeing", "time_off")
 REWARD_KINDS = ("standard", "shift_swap")
 LIMIT_PERIODS = ("month", "quarter", "year")
-REDEMPTION_STATUSES = ("pending", "fulfilled", "cancelled")
-# The largest id an integer key holds; larger numbers from a URL or form are simply unknown.
-MAX_ID = 2**31 - 1
-
-
-def get_row(model, row_id):
-    """The row of `model` with this id, or None (also for ids no key column can hold)."""
-    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
-        return None
-    return db.session.get(model, row_id)
+# A reward's settings as HR gives them: the catalogue's fields and the editor's, defined once.
+REWARD_SETTINGS = (
+    "name_en",
+    "name_fi",
+    "description_en",
+    "description_fi",
+    "category",
+    "kind",
+    "base_price",
+    "floor_price",
+    "ceiling_price",
+    "stock",
+    "per_person_limit",
+    "limit_period",
+    "expected_per_30d",
+    "active",
+    "image",
+    "image_type",
+)
 
 
 class Reward(Bilingual, db.Model):
@@ -65,7 +74,7 @@ class Reward(Bilingual, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Goes up with every change to the reward or to one of its redemptions, in the same
-    # transaction: the board's cache compares the sum over all rewards (pojo.market.board_cache).
+    # transaction: the board's cache compares the sum over all rewards (pojo.market.board).
     # A counter, not a timestamp or a max id: commits out of order still always raise the sum.
     revision: Mapped[int] = mapped_column(
         Integer, default=1, onupdate=literal_column("revision + 1")

@@ -1,18 +1,14 @@
-"""The exchange's operations: the catalogue, the board, redemptions and price ticks.
+"""Redemptions: redeeming a reward, HR's decision (fulfil or cancel), and the lists of them.
 
-Redemptions lock the reward row first (FOR UPDATE), then the balance
-inside `post_entry`, the order of docs/architecture.md. Goals live in
-`pojo.market.goals` and the catalogue in `pojo.market.catalogue`; both are
-re-exported here, so callers of the market use this one module.
+A redemption locks the reward row first (FOR UPDATE), then the balance
+inside `post_entry`, the order of docs/architecture.md; a decision locks
+the reward, then the redemption.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
@@ -20,30 +16,16 @@ from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
-from pojo.market.catalogue import CATALOGUE_ROLES, get_reward, lock_reward
-from pojo.market.catalogue import create_reward as create_reward
-from pojo.market.catalogue import list_rewards as list_rewards
-from pojo.market.catalogue import update_reward as update_reward
-from pojo.market.goals import GoalStatus as GoalStatus
+from pojo.market.catalogue import CATALOGUE_ROLES, lock_reward
+from pojo.market.demand import demand_now, settings_of
 from pojo.market.goals import check_goals
-from pojo.market.goals import clear_goal as clear_goal
-from pojo.market.goals import goal_status as goal_status
-from pojo.market.goals import set_goal as set_goal
-from pojo.market.models import (
-    PriceTick,
-    Redemption,
-    Reward,
-    get_row,
-)
-from pojo.market.prices import change_pct, demand_now, prices_at, settings_of
-from pojo.market.pricing import WINDOW, price_for_demand
+from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.notices import reward_names
+from pojo.market.pricing import price_for_demand
 from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
-from pojo.rows import local_date, site_zone
-
-HISTORY_DAYS = 90
-SPARKLINE_DAYS = 7
+from pojo.rows import get_row, lock_row, site_zone
 
 
 class PriceMoved(Conflict):
@@ -60,119 +42,6 @@ class LimitReached(DomainError):
 
 class RewardUnavailable(DomainError):
     code = "reward_unavailable"
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    reward: Reward
-    price: int
-    change_24h_pct: float | None
-    change_7d_pct: float | None
-    stock_left: int | None
-    # Daily prices over the last 7 days, oldest first, ending with the price now.
-    sparkline: list[int]
-
-
-@dataclass(frozen=True)
-class RewardDetail:
-    reward: Reward
-    price: int
-    change_24h_pct: float | None
-    change_7d_pct: float | None
-    stock_left: int | None
-    history: list[tuple[datetime, int]]
-    demand_30d: int
-    # (local date, redemptions) for each of the last 30 days, oldest first.
-    recent_redemptions_by_day: list[tuple[date, int]]
-
-
-# -- the board ---------------------------------------------------------------
-
-
-def _moments(at: datetime, days: int) -> list[datetime]:
-    """Now and each whole day back, newest first."""
-    return [at - timedelta(days=back) for back in range(days + 1)]
-
-
-def _change(prices: list[int], days_back: int, reward: Reward, at: datetime) -> float | None:
-    # No change to show for a reward that did not exist back then.
-    if reward.created_at > at - timedelta(days=days_back):
-        return None
-    return change_pct(prices[0], prices[days_back])
-
-
-def board(at: datetime | None = None) -> list[BoardRow]:
-    """Every active reward with its price, changes, sparkline and stock (two queries)."""
-    at = at or utcnow()
-    rewards = list(
-        db.session.scalars(
-            select(Reward).where(Reward.active.is_(True)).order_by(Reward.category, Reward.name_en)
-        )
-    )
-    prices = prices_at(rewards, _moments(at, SPARKLINE_DAYS))
-    return [
-        BoardRow(
-            reward=reward,
-            price=prices[reward.id][0],
-            change_24h_pct=_change(prices[reward.id], 1, reward, at),
-            change_7d_pct=_change(prices[reward.id], SPARKLINE_DAYS, reward, at),
-            stock_left=reward.stock,
-            sparkline=list(reversed(prices[reward.id])),
-        )
-        for reward in rewards
-    ]
-
-
-def _local_date(moment: datetime) -> date:
-    return local_date(moment)
-
-
-def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
-    """One reward's page: its price, changes, 90 days of ticks and 30 days of demand.
-
-    A withdrawn reward is not found except by HR and admin, who manage the
-    catalogue; the page and the API both ask here, so they cannot disagree.
-    """
-    at = at or utcnow()
-    reward = get_reward(reward_id)
-    if not reward.active and actor.role not in CATALOGUE_ROLES:
-        raise NotFound(_("No such reward."))
-    prices = prices_at([reward], _moments(at, SPARKLINE_DAYS))[reward.id]
-    history = db.session.execute(
-        select(PriceTick.at, PriceTick.price)
-        .where(
-            PriceTick.reward_id == reward.id,
-            PriceTick.at > at - timedelta(days=HISTORY_DAYS),
-            PriceTick.at <= at,
-        )
-        .order_by(PriceTick.at, PriceTick.id)
-    ).all()
-    times = db.session.scalars(
-        select(Redemption.created_at).where(
-            Redemption.reward_id == reward.id,
-            Redemption.created_at > at - WINDOW,
-            Redemption.created_at <= at,
-        )
-    ).all()
-    today = _local_date(at)
-    by_day = {today - timedelta(days=back): 0 for back in range(WINDOW.days - 1, -1, -1)}
-    for moment in times:
-        day = _local_date(moment)
-        if day in by_day:
-            by_day[day] += 1
-    return RewardDetail(
-        reward=reward,
-        price=prices[0],
-        change_24h_pct=_change(prices, 1, reward, at),
-        change_7d_pct=_change(prices, SPARKLINE_DAYS, reward, at),
-        stock_left=reward.stock,
-        history=[(tick_at, price) for tick_at, price in history],
-        demand_30d=len(times),
-        recent_redemptions_by_day=list(by_day.items()),
-    )
-
-
-# -- redemptions -------------------------------------------------------------
 
 
 def _period_start(period: str, at: datetime) -> datetime:
@@ -285,21 +154,14 @@ def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redempt
     if found is None:
         raise NotFound(_("No such redemption."))
     lock_reward(found.reward_id)
-    redemption = db.session.scalars(
-        select(Redemption)
-        .where(Redemption.id == redemption_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    redemption = lock_row(Redemption, redemption_id)
+    if redemption is None:
+        raise NotFound(_("No such redemption."))
     if redemption.status != "pending":
         raise Conflict(_("This redemption has already been decided."))
     redemption.decided_at = at or utcnow()
     redemption.decided_by = actor
     return redemption
-
-
-def _names(reward: Reward) -> dict:
-    return {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
 
 
 def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -> Redemption:
@@ -314,7 +176,7 @@ def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -
         "redemption_fulfilled",
         link_to("ledger.wallet"),
         at=at,
-        **_names(redemption.reward),
+        **reward_names(redemption.reward),
     )
     db.session.flush()
     return redemption
@@ -354,7 +216,7 @@ def cancel(
         at=at,
         points=redemption.price_paid,
         reason=reason,
-        **_names(reward),
+        **reward_names(reward),
     )
     db.session.flush()
     return redemption
@@ -393,42 +255,3 @@ def pending_redemptions(page: int) -> Pagination:
         .order_by(Redemption.id),
         page,
     )
-
-
-# -- price history -----------------------------------------------------------
-
-
-def tick_period_start(now: datetime) -> datetime:
-    """Start of the tick interval (POJO_PRICE_TICK_MINUTES) containing `now`."""
-    minutes = current_app.config["PRICE_TICK_MINUTES"]
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    interval = timedelta(minutes=minutes)
-    return epoch + ((now - epoch) // interval) * interval
-
-
-def record_ticks(now: datetime | None = None) -> int:
-    """Record each active reward's price once for the interval containing `now`.
-
-    The unique (reward_id, period_start) constraint makes a second run for
-    the same interval insert nothing; conflicting rows are skipped, not
-    errors. Goals are checked too, since prices fall with time.
-    """
-    now = now or utcnow()
-    period = tick_period_start(now)
-    rewards = list(db.session.scalars(select(Reward).where(Reward.active.is_(True))))
-    if not rewards:
-        return 0
-    prices = prices_at(rewards, [now])
-    rows = [
-        {"reward_id": reward.id, "at": now, "price": prices[reward.id][0], "period_start": period}
-        for reward in rewards
-    ]
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(PriceTick)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["reward_id", "period_start"])
-    )
-    recorded = len(db.session.execute(statement.returning(PriceTick.id)).all())
-    check_goals(at=now)
-    return recorded

@@ -1,7 +1,6 @@
 """Pojopörssi for everyone: the board, a reward's page, redeeming, goals, own redemptions."""
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     g,
@@ -15,68 +14,38 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.bounds import query_int
 from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
+from pojo.formatting import format_points
 from pojo.ledger.service import balance_of
-from pojo.market import board_cache, display, service
-from pojo.market.forms import CATEGORY_LABELS, PERIOD_LABELS, ActionForm, GoalForm, RedeemForm
-from pojo.market.models import CATEGORIES, Reward
+from pojo.market import display, goals, redemptions
+from pojo.market.blueprint import bp
+from pojo.market.board import board_page, board_refresh
+from pojo.market.forms import ActionForm, GoalForm, RedeemForm
+from pojo.market.models import Reward
+from pojo.market.reward_detail import reward_detail
 from pojo.notifications.service import unread_count
 from pojo.pagination import requested_page
 from pojo.web import EVERYONE, allow, flash_refusal, local_path, new_request_id
-
-bp = Blueprint("market", __name__)
-
-
-@bp.app_context_processor
-def _market_labels():
-    return {"category_labels": CATEGORY_LABELS, "period_labels": PERIOD_LABELS}
-
-
-def _board_page(viewer: board_cache.ViewerBoard) -> tuple[str | None, board_cache.BoardPage]:
-    """The category and page asked for (unknown ones show everything, from the nearest page)."""
-    category = request.args.get("category")
-    if category not in CATEGORIES:
-        category = None
-    rows = [row for row in viewer.board.drawn(g.language) if category in (None, row.category)]
-    return category, board_cache.page_of(rows, query_int("page", 1))
 
 
 @bp.route("/market")
 @allow(EVERYONE)
 def board():
-    viewer = board_cache.board_for(current_user, g.language)
-    category, page = _board_page(viewer)
-    goal = viewer.goal
-    return render_template(
-        "market/board.html",
-        rows=board_cache.rows_html(page.rows, viewer.balance, goal.reward.id if goal else None),
-        page=page,
-        categories=viewer.board.categories,
-        category=category,
-        balance=viewer.balance,
-        goal=goal,
-    )
+    # An unknown ?category= shows everything; a page past the end, the last page.
+    body = board_page(current_user, g.language, request.args.get("category"), requested_page())
+    return render_template("market/board.html", body=body)
 
 
 @bp.route("/market/board.json")
 @allow(EVERYONE)
 def board_data():
     """The figures of one board page (as ?category= and ?page=) for board.js's refresh."""
-    viewer = board_cache.board_for(current_user, g.language)
-    _category, page = _board_page(viewer)
-    response = jsonify(
-        at=utcnow().isoformat(),
-        balance=viewer.balance,
-        balance_text=display.format_points(viewer.balance),
-        unread=unread_count(current_user.id),
-        rewards=[
-            {**row.entry, "action": board_cache.viewer_action(row, viewer.balance)}
-            for row in page.rows
-        ],
+    figures = board_refresh(
+        current_user, g.language, request.args.get("category"), requested_page()
     )
+    response = jsonify(at=utcnow().isoformat(), unread=unread_count(current_user.id), **figures)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -84,9 +53,9 @@ def board_data():
 @bp.route("/market/rewards/<int:reward_id>")
 @allow(EVERYONE)
 def reward(reward_id: int):
-    detail = service.reward_detail(current_user, reward_id)
+    detail = reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
-    goal = service.goal_status(current_user)
+    goal = goals.goal_status(current_user)
     # The chart ends at the price now: with no recent redemption the last tick may be older.
     ticks = [*detail.history, (utcnow(), detail.price)]
     history = [{"at": at.isoformat(), "price": price} for at, price in ticks]
@@ -139,7 +108,7 @@ def redeem():
     if not form.validate_on_submit():
         return render_template("market/refused.html", error=None, reward=None, form=form), 400
     try:
-        made = service.redeem(
+        made = redemptions.redeem(
             current_user,
             form.reward.data,
             form.max_price.data,
@@ -152,7 +121,7 @@ def redeem():
             "You redeemed %(reward)s for %(price)s points. HR will hand it over; "
             "you will get a notification.",
             reward=made.reward.name(g.language),
-            price=display.format_points(made.price_paid),
+            price=format_points(made.price_paid),
         ),
         "success",
     )
@@ -171,7 +140,7 @@ def set_goal():
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.set_goal(current_user, form.reward.data)
+        goals.set_goal(current_user, form.reward.data)
     except DomainError as error:
         flash_refusal(error)
         return _back_or_wallet()
@@ -184,7 +153,7 @@ def set_goal():
 def clear_goal():
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.clear_goal(current_user)
+    goals.clear_goal(current_user)
     flash(_("Goal cleared."), "success")
     return _back_or_wallet()
 
@@ -194,7 +163,7 @@ def clear_goal():
 def my_redemptions():
     return render_template(
         "market/redemptions.html",
-        redemptions=service.redemption_history(current_user, requested_page()),
+        redemptions=redemptions.redemption_history(current_user, requested_page()),
     )
 
 
@@ -202,10 +171,7 @@ def wallet_section(employee, **_context):
     """The wallet's market panel: the savings goal and pending redemptions."""
     return "market/_wallet.html", {
         "own": employee.id == current_user.id,
-        "goal": service.goal_status(employee),
-        "pending": service.redemptions_for(employee, status="pending"),
+        "goal": goals.goal_status(employee),
+        "pending": redemptions.redemptions_for(employee, status="pending"),
         "form": ActionForm(),
     }
-
-
-from pojo.market import admin_views  # noqa: E402, F401  (its routes live on this blueprint)

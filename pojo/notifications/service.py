@@ -1,10 +1,12 @@
 """In-app notifications: written in the same transaction as what they tell about.
 
 A notification keeps its kind and parameters, not a text, so each reader
-sees it in their own language.
+sees it in their own language. The feature behind a kind words it: it hands
+its texts over with `register_texts` (the market: `pojo.market.notices`).
 """
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from flask import current_app
@@ -31,7 +33,7 @@ def notify(
 
     `at` dates it when the event behind it is backdated (demo data, imports).
     """
-    if kind not in _MESSAGES:
+    if kind not in _texts():
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification(
         employee_id=employee_id,
@@ -53,7 +55,7 @@ def notify_many(
     at: datetime | None = None,
 ) -> None:
     """Leave one notification of `kind` for each (employee id, params), in one statement."""
-    if kind not in _MESSAGES:
+    if kind not in _texts():
         raise ValueError(f"unknown notification kind {kind!r}")
     if not recipients:
         return
@@ -110,10 +112,6 @@ def mark_all_read(employee_id: int) -> int:
     return result.rowcount
 
 
-def _reward(params: dict, language: str) -> str:
-    return params.get("reward_fi" if language == "fi" else "reward_en", "")
-
-
 def _criterion(params: dict, language: str) -> str:
     return params.get("criterion_fi" if language == "fi" else "criterion_en", "")
 
@@ -142,7 +140,12 @@ def _import_decided(params: dict, _language: str) -> str:
     )
 
 
-_MESSAGES = {
+# kind -> its text: a function of the notification's params and the reader's language,
+# called inside that language's locale. These kinds still live here (awards, outcomes);
+# other features add theirs with `register_texts`.
+Text = Callable[[dict, str], str]
+
+_MESSAGES: dict[str, Text] = {
     # The awarder's name and the note are kept as written; the criterion in both languages.
     "award_received": lambda p, lang: _(
         "%(who)s awarded you %(points)s points for %(criterion)s: %(note)s",
@@ -163,33 +166,29 @@ _MESSAGES = {
         file=p["file"],
     ),
     "outcome_import_decided": _import_decided,
-    # Reward names are whole phrases ("An extra hour of lunch"), so each
-    # message names the reward after a colon, never inside the sentence.
-    "redemption_fulfilled": lambda p, lang: _(
-        "Your redemption is ready: %(reward)s. HR marked it fulfilled.", reward=_reward(p, lang)
-    ),
-    "redemption_cancelled": lambda p, lang: _(
-        "Your redemption was cancelled: %(reward)s. %(points)s points were refunded. Reason: %(reason)s",
-        reward=_reward(p, lang),
-        points=format_points(p["points"]),
-        reason=p.get("reason", ""),
-    ),
-    "goal_affordable": lambda p, lang: _(
-        "You can now afford your goal: %(reward)s, at %(price)s points.",
-        reward=_reward(p, lang),
-        price=format_points(p["price"]),
-    ),
-    "goal_price_drop": lambda p, lang: _(
-        "Your goal is cheaper: %(reward)s dropped to %(price)s points (it was %(was)s).",
-        reward=_reward(p, lang),
-        price=format_points(p["price"]),
-        was=format_points(p["was"]),
-    ),
 }
+
+
+_TEXTS = "pojo.notifications.texts"
+
+
+def register_texts(app, texts: Mapping[str, Text]) -> None:
+    """Add a feature's notification kinds to `app`, each with the function that words it.
+
+    Called from the feature's setup: the feature owns what its notices say,
+    this module only stores and lists them. Kept per app, as every feature
+    registration is (pojo.features).
+    """
+    app.extensions.setdefault(_TEXTS, dict(_MESSAGES)).update(texts)
+
+
+def _texts() -> Mapping[str, Text]:
+    # The kinds still worded here, and those the app's features registered.
+    return current_app.extensions.get(_TEXTS, _MESSAGES)
 
 
 def render_message(notification: Notification, language: str) -> str:
     """The notification's text in `language`."""
     params = json.loads(notification.params or "{}")
     with force_locale(language):
-        return _MESSAGES[notification.kind](params, language)
+        return _texts()[notification.kind](params, language)

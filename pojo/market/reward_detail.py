@@ -1,0 +1,77 @@
+"""One reward's page (and its API twin): the price, its changes, 90 days of ticks, 30 of demand."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pojo.database import utcnow
+from pojo.errors import NotFound
+from pojo.extensions import db
+from pojo.market.catalogue import CATALOGUE_ROLES, get_reward
+from pojo.market.demand import WEEK_DAYS, change_over, daily_prices
+from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.pricing import WINDOW
+from pojo.people.models import Employee
+from pojo.rows import local_date
+
+HISTORY_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RewardDetail:
+    reward: Reward
+    price: int
+    change_24h_pct: float | None
+    change_7d_pct: float | None
+    stock_left: int | None
+    history: list[tuple[datetime, int]]
+    demand_30d: int
+    # (local date, redemptions) for each of the last 30 days, oldest first.
+    recent_redemptions_by_day: list[tuple[date, int]]
+
+
+def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
+    """One reward's page: its price, changes, 90 days of ticks and 30 days of demand.
+
+    A withdrawn reward is not found except by HR and admin, who manage the
+    catalogue; the page and the API both ask here, so they cannot disagree.
+    """
+    at = at or utcnow()
+    reward = get_reward(reward_id)
+    if not reward.active and actor.role not in CATALOGUE_ROLES:
+        raise NotFound(_("No such reward."))
+    prices = daily_prices([reward], at)[reward.id]
+    history = db.session.execute(
+        select(PriceTick.at, PriceTick.price)
+        .where(
+            PriceTick.reward_id == reward.id,
+            PriceTick.at > at - timedelta(days=HISTORY_DAYS),
+            PriceTick.at <= at,
+        )
+        .order_by(PriceTick.at, PriceTick.id)
+    ).all()
+    times = db.session.scalars(
+        select(Redemption.created_at).where(
+            Redemption.reward_id == reward.id,
+            Redemption.created_at > at - WINDOW,
+            Redemption.created_at <= at,
+        )
+    ).all()
+    today = local_date(at)
+    by_day = {today - timedelta(days=back): 0 for back in range(WINDOW.days - 1, -1, -1)}
+    for moment in times:
+        day = local_date(moment)
+        if day in by_day:
+            by_day[day] += 1
+    return RewardDetail(
+        reward=reward,
+        price=prices[0],
+        change_24h_pct=change_over(prices, 1, reward.created_at, at),
+        change_7d_pct=change_over(prices, WEEK_DAYS, reward.created_at, at),
+        stock_left=reward.stock,
+        history=[(tick_at, price) for tick_at, price in history],
+        demand_30d=len(times),
+        recent_redemptions_by_day=list(by_day.items()),
+    )
