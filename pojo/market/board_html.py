@@ -151,6 +151,7 @@ class DrawnBoard:
     points: Callable[[int], str]
     goal_tag: str
     goal_texts: dict[str, str]
+    by_category: dict[str | None, list[CachedRow]] = field(default_factory=dict)
     # Keyed by (category, page number): a handful, as numbers past the end are the last page.
     pages: dict[tuple[str | None, int], Pagination] = field(default_factory=dict)
     bodies: dict[tuple[str | None, int], Slotted] = field(default_factory=dict)
@@ -158,7 +159,10 @@ class DrawnBoard:
 
     def page(self, category: str | None, number: int) -> Pagination:
         """A page of the rows of a category (None: all); out of range, the nearest page."""
-        rows = [row for row in self.rows if category in (None, row.category)]
+        rows = self.by_category.get(category)
+        if rows is None:
+            rows = [row for row in self.rows if category in (None, row.category)]
+            self.by_category[category] = rows
         number = min(max(number, 1), max(1, -(-len(rows) // PAGE_SIZE)))
         key = (category, number)
         if key not in self.pages:
