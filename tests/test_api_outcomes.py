@@ -164,7 +164,7 @@ def test_only_hr_and_admin_tokens_post_outcomes(app, make_employee):
 
 
 def test_outcome_awards_count_against_no_team_budget(app, make_employee):
-    from pojo.awards.service import team_budget
+    from pojo.awards.budgets import team_budget
     from pojo.people.service import get_or_create_team
 
     make_employee("aino", team="Alpha")

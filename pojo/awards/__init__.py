@@ -1,12 +1,13 @@
-"""Awards: the public criteria catalogue and supervisors' awards."""
+"""Awards: the public criteria catalogue, supervisors' awards and team budgets."""
 
 from flask_babel import lazy_gettext as _l
 
 
 def feature():
     from pojo.awards import models
+    from pojo.awards.invariants import CHECKS
     from pojo.awards.service import describe_awards
-    from pojo.awards.views import bp
+    from pojo.awards.views import bp, budgets_section
     from pojo.features import Feature
     from pojo.web import ALL_ROLES, NavItem
 
@@ -17,7 +18,10 @@ def feature():
             NavItem(30, "awards.catalogue", _l("Criteria"), ALL_ROLES),
             NavItem(40, "awards.new_award", _l("Award"), ("supervisor", "hr", "admin")),
         ),
+        # The budget panel on each card of the people feature's teams page.
+        sections={"teams": budgets_section},
         references={"award": describe_awards},
+        checks=CHECKS,
         start_pages={"supervisor": "awards.new_award"},
         models=models,
     )

@@ -48,3 +48,12 @@ class CriterionForm(FlaskForm):
     tier = SelectField(_l("Tier"), choices=[("good", _l("Good")), ("excellent", _l("Excellent"))])
     points = WholeNumberField(_l("Points"), bounds.CRITERION_POINTS)
     active = BooleanField(_l("In use (untick to retire)"), default=True)
+
+
+class TeamBudgetForm(FlaskForm):
+    budget = WholeNumberField(
+        _l("Monthly award budget"),
+        bounds.BUDGET,
+        required=False,
+        description=_l("Empty: the site default."),
+    )

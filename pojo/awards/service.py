@@ -1,25 +1,23 @@
-"""Awarding points for criteria, team budgets, and the criteria catalogue."""
+"""Awarding points for criteria, and the criteria catalogue (team budgets: `budgets`)."""
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
+from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
-from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
-from pojo.ledger.models import LedgerEntry
 from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
-from pojo.people.models import Employee, Team
+from pojo.people.models import Employee
 from pojo.people.service import get_employee
-from pojo.rows import site_zone
+from pojo.rows import in_language
 
 AWARDING_ROLES = ("supervisor", "hr", "admin")
 
@@ -34,62 +32,6 @@ class SelfAward(DomainError):
 
 class NotInTeam(Forbidden):
     code = "not_in_team"
-
-
-@dataclass(frozen=True)
-class BudgetStatus:
-    team: Team
-    budget: int
-    used: int
-
-    @property
-    def left(self) -> int:
-        return max(self.budget - self.used, 0)
-
-
-def month_start(now: datetime | None = None) -> datetime:
-    """Start of the current calendar month in the site's time zone, as UTC."""
-    zone = site_zone()
-    local = (now or utcnow()).astimezone(zone)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-
-
-def team_budget(team: Team, at: datetime | None = None) -> BudgetStatus:
-    """This month's award budget of a team and how much of it is used.
-
-    Manual awards to the team's members count; reversed awards give their
-    points back to the budget; awards from outcome rules never count.
-    """
-    return team_budgets([team], at)[0]
-
-
-def team_budgets(teams: list[Team], at: datetime | None = None) -> list[BudgetStatus]:
-    """`team_budget` of each team, in one query however many teams there are."""
-    if not teams:
-        return []
-    reversed_entry = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
-    used = dict(
-        db.session.execute(
-            select(Award.team_id, func.sum(Award.points))
-            .where(
-                Award.team_id.in_([team.id for team in teams]),
-                Award.source == "manual",
-                Award.created_at >= month_start(at),
-                Award.created_at <= (at or utcnow()),
-                Award.entry_id.not_in(reversed_entry),
-            )
-            .group_by(Award.team_id)
-        ).all()
-    )
-    default = current_app.config["TEAM_MONTHLY_BUDGET"]
-    return [
-        BudgetStatus(
-            team=team,
-            budget=default if team.monthly_award_budget is None else team.monthly_award_budget,
-            used=used.get(team.id, 0),
-        )
-        for team in teams
-    ]
 
 
 def get_criterion(code: str) -> Criterion:
@@ -158,9 +100,7 @@ def award(
                 _("%(name)s is not in a team you supervise.", name=employee.display_name),
                 field="employee",
             )
-        # Lock the team so two supervisors cannot both spend the last of the budget.
-        db.session.scalars(select(Team).where(Team.id == team.id).with_for_update()).one()
-        status = team_budget(team, at)
+        status = locked_budget(team, at)
         if status.used + criterion.points > status.budget:
             raise OverBudget(
                 _(
@@ -267,6 +207,4 @@ def describe_awards(award_ids: list[int], language: str) -> dict[int, str]:
         .join(Criterion, Criterion.id == Award.criterion_id)
         .where(Award.id.in_(award_ids))
     )
-    return {
-        award_id: (name_fi if language == "fi" else name_en) for award_id, name_en, name_fi in rows
-    }
+    return {award_id: in_language(language, en, fi) for award_id, en, fi in rows}

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.awards import service
-from pojo.awards.forms import AwardForm, CriterionForm
+from pojo.awards import budgets, service
+from pojo.awards.forms import AwardForm, CriterionForm, TeamBudgetForm
 from pojo.errors import DomainError
 from pojo.formatting import format_points
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people.service import awardable_employees
-from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, new_request_id, sections
+from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, flash_refusal, new_request_id, sections
 
 bp = Blueprint("awards", __name__)
 
@@ -38,7 +38,7 @@ def catalogue():
 
 def _budgets():
     if current_user.role == "supervisor":
-        return service.team_budgets(current_user.supervised_teams)
+        return budgets.team_budgets(current_user.supervised_teams)
     return []
 
 
@@ -120,3 +120,35 @@ def edit_criterion(code: str | None):
             return redirect(url_for("awards.catalogue"))
     status = form_status(form)
     return render_template("awards/edit_criterion.html", form=form, criterion=criterion), status
+
+
+def budgets_section(teams):
+    """Each team's budget, used and left, and HR's form to change it (the teams page)."""
+    statuses = budgets.team_budgets(teams)
+    return "awards/_team_budget.html", {
+        "budgets": {status.team.id: status for status in statuses},
+        "forms": {
+            status.team.id: TeamBudgetForm(
+                prefix=f"t{status.team.id}", budget=status.team.monthly_award_budget
+            )
+            for status in statuses
+        },
+        "default_budget": current_app.config["TEAM_MONTHLY_BUDGET"],
+    }
+
+
+# On the people feature's teams page, whose team creation stays with people.
+@bp.route("/teams/<int:team_id>/budget", methods=["POST"])
+@allow(*PEOPLE_ADMINS)
+def set_budget(team_id: int):
+    form = TeamBudgetForm(prefix=f"t{team_id}")
+    if not form.validate_on_submit():
+        flash(_("A budget is a whole number of points from 0 to 10000000."), "error")
+        return redirect(url_for("people.teams"))
+    try:
+        budgets.set_team_budget(current_user, team_id, form.budget.data)
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("people.teams"))
+    flash(_("Budget saved."), "success")
+    return redirect(url_for("people.teams"))

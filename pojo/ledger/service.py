@@ -36,25 +36,46 @@ class InsufficientPoints(DomainError):
     status = 422
 
 
-def lock_balance(employee_id: int) -> Balance:
-    """Load the balance row with a write lock, creating it on first use."""
-    balance = db.session.scalars(
+def open_account(employee_id: int) -> Balance:
+    """Give a new employee their balance row at zero (people call this when they admit someone)."""
+    balance = Balance(employee_id=employee_id, points=0)
+    db.session.add(balance)
+    db.session.flush()
+    return balance
+
+
+def _locked_balances(employee_ids: list[int]):
+    """The balance rows of these employees, write-locked in employee order and read afresh."""
+    return db.session.scalars(
         select(Balance)
-        .where(Balance.employee_id == employee_id)
+        .where(Balance.employee_id.in_(employee_ids))
+        .order_by(Balance.employee_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one_or_none()
-    if balance is None:
-        balance = Balance(employee_id=employee_id, points=0)
-        db.session.add(balance)
-        db.session.flush()
-    return balance
+    )
+
+
+def lock_balance(employee_id: int) -> Balance:
+    """Load the balance row with a write lock, creating it on first use."""
+    # Not pojo.rows.lock_row: a balance is keyed by its employee, and may not exist yet.
+    balance = _locked_balances([employee_id]).one_or_none()
+    return balance if balance is not None else open_account(employee_id)
 
 
 def balance_of(employee_id: int) -> int:
     """An employee's current balance in points (O(1): the stored sum)."""
     points = db.session.scalar(select(Balance.points).where(Balance.employee_id == employee_id))
     return points or 0
+
+
+def balances_of(employee_ids: list[int]) -> dict[int, int]:
+    """The stored balances of these employees; one without a balance row is absent."""
+    if not employee_ids:
+        return {}
+    rows = db.session.execute(
+        select(Balance.employee_id, Balance.points).where(Balance.employee_id.in_(employee_ids))
+    )
+    return dict(rows.all())
 
 
 def post_entry(
@@ -180,14 +201,7 @@ def post_credits(credits: list[Credit], kind: str, *, at: datetime | None = None
     balances: dict[int, Balance] = {}
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        query = (
-            select(Balance)
-            .where(Balance.employee_id.in_(chunk))
-            .order_by(Balance.employee_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        balances.update((balance.employee_id, balance) for balance in db.session.scalars(query))
+        balances.update((balance.employee_id, balance) for balance in _locked_balances(chunk))
     for employee_id in ids:
         if employee_id not in balances:
             balances[employee_id] = Balance(employee_id=employee_id, points=0)

@@ -1,8 +1,9 @@
 """`flask ledger verify`: whole-database invariant checks.
 
 Each check is a named SQL query that returns the offending rows; each
-feature lists its own in `Feature.checks` (the market adds stock and
-redemption checks), and `run_checks` runs every installed feature's.
+feature lists its own in `Feature.checks` (awards check their entries, the
+market its stock and redemptions), and `run_checks` runs every installed
+feature's.
 """
 
 from dataclasses import dataclass
@@ -60,23 +61,6 @@ LEDGER_CHECKS = (
     WHERE (r.kind = 'reversal' AND (o.id IS NULL OR o.points <> -r.points
                                     OR o.employee_id <> r.employee_id))
        OR (r.kind <> 'reversal' AND r.reverses_id IS NOT NULL)
-    """,
-    ),
-    Check(
-        "every award has one matching ledger entry",
-        """
-    SELECT a.id FROM awards a
-    LEFT JOIN ledger_entries l ON l.id = a.entry_id
-    WHERE l.id IS NULL OR l.points <> a.points OR l.employee_id <> a.employee_id
-       OR l.kind NOT IN ('award', 'outcome')
-    """,
-    ),
-    Check(
-        "every award or outcome entry belongs to an award",
-        """
-    SELECT l.id FROM ledger_entries l
-    LEFT JOIN awards a ON a.entry_id = l.id
-    WHERE l.kind IN ('award', 'outcome') AND a.id IS NULL
     """,
     ),
 )

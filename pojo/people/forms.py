@@ -10,8 +10,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from pojo import bounds
-from pojo.bounds import WholeNumberField
 from pojo.forms import Present
 
 ROLE_CHOICES = [
@@ -69,15 +67,6 @@ class EmployeeForm(FlaskForm):
         _l("Password"),
         validators=[Optional(), Length(min=8, max=200)],
         description=_l("Leave empty to keep the current password."),
-    )
-
-
-class TeamBudgetForm(FlaskForm):
-    budget = WholeNumberField(
-        _l("Monthly award budget"),
-        bounds.BUDGET,
-        required=False,
-        description=_l("Empty: the site default."),
     )
 
 

@@ -4,18 +4,20 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
-from pojo.ledger.models import Balance
+from pojo.ledger import service as ledger
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, ROLES, Employee, Team
+from pojo.rows import get_row
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
+PRIVILEGED_ROLES = ("hr", "admin")
 
 
 class PeoplePage(NamedTuple):
@@ -29,12 +31,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
+def _team_named(name: str) -> Team | None:
+    """The team with this name in any case."""
+    return db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+
+
 def get_or_create_team(name: str) -> Team:
     """The team with this name, created when missing."""
     name = name.strip()
     if not name:
         raise DomainError(_("A team needs a name."))
-    team = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    team = _team_named(name)
     if team is None:
         team = Team(name=name)
         db.session.add(team)
@@ -67,21 +74,15 @@ def create_employee(
     if find_employee(username) is not None:
         raise DomainError(_("The username %(username)s is taken.", username=username))
     team = get_or_create_team(team_name) if team_name else None
-    employee = Employee(
-        username=username,
-        display_name=(display_name or username).strip()[:120],
-        email=email,
-        role=role,
-        employment_type=employment_type,
-        agency_name=agency_name if employment_type == "temp" else None,
-        contract_end=contract_end if employment_type == "temp" else None,
-        team=team,
-        language=language,
-        password_hash=hash_password(password) if password else None,
+    employee = Employee(username=username, role=role, team=team)
+    _set_details(
+        employee, display_name, email, employment_type, agency_name, contract_end, language
     )
+    if password:
+        employee.password_hash = hash_password(password)
     db.session.add(employee)
     db.session.flush()
-    db.session.add(Balance(employee_id=employee.id, points=0))
+    ledger.open_account(employee.id)
     if role == "supervisor" and team is not None:
         team.supervisors.append(employee)
     db.session.flush()
@@ -109,6 +110,25 @@ def _check_details(
         )
 
 
+def _set_details(
+    employee: Employee,
+    display_name: str | None,
+    email: str | None,
+    employment_type: str,
+    agency_name: str | None,
+    contract_end: date | None,
+    language: str,
+) -> None:
+    """Write the details creating and editing share; only a temp keeps an agency and an end date."""
+    employee.display_name = (display_name or "").strip()[:120] or employee.username
+    employee.email = email or None
+    employee.employment_type = employment_type
+    temp = employment_type == "temp"
+    employee.agency_name = agency_name if temp else None
+    employee.contract_end = contract_end if temp else None
+    employee.language = language
+
+
 def find_employee(username: str) -> Employee | None:
     return db.session.scalar(select(Employee).where(Employee.username == username.strip().lower()))
 
@@ -126,16 +146,32 @@ def can_view_ledger(actor: Employee, employee: Employee) -> bool:
     return actor.id == employee.id or actor.role in ("hr", "admin") or actor.supervises(employee)
 
 
+def visible_records(actor: Employee, *, team: ColumnElement, employee: ColumnElement):
+    """The condition on a list's rows that leaves those the actor may see.
+
+    HR and admin see everyone's; a supervisor sees their teams'; anyone else
+    their own. `team` and `employee` are the columns holding a row's team id
+    and employee id (an award counts in the team it was made in, so its own
+    column, not the employee's team today).
+    """
+    if actor.role in PRIVILEGED_ROLES:
+        return true()
+    if actor.role == "supervisor":
+        return team.in_([own.id for own in actor.supervised_teams])
+    return employee == actor.id
+
+
+def visible_employees(actor: Employee) -> Select:
+    """The employees the actor may see in a list (see `visible_records`)."""
+    return select(Employee).where(
+        visible_records(actor, team=Employee.team_id, employee=Employee.id)
+    )
+
+
 def awardable_employees(actor: Employee) -> list[Employee]:
     """Whom the actor may award: their teams' members, or everyone for HR and admin."""
-    query = select(Employee).where(Employee.active.is_(True), Employee.id != actor.id)
-    if actor.role not in ("hr", "admin"):
-        team_ids = [team.id for team in actor.supervised_teams]
-        query = query.where(Employee.team_id.in_(team_ids))
+    query = visible_employees(actor).where(Employee.active.is_(True), Employee.id != actor.id)
     return list(db.session.scalars(query.order_by(Employee.display_name)))
-
-
-PRIVILEGED_ROLES = ("hr", "admin")
 
 
 def can_edit_employee(actor: Employee, employee: Employee) -> bool:
@@ -163,7 +199,7 @@ def grantable_roles(actor: Employee) -> tuple[str, ...]:
 
 def get_team(team_id: int | None) -> Team:
     """The team with this id, or an error on the team field."""
-    team = db.session.get(Team, team_id) if team_id is not None else None
+    team = get_row(Team, team_id)
     if team is None:
         raise InvalidInput(_("Choose one of the teams."), field="team")
     return team
@@ -176,7 +212,7 @@ def create_team(actor: Employee, name: str) -> Team:
     name = " ".join(name.split())
     if not name or len(name) > 80:
         raise InvalidInput(_("A team name is 1–80 characters."), field="name")
-    taken = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    taken = _team_named(name)
     if taken is not None:
         raise Conflict(_("There is already a team called %(name)s.", name=taken.name), field="name")
     return get_or_create_team(name)
@@ -204,17 +240,9 @@ def update_employee(
     for good: reactivating them later revives neither.
     """
     employee = get_employee(username)
-    if not can_edit_employee(actor, employee):
-        raise Forbidden(_("Only an admin can edit an admin account."))
     role = employee.role if role is None else role
     active = employee.active if active is None else active
-    changes_access = new_password or role != employee.role or active != employee.active
-    if changes_access and not can_manage_access(actor, employee):
-        raise Forbidden(
-            _("Only an admin can change the password, role or status of an HR or admin account.")
-        )
-    if role != employee.role and role not in grantable_roles(actor):
-        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
+    _check_edit(actor, employee, role, active, new_password)
     _check_details(role, employment_type, agency_name, language, new_password or None)
     if employee.id == actor.id and (not active or role != actor.role):
         raise DomainError(_("You cannot deactivate yourself or change your own role."))
@@ -223,26 +251,38 @@ def update_employee(
     if employee.active and not active:
         employee.session_version += 1
         _revoke_api_tokens(employee)
-    employee.display_name = display_name.strip()[:120] or employee.username
-    employee.email = email or None
     employee.team = team
-    employee.employment_type = employment_type
-    employee.agency_name = agency_name if employment_type == "temp" else None
-    employee.contract_end = contract_end if employment_type == "temp" else None
-    employee.language = language
+    _set_details(
+        employee, display_name, email, employment_type, agency_name, contract_end, language
+    )
     employee.active = active
     if new_password:
         employee.password_hash = hash_password(new_password)
         employee.session_version += 1
-    if role != employee.role:
+    became = role != employee.role
+    if became:
         employee.supervised_teams.clear()
     # A new supervisor, or one moved to another team, supervises the team they are in.
-    became = role != employee.role
     if role == "supervisor" and (moved or became) and team not in employee.supervised_teams:
         employee.supervised_teams.append(team)
     employee.role = role
     db.session.flush()
     return employee
+
+
+def _check_edit(
+    actor: Employee, employee: Employee, role: str, active: bool, new_password: str | None
+) -> None:
+    """Whether the actor may make this change to this account, by the rules above."""
+    if not can_edit_employee(actor, employee):
+        raise Forbidden(_("Only an admin can edit an admin account."))
+    changes_access = new_password or role != employee.role or active != employee.active
+    if changes_access and not can_manage_access(actor, employee):
+        raise Forbidden(
+            _("Only an admin can change the password, role or status of an HR or admin account.")
+        )
+    if role != employee.role and role not in grantable_roles(actor):
+        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
 
 
 def _revoke_api_tokens(employee: Employee) -> None:
@@ -265,20 +305,6 @@ def admit_employee(
     return create_employee(username, password=password, team_name=team.name, **fields)
 
 
-def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
-    """Set a team's monthly award budget; None returns it to the site default."""
-    if actor.role not in PRIVILEGED_ROLES:
-        raise Forbidden(_("Only HR and admin set budgets."))
-    team = db.session.get(Team, team_id)
-    if team is None:
-        raise NotFound(_("No such team."))
-    if budget is not None and not 0 <= budget <= 10_000_000:
-        raise DomainError(_("A budget is a whole number of points from 0 to 10000000."))
-    team.monthly_award_budget = budget
-    db.session.flush()
-    return team
-
-
 def list_teams() -> list[Team]:
     """Every team by name, with its members and supervisors loaded (the teams page)."""
     query = (
@@ -289,23 +315,21 @@ def list_teams() -> list[Team]:
     return list(db.session.scalars(query))
 
 
-def people_with_balances(actor: Employee, page: int) -> PeoplePage:
-    """One page of the employees the actor may see, with their balances.
+def visible_teams(actor: Employee) -> list[Team]:
+    """The teams on the actor's teams page: their own for a supervisor, every team for HR."""
+    teams = list_teams()
+    if actor.role == "supervisor":
+        return [team for team in teams if team in actor.supervised_teams]
+    return teams
 
-    A supervisor sees their teams; HR and admin see everyone; active people first.
-    """
+
+def people_with_balances(actor: Employee, page: int) -> PeoplePage:
+    """One page of the employees the actor may see, with their balances; active people first."""
     query = (
-        select(Employee)
+        visible_employees(actor)
         .options(joinedload(Employee.team))
         .order_by(Employee.active.desc(), Employee.display_name, Employee.id)
     )
-    if actor.role == "supervisor":
-        query = query.where(Employee.team_id.in_([t.id for t in actor.supervised_teams]))
     found = paginate(query, page)
-    ids = [person.id for person in found.items]
-    balances = dict(
-        db.session.execute(
-            select(Balance.employee_id, Balance.points).where(Balance.employee_id.in_(ids))
-        ).all()
-    )
+    balances = ledger.balances_of([person.id for person in found.items])
     return PeoplePage(found, [(person, balances.get(person.id)) for person in found.items])

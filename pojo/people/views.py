@@ -1,16 +1,15 @@
 """People and team pages for HR, admin and supervisors."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.awards.service import team_budgets
 from pojo.errors import DomainError
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people import service
-from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamBudgetForm, TeamForm
-from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal
+from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamForm
+from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal, sections
 
 bp = Blueprint("people", __name__)
 
@@ -119,22 +118,13 @@ def edit_employee(username: str):
 @bp.route("/teams")
 @allow(*STAFF)
 def teams():
-    teams = service.list_teams()
-    if current_user.role == "supervisor":
-        teams = [team for team in teams if team in current_user.supervised_teams]
-    budgets = team_budgets(teams)
-    forms = {
-        status.team.id: TeamBudgetForm(
-            prefix=f"t{status.team.id}", budget=status.team.monthly_award_budget
-        )
-        for status in budgets
-    }
+    teams = service.visible_teams(current_user)
     return render_template(
         "people/teams.html",
-        budgets=budgets,
-        forms=forms,
+        teams=teams,
         team_form=TeamForm(),
-        default_budget=current_app.config["TEAM_MONTHLY_BUDGET"],
+        # Other features' panels on each team's card (awards: the monthly budget).
+        sections=sections("teams", teams=teams),
     )
 
 
@@ -151,20 +141,4 @@ def new_team():
         flash_refusal(error)
         return redirect(url_for("people.teams"))
     flash(_("Team %(name)s added.", name=team.name), "success")
-    return redirect(url_for("people.teams"))
-
-
-@bp.route("/teams/<int:team_id>/budget", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
-def set_budget(team_id: int):
-    form = TeamBudgetForm(prefix=f"t{team_id}")
-    if not form.validate_on_submit():
-        flash(_("A budget is a whole number of points from 0 to 10000000."), "error")
-        return redirect(url_for("people.teams"))
-    try:
-        service.set_team_budget(current_user, team_id, form.budget.data)
-    except DomainError as error:
-        flash_refusal(error)
-        return redirect(url_for("people.teams"))
-    flash(_("Budget saved."), "success")
     return redirect(url_for("people.teams"))
