@@ -3,6 +3,13 @@
 from flask_babel import lazy_gettext as _l
 
 
+def _setup(app) -> None:
+    from pojo.awards.notices import TEXTS
+    from pojo.notifications.service import register_texts
+
+    register_texts(app, TEXTS)
+
+
 def feature():
     from pojo.awards import models
     from pojo.awards.invariants import CHECKS
@@ -24,4 +31,5 @@ def feature():
         checks=CHECKS,
         start_pages={"supervisor": "awards.new_award"},
         models=models,
+        setup=_setup,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
+from pojo.awards.notices import criterion_names
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
@@ -16,7 +17,7 @@ from pojo.ledger import service as ledger
 from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
-from pojo.people.service import get_employee
+from pojo.people.service import get_employee, visible_records
 from pojo.rows import in_language
 
 AWARDING_ROLES = ("supervisor", "hr", "admin")
@@ -134,8 +135,7 @@ def award(
         at=entry.at,
         who=actor.display_name,
         points=criterion.points,
-        criterion_en=criterion.name_en,
-        criterion_fi=criterion.name_fi,
+        **criterion_names(criterion),
         note=note,
     )
     return made
@@ -183,11 +183,7 @@ def _visible_awards(actor: Employee):
         )
         .order_by(Award.id.desc())
     )
-    if actor.role == "supervisor":
-        return query.where(Award.team_id.in_([team.id for team in actor.supervised_teams]))
-    if actor.role not in ("hr", "admin"):
-        return query.where(Award.employee_id == actor.id)
-    return query
+    return query.where(visible_records(actor, team=Award.team_id, employee=Award.employee_id))
 
 
 def recent_awards(actor: Employee, limit: int = 10) -> list[Award]:

@@ -2,7 +2,8 @@
 
 A notification keeps its kind and parameters, not a text, so each reader
 sees it in their own language. The feature behind a kind words it: it hands
-its texts over with `register_texts` (the market: `pojo.market.notices`).
+its texts over with `register_texts` (`pojo.awards.notices`, `pojo.outcomes.notices`,
+`pojo.market.notices`).
 """
 
 import json
@@ -10,13 +11,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import force_locale
 from sqlalchemy import func, insert, select, update
 
 from pojo.database import utcnow
 from pojo.extensions import db
-from pojo.formatting import format_points
 from pojo.notifications.models import Notification
 from pojo.pagination import Pagination, paginate
 
@@ -112,61 +111,9 @@ def mark_all_read(employee_id: int) -> int:
     return result.rowcount
 
 
-def _criterion(params: dict, language: str) -> str:
-    return params.get("criterion_fi" if language == "fi" else "criterion_en", "")
-
-
-def _import_decided(params: dict, _language: str) -> str:
-    if params.get("rejected"):
-        if params.get("reason"):
-            return _(
-                "Your outcome import %(file)s was rejected by %(who)s. Reason: %(reason)s",
-                file=params["file"],
-                who=params["who"],
-                reason=params["reason"],
-            )
-        return _(
-            "Your outcome import %(file)s was rejected by %(who)s.",
-            file=params["file"],
-            who=params["who"],
-        )
-    return ngettext(
-        "Your outcome import %(file)s was applied by %(who)s: %(points)s points from %(num)s outcome.",
-        "Your outcome import %(file)s was applied by %(who)s: %(points)s points from %(num)s outcomes.",
-        params["outcomes"],
-        file=params["file"],
-        who=params["who"],
-        points=format_points(params["points"]),
-    )
-
-
 # kind -> its text: a function of the notification's params and the reader's language,
-# called inside that language's locale. These kinds still live here (awards, outcomes);
-# other features add theirs with `register_texts`.
+# called inside that language's locale. Each feature adds its kinds with `register_texts`.
 Text = Callable[[dict, str], str]
-
-_MESSAGES: dict[str, Text] = {
-    # The awarder's name and the note are kept as written; the criterion in both languages.
-    "award_received": lambda p, lang: _(
-        "%(who)s awarded you %(points)s points for %(criterion)s: %(note)s",
-        who=p["who"],
-        points=format_points(p["points"]),
-        criterion=_criterion(p, lang),
-        note=p.get("note", ""),
-    ),
-    "outcome_points": lambda p, lang: ngettext(
-        "You earned %(points)s points from %(num)s outcome.",
-        "You earned %(points)s points from %(num)s outcomes.",
-        p["outcomes"],
-        points=format_points(p["points"]),
-    ),
-    "outcome_import_pending": lambda p, lang: _(
-        "%(who)s submitted the outcome import %(file)s: it waits for your approval.",
-        who=p["who"],
-        file=p["file"],
-    ),
-    "outcome_import_decided": _import_decided,
-}
 
 
 _TEXTS = "pojo.notifications.texts"
@@ -179,12 +126,11 @@ def register_texts(app, texts: Mapping[str, Text]) -> None:
     this module only stores and lists them. Kept per app, as every feature
     registration is (pojo.features).
     """
-    app.extensions.setdefault(_TEXTS, dict(_MESSAGES)).update(texts)
+    app.extensions.setdefault(_TEXTS, {}).update(texts)
 
 
 def _texts() -> Mapping[str, Text]:
-    # The kinds still worded here, and those the app's features registered.
-    return current_app.extensions.get(_TEXTS, _MESSAGES)
+    return current_app.extensions.get(_TEXTS, {})
 
 
 def render_message(notification: Notification, language: str) -> str:

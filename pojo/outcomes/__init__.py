@@ -4,6 +4,13 @@ promises kept) turned into points by transparent rules; CSV import and API."""
 from flask_babel import lazy_gettext as _l
 
 
+def _setup(app) -> None:
+    from pojo.notifications.service import register_texts
+    from pojo.outcomes.notices import TEXTS
+
+    register_texts(app, TEXTS)
+
+
 def feature():
     from pojo.features import Feature
     from pojo.outcomes import models
@@ -25,4 +32,5 @@ def feature():
         references={"award": describe_outcome_awards},
         template_globals={"outcome_kind_name": kind_name},
         models=models,
+        setup=_setup,
     )

@@ -30,6 +30,7 @@ from pojo.outcomes import rules
 from pojo.outcomes.models import Outcome, OutcomeImport, OutcomeRule
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
+from pojo.people.service import visible_records
 
 RULE_EDITORS = ("hr", "admin")
 # Roles that may record outcomes; supervisors only for their own teams, and
@@ -475,13 +476,8 @@ def recent_outcomes(actor: Employee, page: int) -> Pagination:
             selectinload(Outcome.award).selectinload(Award.criterion),
             selectinload(Outcome.outcome_import).selectinload(OutcomeImport.decided_by),
         )
+        .join(Employee, Employee.id == Outcome.employee_id)
+        .where(visible_records(actor, team=Employee.team_id, employee=Outcome.employee_id))
         .order_by(Outcome.id.desc())
     )
-    if actor.role == "supervisor":
-        team_ids = [team.id for team in actor.supervised_teams]
-        query = query.join(Employee, Employee.id == Outcome.employee_id).where(
-            Employee.team_id.in_(team_ids)
-        )
-    elif actor.role not in ("hr", "admin"):
-        query = query.where(Outcome.employee_id == actor.id)
     return paginate(query, page)
