@@ -12,7 +12,6 @@ from pojo.people.models import Employee, Team
 from pojo.rows import Bilingual
 
 TIERS = ("good", "excellent")
-AWARD_SOURCES = ("manual", "outcome")
 
 
 class Criterion(Bilingual, db.Model):

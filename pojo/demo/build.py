@@ -46,8 +46,7 @@ def build(seed: int, months: int) -> Demo:
     points = {
         code: pts for code, pts in db.session.execute(select(Criterion.code, Criterion.points))
     }
-    clock = history.Clock(start)
-    sim = history.Simulation(staff, catalogue, rng, zone, start, now, clock, points)
+    sim = history.Simulation(staff, catalogue, rng, zone, start, now, points)
     tally = history.run(sim)
     old = select(Notification).where(Notification.created_at < now - READ_AFTER)
     for notification in db.session.scalars(old):

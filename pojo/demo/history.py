@@ -39,13 +39,6 @@ HOURLY_TICKS = timedelta(hours=48)
 
 
 @dataclass
-class Clock:
-    """The simulated present, for records the services date themselves."""
-
-    now: datetime
-
-
-@dataclass
 class Tally:
     outcomes: int = 0
     awards: int = 0
@@ -61,7 +54,6 @@ class Simulation:
     zone: ZoneInfo
     start: datetime
     end: datetime
-    clock: Clock
     criterion_points: dict[str, int]
     wallets: dict[int, Wallet] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
@@ -96,7 +88,6 @@ def run(sim: Simulation) -> Tally:
         next_midnight = datetime.combine(day + timedelta(days=1), time(0), sim.zone)
         while sim.queue and sim.queue[0][0] < next_midnight:
             when, _order, action = heapq.heappop(sim.queue)
-            sim.clock.now = when
             action(when)
         day += timedelta(days=1)
     return sim.tally

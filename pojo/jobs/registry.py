@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from apscheduler.triggers.base import BaseTrigger
-from sqlalchemy.dialects import postgresql, sqlite
 
-from pojo.database import utcnow
+from pojo.database import upsert, utcnow
 from pojo.extensions import db
 from pojo.features import installed
 from pojo.jobs.models import JobRun
@@ -31,8 +30,7 @@ class Job:
 
 
 def _record_run(name: str, period: str, summary: str, now: datetime) -> None:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(JobRun).values(
+    statement = upsert(db.session.get_bind(), JobRun).values(
         job=name, period=period, started_at=now, summary=summary[:500]
     )
     db.session.execute(

@@ -9,9 +9,6 @@ from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
 from pojo.people.models import Employee
 
-# What moved the points. Each kind's `reference` names the row behind it.
-ENTRY_KINDS = ("award", "outcome", "redemption", "refund", "reversal")
-
 
 class LedgerEntry(db.Model):
     """One point movement. Never updated or deleted; mistakes get a reversal entry."""
@@ -21,6 +18,8 @@ class LedgerEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     points: Mapped[int] = mapped_column(Integer)
+    # What moved the points: award, outcome, redemption, refund or reversal;
+    # `reference` names the row behind it.
     kind: Mapped[str] = mapped_column(String(20))
     # When the movement took effect (backdated for imported history).
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

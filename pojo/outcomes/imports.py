@@ -9,7 +9,6 @@ recorded), so nothing stale is applied.
 
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -32,7 +31,7 @@ from pojo.outcomes.service import (
     plan_outcomes,
 )
 from pojo.people.models import Employee
-from pojo.rows import site_zone
+from pojo.rows import get_row, lock_row, site_zone
 
 # Uploads that were previewed but never submitted or applied are dropped after this.
 UNAPPLIED_KEPT = timedelta(days=1)
@@ -59,13 +58,9 @@ class Preview:
     rejected: list[Rejection]
 
 
-def _zone() -> ZoneInfo:
-    return site_zone()
-
-
 def _read(text: str) -> csvfile.CsvContent:
     try:
-        return csvfile.read(text, _zone())
+        return csvfile.read(text, site_zone())
     except csvfile.CsvFileError as error:
         raise InvalidInput(error.message, field="file") from None
 
@@ -125,10 +120,7 @@ def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
 
 def get_upload(actor: Employee, upload_id: int, *, lock: bool = False) -> OutcomeImport:
     """An upload its uploader (or HR and admin) may see."""
-    query = select(OutcomeImport).where(OutcomeImport.id == upload_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    found = db.session.scalars(query).one_or_none()
+    found = (lock_row if lock else get_row)(OutcomeImport, upload_id)
     if found is None or (found.uploaded_by_id != actor.id and actor.role not in APPROVERS):
         raise NotFound(_("No such import."))
     return found

@@ -15,12 +15,11 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
-from pojo.database import utcnow
+from pojo.database import upsert, utcnow
 from pojo.errors import Forbidden, InvalidInput
 from pojo.extensions import db
 from pojo.ledger import service as ledger
@@ -305,10 +304,8 @@ def plan_outcomes(
 def _insert_outcomes_once(rows: list[dict]) -> dict[str, int]:
     """Insert outcome rows, skipping external ids already stored; external_id -> new id."""
     table = Outcome.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(table)
+        upsert(db.session.get_bind(), table)
         .on_conflict_do_nothing(index_elements=["external_id"])
         .returning(table.c.id, table.c.external_id)
     )

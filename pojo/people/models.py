@@ -89,9 +89,6 @@ class Employee(UserMixin, db.Model):
     def is_temp(self) -> bool:
         return self.employment_type == "temp"
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     def supervises(self, employee: "Employee") -> bool:
         """True when this employee supervises the team the other belongs to."""
         return employee.team_id is not None and any(
