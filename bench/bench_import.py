@@ -28,7 +28,7 @@ from pojo.extensions import db  # noqa: E402
 from pojo.ledger.verify import run_checks  # noqa: E402
 from pojo.outcomes import imports  # noqa: E402
 from pojo.outcomes.models import Outcome  # noqa: E402
-from pojo.outcomes.service import apply_plan  # noqa: E402
+from pojo.outcomes.recording import apply_plan  # noqa: E402
 from pojo.people.service import create_employee  # noqa: E402
 from pojo.unit_of_work import unit_of_work  # noqa: E402
 

@@ -13,7 +13,8 @@ from pojo.market import goals, redemptions
 from pojo.market.models import Redemption, SavingsGoal
 from pojo.notifications.service import recent, render_message
 from pojo.outcomes.models import Outcome
-from pojo.outcomes.service import OutcomeInput, record_outcomes
+from pojo.outcomes.recording import record_outcomes
+from pojo.outcomes.service import OutcomeInput
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points

@@ -15,7 +15,8 @@ from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.market import redemptions
 from pojo.notifications.service import link_to, notify
-from pojo.outcomes.service import OutcomeInput, record_outcomes, save_rule
+from pojo.outcomes.recording import record_outcomes
+from pojo.outcomes.service import OutcomeInput, save_rule
 from pojo.pagination import PER_PAGE
 from pojo.people.service import create_employee, get_employee
 from pojo.unit_of_work import unit_of_work

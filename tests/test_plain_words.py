@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pojo.database import utcnow
-from pojo.outcomes.service import OutcomeInput, record_outcomes
+from pojo.outcomes.recording import record_outcomes
+from pojo.outcomes.service import OutcomeInput
 from pojo.unit_of_work import unit_of_work
 
 OCCURRED = utcnow() - timedelta(days=2)

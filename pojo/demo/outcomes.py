@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from pojo.outcomes.service import OutcomeInput, record_outcomes
+from pojo.outcomes.recording import record_outcomes
+from pojo.outcomes.service import OutcomeInput
 from pojo.people.models import Employee
 
 

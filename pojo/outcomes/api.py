@@ -1,7 +1,7 @@
 """POST /api/v1/outcomes: a contact-centre system reports outcomes, once however often it retries."""
 
 from pojo.api import Array, Integer, Object, String, Timestamp, TooLarge, api_blueprint, api_view
-from pojo.outcomes import rules, service
+from pojo.outcomes import recording, rules, service
 
 bp = api_blueprint("outcomes_api", __name__)
 
@@ -84,7 +84,7 @@ def post_outcomes(caller, body):
         )
         for index, item in enumerate(body["outcomes"])
     ]
-    recorded = service.record_outcomes(caller, inputs, "api")
+    recorded = recording.record_outcomes(caller, inputs, "api")
     return {
         "accepted": recorded.accepted,
         "duplicates": recorded.duplicates,

@@ -5,7 +5,8 @@ from flask.cli import AppGroup
 
 from pojo.errors import DomainError
 from pojo.outcomes import imports
-from pojo.outcomes.service import APPROVERS, apply_plan
+from pojo.outcomes.recording import apply_plan
+from pojo.outcomes.service import APPROVERS
 from pojo.people.service import get_employee
 from pojo.unit_of_work import cli_unit_of_work
 

@@ -21,13 +21,12 @@ from pojo.extensions import db
 from pojo.notifications.service import link_to, notify, notify_many
 from pojo.outcomes import csvfile
 from pojo.outcomes.models import OutcomeImport
+from pojo.outcomes.recording import Recorded, apply_plan
 from pojo.outcomes.service import (
     APPROVERS,
     RECORDERS,
     Plan,
-    Recorded,
     Rejection,
-    apply_plan,
     plan_outcomes,
 )
 from pojo.people.models import Employee

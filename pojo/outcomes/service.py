@@ -1,30 +1,27 @@
-"""Outcomes into points: rules, and recording outcomes idempotently in bulk.
+"""Outcomes into points: the rules, and planning a batch before anything is written.
 
-Recording is set-based so that a 50,000-row file takes seconds: employees,
-known external ids and rules are looked up once per batch, outcomes are
-inserted with ON CONFLICT DO NOTHING (a concurrent import of the same rows
-records them once), and points move through ledger.post_credits. Awards from
-outcomes count against no team budget; their ledger kind is "outcome".
+Planning sorts a batch into new outcomes (with the rule each earns),
+duplicates and rejections with a reason. It is set-based so that a
+50,000-row file takes seconds: employees, known external ids and rules are
+looked up once per batch. `pojo.outcomes.recording` writes what a plan says.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
-from pojo.database import upsert, utcnow
+from pojo.database import utcnow
 from pojo.errors import Forbidden, InvalidInput
 from pojo.extensions import db
-from pojo.ledger import service as ledger
-from pojo.ledger.models import LedgerEntry
-from pojo.notifications.service import link_to, notify_many
 from pojo.outcomes import rules
 from pojo.outcomes.models import Outcome, OutcomeImport, OutcomeRule
 from pojo.pagination import Pagination, paginate
@@ -108,16 +105,6 @@ class Plan:
         return sorted(counts.items(), key=lambda item: (item[0].kind, item[0].id))
 
 
-@dataclass
-class Recorded:
-    accepted: int
-    duplicates: int
-    points_awarded: int
-    rejected: list[Rejection]
-    # (position, username, criterion code, points) of each award made
-    awards: list[tuple[int, str, str, int]]
-
-
 def active_rules() -> list[rules.Rule]:
     """Rules in force: active, pointing at a criterion still in use."""
     rows = db.session.execute(
@@ -186,15 +173,23 @@ def save_rule(
     return rule
 
 
-def _employees_by_username(usernames: list[str]) -> dict[str, tuple[int, bool, int | None]]:
+class _Known(NamedTuple):
+    """What planning needs of an employee a batch names."""
+
+    id: int
+    active: bool
+    team_id: int | None
+
+
+def _employees_by_username(usernames: list[str]) -> dict[str, _Known]:
     found = {}
     for start in range(0, len(usernames), CHUNK):
         chunk = usernames[start : start + CHUNK]
         query = select(Employee.username, Employee.id, Employee.active, Employee.team_id).where(
             Employee.username.in_(chunk)
         )
-        for username, employee_id, active, team_id in db.session.execute(query):
-            found[username] = (employee_id, active, team_id)
+        for username, *known in db.session.execute(query):
+            found[username] = _Known(*known)
     return found
 
 
@@ -213,33 +208,70 @@ def max_age() -> timedelta:
     return timedelta(days=current_app.config["OUTCOME_MAX_AGE_DAYS"])
 
 
-def _reject(
-    item: OutcomeInput,
-    employee: tuple[int, bool, int | None] | None,
-    *,
-    own_teams: set[int] | None,
-    recorders: set[int],
-    latest: datetime,
-    earliest: datetime,
-) -> Rejection | None:
-    username = item.employee.strip().lower()
-    if employee is None:
-        message = _("No employee with the username %(username)s.", username=item.employee[:64])
-        return Rejection(item.position, "unknown_employee", message)
-    if not employee[1]:
-        message = _("%(username)s is not active.", username=username)
-        return Rejection(item.position, "inactive_employee", message)
-    if employee[0] in recorders:
-        message = _("Nobody earns points from outcomes they record themselves.")
-        return Rejection(item.position, "self_award", message)
-    if own_teams is not None and employee[2] not in own_teams:
-        message = _("%(username)s is not in a team you supervise.", username=username)
-        return Rejection(item.position, "not_in_team", message)
-    if item.occurred_at > latest:
-        return Rejection(item.position, "in_future", _("occurred_at is in the future."))
-    if item.occurred_at < earliest:
-        message = _("occurred_at is more than %(days)s days ago.", days=max_age().days)
-        return Rejection(item.position, "too_old", message)
+@dataclass(frozen=True)
+class _Limits:
+    """What a batch's rows are checked against: who records it, whose rows, and when."""
+
+    own_teams: set[int] | None  # a supervisor's teams; None: anyone's
+    recorders: set[int]  # who records or approves the batch: they earn nothing from it
+    earliest: datetime
+    latest: datetime
+
+
+def _username(item: OutcomeInput) -> str:
+    return item.employee.strip().lower()
+
+
+class _Check(NamedTuple):
+    """One reason to leave a row out: its code, when it applies, and how it reads."""
+
+    reason: str
+    applies: Callable[[OutcomeInput, _Known | None, _Limits], bool]
+    message: Callable[[OutcomeInput], str]
+
+
+# In order: a row is left out for the first that applies. After the first, the employee is known.
+_CHECKS = (
+    _Check(
+        "unknown_employee",
+        lambda item, employee, limits: employee is None,
+        lambda item: _("No employee with the username %(username)s.", username=item.employee[:64]),
+    ),
+    _Check(
+        "inactive_employee",
+        lambda item, employee, limits: not employee.active,
+        lambda item: _("%(username)s is not active.", username=_username(item)),
+    ),
+    _Check(
+        "self_award",
+        lambda item, employee, limits: employee.id in limits.recorders,
+        lambda item: _("Nobody earns points from outcomes they record themselves."),
+    ),
+    _Check(
+        "not_in_team",
+        lambda item, employee, limits: (
+            limits.own_teams is not None and employee.team_id not in limits.own_teams
+        ),
+        lambda item: _("%(username)s is not in a team you supervise.", username=_username(item)),
+    ),
+    _Check(
+        "in_future",
+        lambda item, employee, limits: item.occurred_at > limits.latest,
+        lambda item: _("occurred_at is in the future."),
+    ),
+    _Check(
+        "too_old",
+        lambda item, employee, limits: item.occurred_at < limits.earliest,
+        lambda item: _("occurred_at is more than %(days)s days ago.", days=max_age().days),
+    ),
+)
+
+
+def _rejection(item: OutcomeInput, employee: _Known | None, limits: _Limits) -> Rejection | None:
+    """Why the row is left out (the first check that applies), or None when it is recorded."""
+    for check in _CHECKS:
+        if check.applies(item, employee, limits):
+            return Rejection(item.position, check.reason, check.message(item))
     return None
 
 
@@ -261,30 +293,28 @@ def plan_outcomes(
     """
     if actor is not None and actor.role not in RECORDERS:
         raise Forbidden(_("Only supervisors, HR and admin record outcomes."))
-    usernames = sorted({item.employee.strip().lower() for item in inputs})
-    employees = _employees_by_username(usernames)
+    employees = _employees_by_username(sorted({_username(item) for item in inputs}))
     recorded = _recorded_external_ids(sorted({item.external_id for item in inputs}))
     in_force = active_rules()
-    own_teams = None
-    if actor is not None and actor.role == "supervisor":
-        own_teams = {team.id for team in actor.supervised_teams}
-    recorders = {person.id for person in (actor, approver) if person is not None}
     now = at or utcnow()
+    limits = _Limits(
+        own_teams=(
+            {team.id for team in actor.supervised_teams}
+            if actor is not None and actor.role == "supervisor"
+            else None
+        ),
+        recorders={person.id for person in (actor, approver) if person is not None},
+        earliest=now - max_age(),
+        latest=now + FUTURE_TOLERANCE,
+    )
     plan = Plan()
     seen: set[str] = set()
     for item in inputs:
         if item.external_id in recorded or item.external_id in seen:
             plan.duplicates += 1
             continue
-        employee = employees.get(item.employee.strip().lower())
-        rejection = _reject(
-            item,
-            employee,
-            own_teams=own_teams,
-            recorders=recorders,
-            latest=now + FUTURE_TOLERANCE,
-            earliest=now - max_age(),
-        )
+        employee = employees.get(_username(item))
+        rejection = _rejection(item, employee, limits)
         if rejection is not None:
             plan.rejected.append(rejection)
             continue
@@ -292,175 +322,13 @@ def plan_outcomes(
         plan.new.append(
             Planned(
                 input=item,
-                employee_id=employee[0],
-                username=item.employee.strip().lower(),
-                team_id=employee[2],
+                employee_id=employee.id,
+                username=_username(item),
+                team_id=employee.team_id,
                 rule=rules.best_rule(in_force, item.kind, item.score),
             )
         )
     return plan
-
-
-def _insert_outcomes_once(rows: list[dict]) -> dict[str, int]:
-    """Insert outcome rows, skipping external ids already stored; external_id -> new id."""
-    table = Outcome.__table__
-    statement = (
-        upsert(db.session.get_bind(), table)
-        .on_conflict_do_nothing(index_elements=["external_id"])
-        .returning(table.c.id, table.c.external_id)
-    )
-    return {
-        external_id: outcome_id for outcome_id, external_id in db.session.execute(statement, rows)
-    }
-
-
-def _note(item: OutcomeInput) -> str:
-    score = "" if item.score is None else f" {item.score}"
-    return f"{item.kind}{score} · {item.external_id}"[:500]
-
-
-def apply_plan(
-    actor: Employee | None,
-    plan: Plan,
-    source: str,
-    *,
-    at: datetime | None = None,
-    import_id: int | None = None,
-) -> Recorded:
-    """Record the plan's new outcomes, make the awards their rules earn, tell who earned.
-
-    Each employee who earned points gets one notification for the batch,
-    however many rows were theirs. `at` dates the recording, the awards,
-    their ledger entries and the notifications when it is not now (demo
-    data and history imports).
-    """
-    recorded_at = at or utcnow()
-    # A fixed order: concurrent imports of overlapping files wait for each other, never deadlock.
-    ordered = sorted(plan.new, key=lambda planned: planned.input.external_id)
-    criteria = dict(db.session.execute(select(Criterion.code, Criterion.id)).all())
-    inserted = (
-        _insert_outcomes_once(
-            [
-                {
-                    "external_id": planned.input.external_id,
-                    "employee_id": planned.employee_id,
-                    "kind": planned.input.kind,
-                    "score": planned.input.score,
-                    "occurred_at": planned.input.occurred_at,
-                    "recorded_at": recorded_at,
-                    "source": source,
-                    "recorded_by_id": actor.id if actor else None,
-                    "import_id": import_id,
-                    "rule_id": planned.rule.id if planned.rule else None,
-                    "award_id": None,
-                }
-                for planned in ordered
-            ]
-        )
-        if ordered
-        else {}
-    )
-    won = [planned for planned in ordered if planned.input.external_id in inserted]
-    earning = [planned for planned in won if planned.rule is not None]
-    awards: list[tuple[int, str, str, int]] = []
-    if earning:
-        entry_ids = ledger.post_credits(
-            [
-                ledger.Credit(planned.employee_id, planned.rule.points, _note(planned.input))
-                for planned in earning
-            ],
-            "outcome",
-            at=recorded_at,
-        )
-        award_table = Award.__table__
-        award_ids = list(
-            db.session.scalars(
-                award_table.insert().returning(award_table.c.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "employee_id": planned.employee_id,
-                        "criterion_id": criteria[planned.rule.criterion],
-                        "points": planned.rule.points,
-                        "note": _note(planned.input),
-                        "source": "outcome",
-                        "awarded_by_id": None,
-                        "team_id": planned.team_id,
-                        "entry_id": entry_id,
-                        "request_id": None,
-                        "created_at": recorded_at,
-                    }
-                    for planned, entry_id in zip(earning, entry_ids, strict=True)
-                ],
-            )
-        )
-        entries = LedgerEntry.__table__
-        db.session.execute(
-            update(entries)
-            .where(entries.c.id == bindparam("entry"))
-            .values(reference=bindparam("award_reference")),
-            [
-                {"entry": entry_id, "award_reference": f"award:{award_id}"}
-                for entry_id, award_id in zip(entry_ids, award_ids, strict=True)
-            ],
-        )
-        outcomes = Outcome.__table__
-        db.session.execute(
-            update(outcomes)
-            .where(outcomes.c.id == bindparam("outcome"))
-            .values(award_id=bindparam("award")),
-            [
-                {"outcome": inserted[planned.input.external_id], "award": award_id}
-                for planned, award_id in zip(earning, award_ids, strict=True)
-            ],
-        )
-        awards = [
-            (planned.input.position, planned.username, planned.rule.criterion, planned.rule.points)
-            for planned in earning
-        ]
-        awards.sort()
-        _tell_earners(earning, recorded_at)
-    # Expire what the ORM holds: bulk statements bypassed it.
-    db.session.expire_all()
-    return Recorded(
-        accepted=len(won),
-        duplicates=plan.duplicates + len(ordered) - len(won),
-        points_awarded=sum(points for *_rest, points in awards),
-        rejected=plan.rejected,
-        awards=awards,
-    )
-
-
-def _tell_earners(earning: list[Planned], at: datetime) -> None:
-    """One notification per employee: how many points from how many outcomes."""
-    outcomes: Counter = Counter()
-    points: Counter = Counter()
-    for planned in earning:
-        outcomes[planned.employee_id] += 1
-        points[planned.employee_id] += planned.rule.points
-    notify_many(
-        "outcome_points",
-        [
-            (employee_id, {"points": points[employee_id], "outcomes": outcomes[employee_id]})
-            for employee_id in sorted(outcomes)
-        ],
-        link=link_to("ledger.wallet"),
-        at=at,
-    )
-
-
-def record_outcomes(
-    actor: Employee | None,
-    inputs: list[OutcomeInput],
-    source: str,
-    *,
-    at: datetime | None = None,
-) -> Recorded:
-    """Record a batch; new outcomes that match a rule earn its criterion's points once.
-
-    `at` backdates the recording, awards and ledger entries (demo data and
-    history imports); None is now.
-    """
-    return apply_plan(actor, plan_outcomes(actor, inputs, at=at), source, at=at)
 
 
 def recent_outcomes(actor: Employee, page: int) -> Pagination:
