@@ -18,10 +18,21 @@ from pojo.extensions import db, login_manager
 
 
 class DomainError(Exception):
-    """A refused operation. ``code`` is a stable contract; ``message`` is for people."""
+    """A refused operation. ``code`` is a stable contract; ``message`` is for people.
+
+    A refusal names its code and status in its class header, as the ones
+    below do: ``class NotInTeam(Forbidden, code="not_in_team")``.
+    """
 
     code = "refused"
     status = 422
+
+    def __init_subclass__(cls, *, code: str | None = None, status: int | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if status is not None:
+            cls.status = status
 
     def __init__(self, message: str, **details):
         super().__init__(message)
@@ -29,24 +40,42 @@ class DomainError(Exception):
         self.details = details
 
 
-class NotFound(DomainError):
-    code = "not_found"
-    status = 404
+# The refusals every feature uses, one per status.
+class NotFound(DomainError, code="not_found", status=404): ...
 
 
-class Forbidden(DomainError):
-    code = "forbidden"
-    status = 403
+class Forbidden(DomainError, code="forbidden", status=403): ...
 
 
-class Conflict(DomainError):
-    code = "conflict"
-    status = 409
+class Conflict(DomainError, code="conflict", status=409): ...
 
 
-class InvalidInput(DomainError):
-    code = "invalid"
-    status = 400
+class InvalidInput(DomainError, code="invalid", status=400): ...
+
+
+# The refusals with a code of their own, here so that every caller imports them from one place.
+class InsufficientPoints(DomainError, code="insufficient_points"):
+    """The ledger: a debit larger than the balance (`balance=` in the details)."""
+
+
+class OverBudget(DomainError, code="over_budget"):
+    """Awards: a supervisor's award past the team's monthly budget."""
+
+
+class SelfAward(DomainError, code="self_award"):
+    """Awards: nobody awards themself."""
+
+
+class NotInTeam(Forbidden, code="not_in_team"):
+    """Awards: a supervisor awards only members of the teams they supervise."""
+
+
+class LoginThrottled(DomainError, code="too_many_attempts", status=429):
+    """Auth: too many failed logins for the username, the address or the pair."""
+
+
+class RejectedRows(DomainError, code="rejected_rows"):
+    """Outcome imports: a file with rejected rows, confirmed without leaving them out."""
 
 
 def wants_json() -> bool:

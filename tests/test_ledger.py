@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from pojo.errors import InsufficientPoints
 from pojo.extensions import db
 from pojo.ledger import service as ledger
 from pojo.ledger.models import LedgerEntry
@@ -60,7 +61,7 @@ def test_supervisor_cannot_reverse(app, client_as, make_employee):
 def test_balance_never_goes_negative(app, make_employee):
     username = make_employee()
     give_points(app, username, 10)
-    with app.app_context(), pytest.raises(ledger.InsufficientPoints), unit_of_work():
+    with app.app_context(), pytest.raises(InsufficientPoints), unit_of_work():
         ledger.post_entry(get_employee(username).id, -11, "redemption", actor=None)
     with app.app_context():
         assert ledger.balance_of(get_employee(username).id) == 10

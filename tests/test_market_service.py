@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pojo.errors import Conflict, Forbidden, InsufficientPoints, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.jobs.models import JobRun
 from pojo.jobs.registry import run_job
 from pojo.ledger.models import LedgerEntry
-from pojo.ledger.service import InsufficientPoints, balance_of
+from pojo.ledger.service import balance_of
 from pojo.market import board, catalogue, goals, redemptions
 from pojo.market.demand import settings_of
 from pojo.market.models import PriceTick, Redemption, Reward

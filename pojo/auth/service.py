@@ -12,7 +12,7 @@ from pojo.auth import throttle
 from pojo.auth.models import UserSession
 from pojo.auth.throttle import LoginLimits
 from pojo.database import utcnow
-from pojo.errors import DomainError
+from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import db
 from pojo.people.models import LANGUAGES, Employee
 from pojo.people.service import MIN_PASSWORD_LENGTH, find_employee, hash_password
@@ -20,11 +20,6 @@ from pojo.people.service import MIN_PASSWORD_LENGTH, find_employee, hash_passwor
 # A fixed hash to compare against when the user does not exist, so a wrong
 # username takes as long as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password")
-
-
-class LoginThrottled(DomainError):
-    code = "too_many_attempts"
-    status = 429
 
 
 def authenticate(

@@ -18,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from pojo.auth import service
 from pojo.auth.forms import LanguageForm, LoginForm, PasswordForm
 from pojo.auth.throttle import LoginLimits
-from pojo.errors import DomainError
+from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
 from pojo.web import EVERYONE, PUBLIC, allow, local_path
@@ -47,7 +47,7 @@ def login():
                 request.remote_addr,
                 LoginLimits.from_config(current_app.config),
             )
-        except service.LoginThrottled as error:
+        except LoginThrottled as error:
             form.form_errors.append(error.message)
             headers = {"Retry-After": str(error.details["retry_after"])}
             return render_template("auth/login.html", form=form), 429, headers

@@ -10,7 +10,16 @@ from sqlalchemy.orm import joinedload
 from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
 from pojo.awards.notices import criterion_names
-from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from pojo.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NotInTeam,
+    OverBudget,
+    SelfAward,
+)
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
@@ -21,18 +30,6 @@ from pojo.people.service import get_employee, visible_records
 from pojo.rows import in_language
 
 AWARDING_ROLES = ("supervisor", "hr", "admin")
-
-
-class OverBudget(DomainError):
-    code = "over_budget"
-
-
-class SelfAward(DomainError):
-    code = "self_award"
-
-
-class NotInTeam(Forbidden):
-    code = "not_in_team"
 
 
 def get_criterion(code: str) -> Criterion:

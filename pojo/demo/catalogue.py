@@ -7,7 +7,7 @@ a month that forty agents redeeming six times a year make.
 """
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from pojo.market import catalogue as market_catalogue
@@ -31,6 +31,12 @@ class RewardSpec:
     kind: str = "standard"
     # Months (1-12) in which people want it; empty means all year.
     season: tuple[int, ...] = field(default=())
+
+    def reward_fields(self) -> dict:
+        """The reward's fields as `create_reward` takes them (the season is the simulation's)."""
+        fields = asdict(self)
+        del fields["season"]
+        return fields
 
 
 REWARDS = (
@@ -150,20 +156,7 @@ def list_rewards(hr: Employee, start: datetime) -> list[Listed]:
     """Create the catalogue through the market service, dated to the start of the history."""
     listed = []
     for spec in REWARDS:
-        reward = market_catalogue.create_reward(
-            hr,
-            name_en=spec.name_en,
-            name_fi=spec.name_fi,
-            description_en=spec.description_en,
-            description_fi=spec.description_fi,
-            category=spec.category,
-            kind=spec.kind,
-            base_price=spec.base_price,
-            stock=spec.stock,
-            per_person_limit=spec.per_person_limit,
-            limit_period=spec.limit_period,
-            expected_per_30d=spec.expected_per_30d,
-        )
+        reward = market_catalogue.create_reward(hr, **spec.reward_fields())
         reward.created_at = start
         settings = PriceSettings(
             reward.base_price, reward.floor_price, reward.ceiling_price, reward.expected_per_30d

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, DomainError, NotFound
+from pojo.errors import Conflict, DomainError, InsufficientPoints, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.models import Balance, LedgerEntry
@@ -29,11 +29,6 @@ def _announce_credit(employee_ids: Collection[int], at: datetime) -> None:
     """Tell the features above the ledger (the market's goals) that these balances grew."""
     if employee_ids:
         points_credited.send(current_app._get_current_object(), employee_ids=employee_ids, at=at)
-
-
-class InsufficientPoints(DomainError):
-    code = "insufficient_points"
-    status = 422
 
 
 def open_account(employee_id: int) -> Balance:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RejectedRows
 from pojo.extensions import db
 from pojo.notifications.service import link_to, notify, notify_many
 from pojo.outcomes import csvfile
@@ -35,10 +35,6 @@ from pojo.rows import get_row, lock_row, site_zone
 # Uploads that were previewed but never submitted or applied are dropped after this.
 UNAPPLIED_KEPT = timedelta(days=1)
 REASON_MAX_LENGTH = 500
-
-
-class RejectedRows(DomainError):
-    code = "rejected_rows"
 
 
 @dataclass

@@ -148,25 +148,18 @@ def _award(earning: list[Planned], outcome_ids: dict[str, int], at: datetime) ->
             ],
         )
     )
-    entries = LedgerEntry.__table__
+    references = [f"award:{award_id}" for award_id in award_ids]
+    _fill(LedgerEntry.__table__.c.reference, zip(entry_ids, references, strict=True))
+    outcomes = [outcome_ids[planned.input.external_id] for planned in earning]
+    _fill(Outcome.__table__.c.award_id, zip(outcomes, award_ids, strict=True))
+
+
+def _fill(column, values) -> None:
+    """Set `column` of many rows, one statement: `values` are (row id, value) pairs."""
+    table = column.table
     db.session.execute(
-        update(entries)
-        .where(entries.c.id == bindparam("entry"))
-        .values(reference=bindparam("award_reference")),
-        [
-            {"entry": entry_id, "award_reference": f"award:{award_id}"}
-            for entry_id, award_id in zip(entry_ids, award_ids, strict=True)
-        ],
-    )
-    outcomes = Outcome.__table__
-    db.session.execute(
-        update(outcomes)
-        .where(outcomes.c.id == bindparam("outcome"))
-        .values(award_id=bindparam("award")),
-        [
-            {"outcome": outcome_ids[planned.input.external_id], "award": award_id}
-            for planned, award_id in zip(earning, award_ids, strict=True)
-        ],
+        update(table).where(table.c.id == bindparam("row_id")).values({column: bindparam("value")}),
+        [{"row_id": row_id, "value": value} for row_id, value in values],
     )
 
 
