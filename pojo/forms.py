@@ -1,6 +1,8 @@
-"""What every HTML form shares: a field that must be sent, and a service's refusal shown where it belongs."""
+"""What every HTML form shares: a field that must be sent, the form of a button that posts,
+and a service's refusal shown where it belongs."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation
 
 from pojo.errors import DomainError
@@ -19,6 +21,13 @@ class Present:
     def __call__(self, form, field) -> None:
         if not field.raw_data:
             raise StopValidation(_l("This field was missing from the form. Reload the page."))
+
+
+class ConfirmForm(FlaskForm):
+    """No fields, only the CSRF token: for a button that posts (revoke, fulfil, clear a goal).
+
+    What the button acts on is in the URL.
+    """
 
 
 def show_refusal(form, error: DomainError) -> None:

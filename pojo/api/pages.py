@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.api import tokens
-from pojo.api.forms import RevokeTokenForm
 from pojo.errors import DomainError
+from pojo.forms import ConfirmForm
 from pojo.web import PEOPLE_ADMINS, allow
 
 bp = Blueprint("api_tokens", __name__)
@@ -16,14 +16,14 @@ bp = Blueprint("api_tokens", __name__)
 @allow(*PEOPLE_ADMINS)
 def index():
     return render_template(
-        "api/tokens.html", tokens=tokens.visible_tokens(current_user), form=RevokeTokenForm()
+        "api/tokens.html", tokens=tokens.visible_tokens(current_user), form=ConfirmForm()
     )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @allow(*PEOPLE_ADMINS)
 def revoke(token_id: int):
-    if not RevokeTokenForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         token = tokens.get_token(token_id)

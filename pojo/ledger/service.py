@@ -19,6 +19,7 @@ from pojo.errors import Conflict, DomainError, InsufficientPoints, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.models import Balance, LedgerEntry
+from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.signals import points_credited
 
@@ -144,6 +145,17 @@ def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry
         reference=f"entry:{entry.id}",
         reverses=entry,
     )
+
+
+def history_page(employee_id: int, page: int) -> Pagination:
+    """One page of an employee's entries, newest first (the wallet and a person's ledger)."""
+    query = (
+        select(LedgerEntry)
+        .options(joinedload(LedgerEntry.actor))
+        .where(LedgerEntry.employee_id == employee_id)
+        .order_by(LedgerEntry.id.desc())
+    )
+    return paginate(query, page)
 
 
 def entries_for(

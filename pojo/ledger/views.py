@@ -4,31 +4,29 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.bounds import query_int
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.ledger import references, service
 from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
+from pojo.pagination import requested_page
 from pojo.people.service import can_view_ledger, get_employee
 from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, flash_refusal, sections
 
 bp = Blueprint("ledger", __name__)
-PAGE_SIZE = 25
 
 
 def _render_ledger(employee, template: str):
-    entries = service.entries_for(employee.id, limit=PAGE_SIZE + 1, before=query_int("before"))
-    more = len(entries) > PAGE_SIZE
-    entries = entries[:PAGE_SIZE]
+    pages = service.history_page(employee.id, requested_page())
+    entries = pages.items
     return render_template(
         template,
         employee=employee,
         balance=service.balance_of(employee.id),
         entries=entries,
+        pages=pages,
         reversed_ids=service.reversed_entry_ids([e.id for e in entries]),
         labels=references.describe(entries, g.language),
-        next_before=entries[-1].id if more else None,
         reversal_form=ReversalForm(),
         sections=sections("wallet", employee=employee),
     )

@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from pojo.errors import DomainError
 from pojo.formatting import format_points
-from pojo.forms import form_status, show_refusal
+from pojo.forms import ConfirmForm, form_status, show_refusal
 from pojo.market import catalogue, redemptions
 from pojo.market.blueprint import bp
 from pojo.market.board import board_rows
-from pojo.market.forms import ActionForm, CancelForm, RewardForm
+from pojo.market.forms import CancelForm, RewardForm
 from pojo.pagination import requested_page
 from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
 
@@ -63,7 +63,7 @@ def queue():
 @bp.route("/market/admin/redemptions/<int:redemption_id>/fulfil", methods=["POST"])
 @allow(*PEOPLE_ADMINS)
 def fulfil(redemption_id: int):
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         done = redemptions.fulfil(current_user, redemption_id)

@@ -48,10 +48,6 @@ class GoalForm(FlaskForm):
     reward = WholeNumberField(bound=bounds.ROW_ID, widget=HiddenInput())
 
 
-class ActionForm(FlaskForm):
-    """No fields: the CSRF token for a button that posts (fulfil, clear goal)."""
-
-
 class CancelForm(FlaskForm):
     reason = StringField(
         _l("Reason"),

@@ -18,11 +18,12 @@ from pojo.database import utcnow
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.formatting import format_points
+from pojo.forms import ConfirmForm
 from pojo.ledger.service import balance_of
 from pojo.market import display, goals, redemptions
 from pojo.market.blueprint import bp
 from pojo.market.board import board_page, board_refresh
-from pojo.market.forms import ActionForm, GoalForm, RedeemForm
+from pojo.market.forms import GoalForm, RedeemForm
 from pojo.market.models import Reward
 from pojo.market.reward_detail import reward_detail
 from pojo.notifications.service import unread_count
@@ -71,7 +72,7 @@ def reward(reward_id: int):
         demand=display.demand_days(detail.recent_redemptions_by_day),
         is_goal=goal is not None and goal.reward.id == reward_id,
         goal_form=GoalForm(reward=reward_id),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
     )
 
 
@@ -151,7 +152,7 @@ def set_goal():
 @bp.route("/market/goal/clear", methods=["POST"])
 @allow(EVERYONE)
 def clear_goal():
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     goals.clear_goal(current_user)
     flash(_("Goal cleared."), "success")
@@ -173,5 +174,5 @@ def wallet_section(employee, **_context):
         "own": employee.id == current_user.id,
         "goal": goals.goal_status(employee),
         "pending": redemptions.redemptions_for(employee, status="pending"),
-        "form": ActionForm(),
+        "form": ConfirmForm(),
     }
