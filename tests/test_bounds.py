@@ -124,6 +124,8 @@ def populated(app, make_employee):
     return agent, admin
 
 
+# A crawl of every route and field: left out of the fast tier (pytest -m "not slow").
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["agent", "hr"])
 def test_no_integer_in_a_url_query_or_form_answers_5xx(app, populated, client_as, role):
     client = client_as(role, team="Alpha")

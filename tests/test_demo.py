@@ -16,6 +16,9 @@ from pojo.notifications.models import Notification
 from pojo.people.models import Employee, Team
 from pojo.unit_of_work import unit_of_work
 
+# A year of simulated history and more: left out of the fast tier (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 
 def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))

@@ -16,6 +16,9 @@ from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.conftest import PASSWORD
 
+# A real browser: left out of the fast tier (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI installs both (.ci/run) and sets POJO_REQUIRE_BROWSER, so there a missing browser fails.
 if os.environ.get("POJO_REQUIRE_BROWSER"):

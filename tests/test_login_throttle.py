@@ -61,6 +61,7 @@ def test_guessing_spread_over_many_addresses_meets_the_account_limit(app, make_e
     assert _try(client, "aino", PASSWORD, "10.0.0.2").status_code == 429
 
 
+@pytest.mark.slow  # a hundred password checks
 def test_typos_across_one_office_address_do_not_lock_the_office_out(app, make_employee):
     office = "192.0.2.1"
     agents = [make_employee() for _ in range(30)]

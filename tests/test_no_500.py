@@ -4,6 +4,9 @@ import re
 
 import pytest
 
+# A crawl of every route for every role: left out of the fast tier (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 VALUES = {
     "int": ["1", "999999999999999999999", "0"],
     "text": ["x", "%00", "a" * 300, "';--", "%ff%fe"],

@@ -64,6 +64,7 @@ def api_schema(app, make_employee):
 schema = schemathesis.from_pytest_fixture("api_schema")
 
 
+@pytest.mark.slow  # the fuzz run: left out of the fast tier (pytest -m "not slow")
 @schema.parametrize()
 @settings(
     # A modest run in the normal suite; POJO_API_FUZZ_EXAMPLES=1000 for a deep one.

@@ -109,7 +109,7 @@ def test_settings_refused_unless_floor_below_base_below_ceiling():
     assert validate_settings(PriceSettings(base=100, floor=50, ceiling=100, expected_per_30d=2))
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_example_from_the_readme():
