@@ -78,6 +78,22 @@ class RejectedRows(DomainError, code="rejected_rows"):
     """Outcome imports: a file with rejected rows, confirmed without leaving them out."""
 
 
+class PriceMoved(Conflict, code="price_moved"):
+    """The market: the price rose above the `max_price` a redeemer confirmed (`price=`)."""
+
+
+class OutOfStock(Conflict, code="out_of_stock"):
+    """The market: no unit of the reward left."""
+
+
+class LimitReached(DomainError, code="limit_reached"):
+    """The market: the reward's per-person limit for its period is used up."""
+
+
+class RewardUnavailable(DomainError, code="reward_unavailable"):
+    """The market: the reward was withdrawn from the exchange."""
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -6,7 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, Forbidden, InsufficientPoints, InvalidInput, NotFound
+from pojo.errors import (
+    Conflict,
+    Forbidden,
+    InsufficientPoints,
+    InvalidInput,
+    LimitReached,
+    NotFound,
+    OutOfStock,
+    PriceMoved,
+    RewardUnavailable,
+)
 from pojo.extensions import db
 from pojo.jobs.models import JobRun
 from pojo.jobs.registry import run_job
@@ -60,7 +70,7 @@ def test_redemption_refused_when_price_moved_and_nothing_charged(app, make_emplo
     give_points(app, agent, 1000)
     reward_id = add_reward(app)
     redeem(app, agent, reward_id, max_price=180)
-    with pytest.raises(redemptions.PriceMoved) as refused:
+    with pytest.raises(PriceMoved) as refused:
         redeem(app, agent, reward_id, max_price=180)
     assert refused.value.details == {"price": 205}
     assert refused.value.status == 409 and "205" in refused.value.message
@@ -74,7 +84,7 @@ def test_sold_out_reward_is_refused(app, make_employee):
     give_points(app, agent, 1000)
     reward_id = add_reward(app, stock=1)
     redeem(app, agent, reward_id, max_price=600)
-    with pytest.raises(redemptions.OutOfStock) as refused:
+    with pytest.raises(OutOfStock) as refused:
         redeem(app, agent, reward_id, max_price=600)
     assert refused.value.code == "out_of_stock" and refused.value.status == 409
 
@@ -106,7 +116,7 @@ def test_per_person_limit_refuses_a_second_spa_day_in_a_quarter(app, make_employ
     give_points(app, agent, 2000)
     reward_id = add_reward(app, per_person_limit=1, limit_period="quarter")
     redeem(app, agent, reward_id, max_price=600)
-    with pytest.raises(redemptions.LimitReached):
+    with pytest.raises(LimitReached):
         redeem(app, agent, reward_id, max_price=600)
 
 
@@ -114,7 +124,7 @@ def test_inactive_reward_cannot_be_redeemed(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 1000)
     reward_id = add_reward(app, active=False)
-    with pytest.raises(redemptions.RewardUnavailable):
+    with pytest.raises(RewardUnavailable):
         redeem(app, agent, reward_id, max_price=600)
 
 

@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from pojo.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    LimitReached,
+    NotFound,
+    OutOfStock,
+    PriceMoved,
+    RewardUnavailable,
+)
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
@@ -26,22 +35,6 @@ from pojo.notifications.service import link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.rows import get_row, lock_row, site_zone
-
-
-class PriceMoved(Conflict):
-    code = "price_moved"
-
-
-class OutOfStock(Conflict):
-    code = "out_of_stock"
-
-
-class LimitReached(DomainError):
-    code = "limit_reached"
-
-
-class RewardUnavailable(DomainError):
-    code = "reward_unavailable"
 
 
 def _period_start(period: str, at: datetime) -> datetime:
