@@ -1,19 +1,9 @@
-"""What the awards' notifications say (handed to `pojo.notifications` by `init_app`)."""
+"""What the awards' notifications say (handed to `pojo.notifications` by the `Feature.setup`)."""
 
 from flask_babel import gettext as _
 
 from pojo.formatting import format_points
-from pojo.rows import in_language
-
-
-def criterion_names(criterion) -> dict:
-    """A criterion's names as a notification keeps them: each reader sees their own language."""
-    return {"criterion_en": criterion.name_en, "criterion_fi": criterion.name_fi}
-
-
-def _criterion(params: dict, language: str) -> str:
-    return in_language(language, params.get("criterion_en", ""), params.get("criterion_fi", ""))
-
+from pojo.notifications.service import name_in
 
 TEXTS = {
     # The awarder's name and the note are kept as written; the criterion in both languages.
@@ -21,7 +11,7 @@ TEXTS = {
         "%(who)s awarded you %(points)s points for %(criterion)s: %(note)s",
         who=p["who"],
         points=format_points(p["points"]),
-        criterion=_criterion(p, lang),
+        criterion=name_in(p, "criterion", lang),
         note=p.get("note", ""),
     ),
 }

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 
 from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
-from pojo.awards.notices import criterion_names
 from pojo.errors import (
     Conflict,
     DomainError,
@@ -23,7 +22,7 @@ from pojo.errors import (
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
-from pojo.notifications.service import link_to, notify
+from pojo.notifications.service import both_names, link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.people.service import get_employee, visible_records
@@ -132,7 +131,7 @@ def award(
         at=entry.at,
         who=actor.display_name,
         points=criterion.points,
-        **criterion_names(criterion),
+        **both_names("criterion", criterion),
         note=note,
     )
     return made

@@ -20,8 +20,7 @@ from pojo.ledger.models import Balance
 from pojo.ledger.service import balance_of
 from pojo.market.demand import price_now, prices_at
 from pojo.market.models import Reward, SavingsGoal
-from pojo.market.notices import reward_names
-from pojo.notifications.service import link_to, notify
+from pojo.notifications.service import both_names, link_to, notify
 from pojo.people.models import Employee
 from pojo.rows import get_row, local_date
 
@@ -162,7 +161,7 @@ def check_goals(
 
 def _check_goal(goal: SavingsGoal, balance: int, price: int, at: datetime) -> int:
     reward = goal.reward
-    names = reward_names(reward)
+    names = both_names("reward", reward)
     link = link_to("market.reward", reward_id=reward.id)
     sent = 0
     if balance >= price and not goal.affordable_notified:

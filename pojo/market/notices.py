@@ -8,38 +8,29 @@ the market's `Feature.setup` hands these over with `register_texts`.
 from flask_babel import gettext as _
 
 from pojo.formatting import format_points
-from pojo.rows import in_language
-
-
-def reward_names(reward) -> dict:
-    """A reward's names as a notification keeps them: each reader sees their own language."""
-    return {"reward_en": reward.name_en, "reward_fi": reward.name_fi}
-
-
-def _reward(params: dict, language: str) -> str:
-    return in_language(language, params.get("reward_en", ""), params.get("reward_fi", ""))
-
+from pojo.notifications.service import name_in
 
 # Reward names are whole phrases ("An extra hour of lunch"), so each
 # message names the reward after a colon, never inside the sentence.
 TEXTS = {
     "redemption_fulfilled": lambda p, lang: _(
-        "Your redemption is ready: %(reward)s. HR marked it fulfilled.", reward=_reward(p, lang)
+        "Your redemption is ready: %(reward)s. HR marked it fulfilled.",
+        reward=name_in(p, "reward", lang),
     ),
     "redemption_cancelled": lambda p, lang: _(
         "Your redemption was cancelled: %(reward)s. %(points)s points were refunded. Reason: %(reason)s",
-        reward=_reward(p, lang),
+        reward=name_in(p, "reward", lang),
         points=format_points(p["points"]),
         reason=p.get("reason", ""),
     ),
     "goal_affordable": lambda p, lang: _(
         "You can now afford your goal: %(reward)s, at %(price)s points.",
-        reward=_reward(p, lang),
+        reward=name_in(p, "reward", lang),
         price=format_points(p["price"]),
     ),
     "goal_price_drop": lambda p, lang: _(
         "Your goal is cheaper: %(reward)s dropped to %(price)s points (it was %(was)s).",
-        reward=_reward(p, lang),
+        reward=name_in(p, "reward", lang),
         price=format_points(p["price"]),
         was=format_points(p["was"]),
     ),

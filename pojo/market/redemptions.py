@@ -29,9 +29,8 @@ from pojo.market.catalogue import CATALOGUE_ROLES, lock_reward
 from pojo.market.demand import demand_now, settings_of
 from pojo.market.goals import check_goals
 from pojo.market.models import PriceTick, Redemption, Reward
-from pojo.market.notices import reward_names
 from pojo.market.pricing import price_for_demand
-from pojo.notifications.service import link_to, notify
+from pojo.notifications.service import both_names, link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.rows import get_row, lock_row, site_zone
@@ -169,7 +168,7 @@ def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -
         "redemption_fulfilled",
         link_to("ledger.wallet"),
         at=at,
-        **reward_names(redemption.reward),
+        **both_names("reward", redemption.reward),
     )
     db.session.flush()
     return redemption
@@ -209,7 +208,7 @@ def cancel(
         at=at,
         points=redemption.price_paid,
         reason=reason,
-        **reward_names(reward),
+        **both_names("reward", reward),
     )
     db.session.flush()
     return redemption

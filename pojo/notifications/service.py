@@ -18,6 +18,7 @@ from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.notifications.models import Notification
 from pojo.pagination import Pagination, paginate
+from pojo.rows import in_language
 
 
 def link_to(endpoint: str, **values) -> str:
@@ -109,6 +110,17 @@ def mark_all_read(employee_id: int) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount
+
+
+def both_names(prefix: str, row) -> dict:
+    """A bilingual row's names as a notification keeps them, so each reader sees their own:
+    ``{"<prefix>_en": row.name_en, "<prefix>_fi": row.name_fi}``."""
+    return {f"{prefix}_en": row.name_en, f"{prefix}_fi": row.name_fi}
+
+
+def name_in(params: dict, prefix: str, language: str) -> str:
+    """The name `both_names` kept under `prefix`, in `language`."""
+    return in_language(language, params.get(f"{prefix}_en", ""), params.get(f"{prefix}_fi", ""))
 
 
 # kind -> its text: a function of the notification's params and the reader's language,

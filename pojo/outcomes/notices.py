@@ -1,4 +1,4 @@
-"""What the outcomes' notifications say (handed to `pojo.notifications` by `init_app`)."""
+"""What the outcomes' notifications say (handed to `pojo.notifications` by the `Feature.setup`)."""
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
