@@ -3,9 +3,14 @@
 Views read the page with `requested_page()`; services return `paginate(select(...), page)`
 (or `paginate_list(rows, page)` for rows already in memory, as the board's cache holds them);
 templates draw the links with `macros/pagination.html`.
+
+The API's ledger is paged by key instead (`page_before`): a client passes
+`?before=` the last id it saw, so an entry posted meanwhile neither repeats
+nor hides a row, and no COUNT runs over a long ledger.
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from flask import request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -57,6 +62,21 @@ def paginate_list(rows: Sequence, page: int, per_page: int = PER_PAGE) -> Pagina
     return ListPagination(
         page=page, per_page=per_page, max_per_page=per_page, error_out=False, rows=rows
     )
+
+
+class KeyPage(NamedTuple):
+    items: list
+    next_before: int | None  # the key to pass as ?before= for the next page; None on the last
+
+
+def page_before(query: Select, key, before: int | None, limit: int) -> KeyPage:
+    """The `limit` rows with the largest `key` (a column) below `before`, largest first."""
+    if before is not None:
+        query = query.where(key < before)
+    rows = list(db.session.scalars(query.order_by(key.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return KeyPage(rows, getattr(rows[-1], key.key) if more else None)
 
 
 def page_url(number: int) -> str:

@@ -159,10 +159,8 @@ def employee_ledger(caller: Employee, username: str, query: dict):
     employee = get_employee(username)
     if not can_view_ledger(caller, employee):
         raise Forbidden(_("You may not see this employee's ledger."))
-    limit = query["limit"] or 50
-    entries = ledger.entries_for(employee.id, limit=limit + 1, before=query["before"])
-    more = len(entries) > limit
-    entries = entries[:limit]
+    page = ledger.entries_page(employee.id, limit=query["limit"] or 50, before=query["before"])
+    entries = page.items
     return {
         "username": employee.username,
         "balance": ledger.balance_of(employee.id),
@@ -177,5 +175,5 @@ def employee_ledger(caller: Employee, username: str, query: dict):
             }
             for entry in entries
         ],
-        "next_before": entries[-1].id if more else None,
+        "next_before": page.next_before,
     }

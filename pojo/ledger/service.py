@@ -19,7 +19,7 @@ from pojo.errors import Conflict, DomainError, InsufficientPoints, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.models import Balance, LedgerEntry
-from pojo.pagination import Pagination, paginate
+from pojo.pagination import KeyPage, Pagination, page_before, paginate
 from pojo.people.models import Employee
 from pojo.signals import points_credited
 
@@ -158,18 +158,14 @@ def history_page(employee_id: int, page: int) -> Pagination:
     return paginate(query, page)
 
 
-def entries_for(
-    employee_id: int, *, limit: int = 50, before: int | None = None
-) -> list[LedgerEntry]:
-    """An employee's entries, newest first; `before` is an entry id for paging."""
+def entries_page(employee_id: int, *, limit: int, before: int | None = None) -> KeyPage:
+    """A page of an employee's entries, newest first, by key: the API's ?limit=&before=."""
     query = (
         select(LedgerEntry)
         .options(joinedload(LedgerEntry.actor))
         .where(LedgerEntry.employee_id == employee_id)
     )
-    if before is not None:
-        query = query.where(LedgerEntry.id < before)
-    return list(db.session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit)))
+    return page_before(query, LedgerEntry.id, before, limit)
 
 
 def reversed_entry_ids(entry_ids: list[int]) -> set[int]:
