@@ -5,7 +5,7 @@ reaching a query is an "integer out of range" error, a 500. So no integer
 enters unbounded. URL parts are bounded by the ``<int:...>`` converter
 (``pojo.RowIdConverter``), query strings by :func:`query_int` (only names
 listed in :data:`QUERY_INTEGERS`), forms by :class:`WholeNumberField`, JSON
-bodies and API query strings by ``pojo.api.schema.Integer.within`` with the
+bodies and API query strings by ``pojo.api.fields.Whole`` with the
 same constants, which also puts ``minimum``/``maximum`` in the OpenAPI
 document. ``tests/test_bounds.py`` sends 2^31, 2^63, 10^20, -1 and "1e3" to
 every one of them.

@@ -25,7 +25,7 @@ EXTENSION = "pojo.features"
 
 class MeField(NamedTuple):
     """A field a feature adds to `GET /api/v1/me`: `provider(employee)` gives the value,
-    `schema` (a `pojo.api` schema) documents it."""
+    `schema` (a `pojo.api` field, e.g. `Nested(Goal, allow_none=True)`) documents it."""
 
     name: str
     provider: Callable[[Any], object]
@@ -94,7 +94,7 @@ def installed(app: Flask | None = None) -> Installed:
 
 def register_feature(app: Flask, feature: Feature) -> None:
     """Plug `feature` into `app`: the one way a feature adds anything to the app."""
-    from pojo.api.framework import register_api_blueprint
+    from pojo.api.blueprint import register_api_blueprint
 
     installed(app).add(feature)
     for blueprint in feature.blueprints:

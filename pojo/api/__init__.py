@@ -1,55 +1,57 @@
 """The JSON API v1 under /api/v1, and how a feature adds to it.
 
-Authentication is ``Authorization: Bearer <token>`` only (tokens from
-``flask --app pojo token create USERNAME``); a session cookie never
-authenticates an API call, so API blueprints are exempt from CSRF. Errors
-are ``{"error": {"code", "message", ...}}``: raise a ``pojo.errors``
-DomainError from the service and the status and code follow.
+Built on flask-smorest: marshmallow schemas validate what comes in and
+dump what goes out, and apispec writes the OpenAPI document from them.
+What Pojo adds (``pojo.api.blueprint``): a bearer token authenticates every
+call (``flask --app pojo token create USERNAME``; a session cookie never
+does, so API blueprints are exempt from CSRF), the caller's role is checked,
+and a POST honours Idempotency-Key. Errors are ``{"error": {"code",
+"message", ...}}``: raise a ``pojo.errors`` DomainError from the service and
+the status and code follow.
 
-Adding an endpoint (the market does this in its own package)::
+Adding an endpoint (each feature keeps its own in ``<feature>/api.py``)::
 
     # pojo/market/api.py
-    from pojo.api import Integer, Object, String, api_blueprint, api_view
+    from pojo.api import Schema, Text, Whole, api_blueprint
     from pojo.web import EVERYONE
 
     bp = api_blueprint("market_api", __name__)      # routes under /api/v1
 
-    REDEMPTION_REQUEST = Object(
-        {"reward": Integer(minimum=1), "max_price": Integer(minimum=0),
-         "shift": Integer(minimum=1)},
-        optional=("shift",),                        # every other field is required
-    )
-    REDEMPTION = Object({"id": Integer(), "reward": Integer(), "status": String(max_length=16)})
+    class RedemptionRequest(Schema):                # a JSON object, no other fields
+        reward = Whole(bounds.ROW_ID)               # required unless required=False
+        max_price = Whole(bounds.ACCEPTED_PRICE, description="the most you accept")
+
+    class Redemption(Schema):
+        id = Whole(bounds.ROW_ID)
+        status = Text(16, description="pending | fulfilled | cancelled")
 
     @bp.route("/redemptions", methods=["POST"])
-    @api_view(EVERYONE, body=REDEMPTION_REQUEST, responses={201: REDEMPTION},
-              errors=(404, 409, 422))
+    @bp.api_view(EVERYONE, body=RedemptionRequest, response=Redemption, status=201,
+                 errors=(404, 409, 422))
     def redeem(caller, body):
         \"\"\"Redeem a reward at no more than max_price.\"\"\"   # summary in the document
-        made = service.redeem(caller, body["reward"], body["max_price"])
-        return {...}, 201                            # or just a dict/list for 200
+        return service.redeem(caller, body["reward"], body["max_price"])
 
     # pojo/market/__init__.py, in feature():
     return Feature(name="market", api_blueprints=(bp,), ...)
 
-What ``api_view(*rule, body=, query=, responses=, errors=)`` does:
+What ``bp.api_view(*rule, body=, query=, response=, status=, errors=)`` does:
 
 - ``rule``: ``EVERYONE`` or role names, like ``pojo.web.allow``; kept on the
   view as ``access_rule``. Another role gets 403; no or a bad token 401.
-- ``body``: an ``Object`` schema. The body must be JSON (400 otherwise) and
-  match it exactly: wrong types, missing or unknown fields, too-long strings,
-  out-of-range numbers are 400 naming the field (``outcomes[3].score``). The
-  parsed dict reaches the view as ``body``. An ``Array(..., too_many=TooLarge)``
-  answers an over-long list with 413.
-- ``query``: ``{"limit": Integer(minimum=1, maximum=200), ...}``; all optional
-  (None when absent); unknown or malformed parameters are 400. The view gets
-  ``query`` as a dict.
+- ``body``: a ``Schema``. The body must be JSON (400 otherwise) and match it
+  exactly: wrong types, missing or unknown fields, too-long strings,
+  out-of-range numbers are 400 ``invalid`` naming the field
+  (``outcomes[3].score``). The view gets the loaded dict as ``body``.
+  ``Items(..., too_many=TooLarge)`` answers an over-long list with 413.
+- ``query``: a ``Schema`` of ``Whole(..., text=True, required=False)`` fields;
+  unknown, repeated or malformed parameters are 400. The view gets ``query``
+  (a dict without the absent ones).
 - The view also gets its URL arguments and ``caller`` (the token's Employee).
-  It calls one service function with ``caller`` as the actor and returns a
-  payload (200) or ``(payload, status)``.
-- ``responses``: ``{status: schema}`` of successful answers (a callable that
-  returns a schema is allowed, for shapes that other features extend);
-  ``errors``: the error statuses the view itself may answer (404, 409, 422...).
+  It calls one service function with ``caller`` as the actor and returns
+  what ``response`` dumps (a dict, a model, a list with ``Schema(many=True)``)
+  with ``status``; or a ready ``Response`` (cached JSON), sent as it is.
+- ``errors``: the error statuses the view itself may answer (404, 409, 422...).
   401, 403 (role-restricted views), 400 (body or query) and, on POST, 409,
   413 and 422 are documented automatically.
 - Every POST honours ``Idempotency-Key`` (pojo.api.idempotency): the first
@@ -57,48 +59,52 @@ What ``api_view(*rule, body=, query=, responses=, errors=)`` does:
   replayed on a retry; another body with the same key is 422
   ``idempotency_key_reused``; a key still in flight is 409
   ``idempotency_key_in_use``. Nothing to do in the view.
-- The OpenAPI document at /api/v1/openapi.json is built from the URL map
-  (pojo.api.openapi), so the new route, its schemas and statuses appear
-  there by themselves, and tests/test_openapi.py fuzzes it with schemathesis.
+- The OpenAPI document at /api/v1/openapi.json (pojo.api.openapi) lists the
+  new operation by itself, and tests/test_openapi.py fuzzes it with
+  schemathesis.
+
+The fields (``pojo.api.fields``): ``Text(max_length, min_length=1, pattern=)``,
+``Whole(bound)`` (a ``pojo.bounds`` range; its minimum and maximum go in the
+document), ``Timestamp()`` (with a UTC offset; loaded as UTC), ``Items(field,
+max_items=)``, ``Nested(Schema)``, ``Number()``; each takes ``description=``,
+``allow_none=`` and marshmallow's other options.
 
 Adding a field to ``GET /api/v1/me`` (the market's savings goal), in the
 feature's ``Feature``::
 
     from pojo.features import MeField
-    me_fields=(MeField("goal", goal_of,
-                       Object({"reward": Integer(), "price": Integer(),
-                               "progress_pct": Integer()}, nullable=True)),)
+    me_fields=(MeField("goal", goal_of, Nested(Goal, allow_none=True)),)
 
 The provider gets the calling Employee and returns a JSON-able value; the
-schema is the field's entry in the document.
+field (a ``pojo.api`` field) describes it in the document.
 """
 
 from flask_babel import lazy_gettext as _l
 
-from pojo.api.framework import (
+from pojo.api.blueprint import (
     API_PREFIX,
+    ApiBlueprint,
     TooLarge,
     Unauthorized,
     api_blueprint,
-    api_view,
     current_caller,
     register_api_blueprint,
 )
-from pojo.api.schema import Array, Integer, Object, Raw, Schema, String, Timestamp
+from pojo.api.fields import Items, Nested, Number, Schema, Text, Timestamp, Whole
 
 __all__ = [
     "API_PREFIX",
-    "Array",
-    "Integer",
-    "Object",
-    "Raw",
+    "ApiBlueprint",
+    "Items",
+    "Nested",
+    "Number",
     "Schema",
-    "String",
+    "Text",
     "Timestamp",
     "TooLarge",
     "Unauthorized",
+    "Whole",
     "api_blueprint",
-    "api_view",
     "current_caller",
     "register_api_blueprint",
 ]

@@ -12,6 +12,7 @@ def _setup(app) -> None:
 
 def feature():
     from pojo.awards import models
+    from pojo.awards.api import bp as api_bp
     from pojo.awards.invariants import CHECKS
     from pojo.awards.service import describe_awards
     from pojo.awards.views import bp, budgets_section
@@ -21,6 +22,7 @@ def feature():
     return Feature(
         name="awards",
         blueprints=(bp,),
+        api_blueprints=(api_bp,),
         nav=(
             NavItem(30, "awards.catalogue", _l("Criteria"), ALL_ROLES),
             NavItem(40, "awards.new_award", _l("Award"), ("supervisor", "hr", "admin")),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 def feature():
     from pojo.features import Feature
     from pojo.ledger import models
+    from pojo.ledger.api import bp as api_bp
     from pojo.ledger.cli import ledger_cli
     from pojo.ledger.verify import LEDGER_CHECKS
     from pojo.ledger.views import bp
@@ -14,6 +15,7 @@ def feature():
     return Feature(
         name="ledger",
         blueprints=(bp,),
+        api_blueprints=(api_bp,),
         commands=(ledger_cli,),
         nav=(NavItem(20, "ledger.wallet", _l("Wallet"), ALL_ROLES),),
         checks=LEDGER_CHECKS,

@@ -1,14 +1,16 @@
 """The exchange in API v1: rewards with their prices, redemptions, and the goal in /me."""
 
+from flask import jsonify
+
 from pojo import bounds
 from pojo.api import (
-    Integer,
-    Object,
-    Raw,
-    String,
+    Nested,
+    Number,
+    Schema,
+    Text,
     Timestamp,
+    Whole,
     api_blueprint,
-    api_view,
 )
 from pojo.ledger.service import balance_of
 from pojo.market import board, goals, redemptions
@@ -19,56 +21,58 @@ from pojo.web import EVERYONE
 
 bp = api_blueprint("market_api", __name__)
 
-POINTS = Integer(minimum=1)
-PERCENT = Raw({"type": "number"}, nullable=True)
+POINTS = bounds.Bound(1, bounds.INT32.maximum)
 
-REWARD = Object(
-    {
-        "id": Integer.within(bounds.ROW_ID),
-        "name": String(max_length=120),
-        "category": String(max_length=16, description=" | ".join(CATEGORIES)),
-        "price": POINTS,
-        "base_price": POINTS,
-        "floor_price": POINTS,
-        "ceiling_price": POINTS,
-        "stock_left": Integer(minimum=0, nullable=True, description="null when unlimited"),
-        "change_24h_pct": PERCENT,
-    }
-)
-HISTORY_POINT = Object({"at": Timestamp(), "price": POINTS})
-REWARD_DETAIL = REWARD.with_fields(
-    history=Raw(
-        {
-            "type": "array",
-            "items": HISTORY_POINT.openapi(),
-            "description": "recorded prices of the last 90 days, oldest first",
-        }
+
+class Reward(Schema):
+    id = Whole(bounds.ROW_ID)
+    name = Text(120)
+    category = Text(16, description=" | ".join(CATEGORIES))
+    price = Whole(POINTS)
+    base_price = Whole(POINTS)
+    floor_price = Whole(POINTS)
+    ceiling_price = Whole(POINTS)
+    stock_left = Whole(
+        bounds.Bound(0, bounds.INT32.maximum), allow_none=True, description="null when unlimited"
     )
-)
-REDEMPTION_REQUEST = Object(
-    {
-        "reward": Integer.within(bounds.ROW_ID),
-        "max_price": Integer.within(
-            bounds.ACCEPTED_PRICE, description="the most you accept to pay"
-        ),
-    }
-)
-REDEMPTION = Object(
-    {
-        "id": Integer.within(bounds.ROW_ID),
-        "reward": Integer.within(bounds.ROW_ID),
-        "price_paid": POINTS,
-        "status": String(max_length=16, description="pending | fulfilled | cancelled"),
-        "balance_after": Integer.within(bounds.BALANCE),
-    }
-)
-GOAL = Object(
-    {
-        "reward": Integer.within(bounds.ROW_ID),
-        "price": POINTS,
-        "progress_pct": Integer(minimum=0, maximum=100),
-    },
-    nullable=True,
+    change_24h_pct = Number(allow_none=True)
+
+
+class HistoryPoint(Schema):
+    at = Timestamp()
+    price = Whole(POINTS)
+
+
+class RewardDetail(Reward):
+    history = Nested(
+        HistoryPoint,
+        many=True,
+        description="recorded prices of the last 90 days, oldest first",
+    )
+
+
+class RedemptionRequest(Schema):
+    reward = Whole(bounds.ROW_ID)
+    max_price = Whole(bounds.ACCEPTED_PRICE, description="the most you accept to pay")
+
+
+class Redemption(Schema):
+    id = Whole(bounds.ROW_ID)
+    reward = Whole(bounds.ROW_ID)
+    price_paid = Whole(POINTS)
+    status = Text(16, description="pending | fulfilled | cancelled")
+    balance_after = Whole(bounds.BALANCE)
+
+
+class Goal(Schema):
+    reward = Whole(bounds.ROW_ID)
+    price = Whole(POINTS)
+    progress_pct = Whole(bounds.Bound(0, 100))
+
+
+GOAL = Nested(
+    Goal,
+    allow_none=True,
     description="the pinned savings goal against its current price; null without one",
 )
 
@@ -88,10 +92,11 @@ def _reward(reward, price: int, change_24h_pct: float | None, language: str) -> 
 
 
 @bp.route("/rewards")
-@api_view(EVERYONE, responses={200: Raw({"type": "array", "items": REWARD.openapi()})})
+@bp.api_view(EVERYONE, response=Reward(many=True))
 def rewards(caller: Employee):
     """Every reward on the exchange with its current price and 24-hour change."""
-    return board.listing(caller.language, _listed)
+    # Ready JSON: the rows are shaped once with the board's cache, not dumped again.
+    return jsonify(board.listing(caller.language, _listed))
 
 
 def _listed(row: board.BoardRow, language: str) -> dict:
@@ -100,17 +105,19 @@ def _listed(row: board.BoardRow, language: str) -> dict:
 
 
 @bp.route("/rewards/<int:reward_id>")
-@api_view(EVERYONE, responses={200: REWARD_DETAIL}, errors=(404,))
+@bp.api_view(EVERYONE, response=RewardDetail, errors=(404,))
 def reward(caller: Employee, reward_id: int):
     """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
     detail = reward_detail(caller, reward_id)
     found = _reward(detail.reward, detail.price, detail.change_24h_pct, caller.language)
-    found["history"] = [{"at": at.isoformat(), "price": price} for at, price in detail.history]
+    found["history"] = [{"at": at, "price": price} for at, price in detail.history]
     return found
 
 
 @bp.route("/redemptions", methods=["POST"])
-@api_view(EVERYONE, body=REDEMPTION_REQUEST, responses={201: REDEMPTION}, errors=(404, 409, 422))
+@bp.api_view(
+    EVERYONE, body=RedemptionRequest, response=Redemption, status=201, errors=(404, 409, 422)
+)
 def redeem(caller: Employee, body: dict):
     """Redeem a reward at its current price, if that is at most max_price.
 
@@ -125,7 +132,7 @@ def redeem(caller: Employee, body: dict):
         "price_paid": made.price_paid,
         "status": made.status,
         "balance_after": balance_of(caller.id),
-    }, 201
+    }
 
 
 def goal_of(employee: Employee) -> dict | None:

@@ -1,64 +1,52 @@
 """POST /api/v1/outcomes: a contact-centre system reports outcomes, once however often it retries."""
 
-from pojo.api import Array, Integer, Object, String, Timestamp, TooLarge, api_blueprint, api_view
+from pojo.api import Items, Nested, Schema, Text, Timestamp, TooLarge, Whole, api_blueprint
+from pojo.bounds import Bound
 from pojo.outcomes import recording, rules, service
 
 bp = api_blueprint("outcomes_api", __name__)
 
 MAX_OUTCOMES = 1000
+COUNT = Bound(0, 2**31 - 1)
 
-OUTCOME = Object(
-    {
-        "external_id": String(
-            max_length=128, description="the source system's id; repeats are ignored"
-        ),
-        "employee": String(max_length=64, description="username"),
-        "kind": String(
-            max_length=32, pattern="^[a-z][a-z0-9_]{0,31}$", description="nps, fcr, ..."
-        ),
-        "score": Integer(minimum=rules.SCORE_MIN, maximum=rules.SCORE_MAX, nullable=True),
-        "occurred_at": Timestamp(description="RFC 3339, with its UTC offset"),
-    },
-    optional=("score",),
-)
 
-OUTCOMES_REQUEST = Object({"outcomes": Array(OUTCOME, max_items=MAX_OUTCOMES, too_many=TooLarge)})
+class Outcome(Schema):
+    external_id = Text(128, description="the source system's id; repeats are ignored")
+    employee = Text(64, description="username")
+    kind = Text(32, pattern="^[a-z][a-z0-9_]{0,31}$", description="nps, fcr, ...")
+    score = Whole(Bound(rules.SCORE_MIN, rules.SCORE_MAX), allow_none=True, required=False)
+    occurred_at = Timestamp(description="RFC 3339, with its UTC offset")
 
-OUTCOMES_RESULT = Object(
-    {
-        "accepted": Integer(minimum=0, description="new outcomes recorded"),
-        "duplicates": Integer(minimum=0, description="external ids already recorded"),
-        "points_awarded": Integer(minimum=0),
-        "rejected": Array(
-            Object(
-                {
-                    "index": Integer(minimum=0),
-                    "reason": String(
-                        max_length=32,
-                        description="unknown_employee, inactive_employee, self_award, too_old or in_future",
-                    ),
-                    "message": String(max_length=1000),
-                }
-            ),
-            max_items=MAX_OUTCOMES,
-        ),
-        "awards": Array(
-            Object(
-                {
-                    "index": Integer(minimum=0),
-                    "employee": String(max_length=64),
-                    "criterion": String(max_length=40),
-                    "points": Integer(minimum=1),
-                }
-            ),
-            max_items=MAX_OUTCOMES,
-        ),
-    }
-)
+
+class OutcomesRequest(Schema):
+    outcomes = Items(Nested(Outcome), max_items=MAX_OUTCOMES, too_many=TooLarge)
+
+
+class Rejected(Schema):
+    index = Whole(COUNT)
+    reason = Text(
+        32, description="unknown_employee, inactive_employee, self_award, too_old or in_future"
+    )
+    message = Text(1000)
+
+
+class Earned(Schema):
+    index = Whole(COUNT)
+    employee = Text(64)
+    criterion = Text(40)
+    points = Whole(Bound(1, COUNT.maximum))
+
+
+class OutcomesResult(Schema):
+    accepted = Whole(COUNT, description="new outcomes recorded")
+    duplicates = Whole(COUNT, description="external ids already recorded")
+    points_awarded = Whole(COUNT)
+    rejected = Items(Nested(Rejected), max_items=MAX_OUTCOMES)
+    awards = Items(Nested(Earned), max_items=MAX_OUTCOMES)
 
 
 @bp.route("/outcomes", methods=["POST"])
-@api_view("hr", "admin", body=OUTCOMES_REQUEST, responses={200: OUTCOMES_RESULT})
+@bp.api_view("hr", "admin", body=OutcomesRequest, response=OutcomesResult)
 def post_outcomes(caller, body):
     """Record outcomes; those matching an outcome rule award its criterion's points.
 
