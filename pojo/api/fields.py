@@ -48,6 +48,15 @@ class Schema(ma.Schema):
 
     error_messages = {"unknown": _l("Unknown field %(field)s."), "type": _must_be(_l("an object"))}
 
+    @ma.pre_load
+    def _first_unknown_field(self, data, **kwargs):
+        # marshmallow lists unknown fields in no fixed order; name the first one sent.
+        if isinstance(data, dict):
+            for key in data:
+                if key not in self.load_fields:
+                    raise ma.ValidationError(self.error_messages["unknown"], field_name=key)
+        return data
+
 
 class _Within(validate.Range):
     def _format_error(self, value, message):
