@@ -74,6 +74,10 @@ def _is_schema(value) -> bool:
     return isinstance(value, Schema) or isinstance(value, type) and issubclass(value, Schema)
 
 
+def _instance(schema):
+    return schema() if isinstance(schema, type) else schema
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     """Routes under /api/v1 whose views are made with ``api_view``; see ``pojo.api``."""
 
@@ -106,10 +110,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
         def decorator(view):
             inner = self.response(status, None if later else response)(view)
             inner = _idempotent(inner)
+            # Instances: webargs would build a schema from a class on every request.
             if body is not None:
-                inner = self.arguments(body, location="json", arg_name="body")(inner)
+                inner = self.arguments(_instance(body), location="json", arg_name="body")(inner)
             if query is not None:
-                inner = self.arguments(query, location="query", arg_name="query")(inner)
+                inner = self.arguments(_instance(query), location="query", arg_name="query")(inner)
 
             @wraps(inner)
             def endpoint(**url_args):

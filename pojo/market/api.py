@@ -110,8 +110,9 @@ def reward(caller: Employee, reward_id: int):
     """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
     detail = reward_detail(caller, reward_id)
     found = _reward(detail.reward, detail.price, detail.change_24h_pct, caller.language)
-    found["history"] = [{"at": at, "price": price} for at, price in detail.history]
-    return found
+    # Ready JSON: an hourly price for 90 days is up to 2,160 points, too many to dump one by one.
+    found["history"] = [{"at": at.isoformat(), "price": price} for at, price in detail.history]
+    return jsonify(found)
 
 
 @bp.route("/redemptions", methods=["POST"])
