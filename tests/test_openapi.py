@@ -50,11 +50,14 @@ def test_every_api_route_is_in_the_document(app):
 
 
 # What a request valid by the document may still get: a refusal by the data it names
-# (403 not your team, 404 unknown, 409 price moved, 422 a rule or a reused Idempotency-Key).
+# (403 not your team, 404 unknown, 409 price moved, 422 a rule or a reused Idempotency-Key);
+# and one it forbids: schemathesis's usual refusals, and 413 for a list over its maxItems.
+REFUSED = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "403", "404", "409", "422"]}
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "403", "404", "409", "422"]},
+            "negative_data_rejection": {"expected-statuses": REFUSED},
         }
     }
 )
