@@ -51,6 +51,7 @@ extract-messages: install
 bench: install
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_market.py
+	$(BIN)/python bench/bench_request_path.py
 
 # Production-style serving: several workers, plus ONE scheduler process next to them.
 serve-gunicorn: install

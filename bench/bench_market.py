@@ -2,22 +2,22 @@
 
 1. Fills a database with 2,000 employees, 200 rewards and 10,000 ledger
    entries, then again with 1,000,000 (the same last 60 days of activity,
-   the rest older history, ~10 % of it redemptions), and prints the median
-   latency of the market board and the wallet at each size and their ratio
-   (goal: at most 1.2; no page cost grows with history). The sizes take
-   turns request by request, so a busy machine slows both alike.
+   the rest older history, ~10 % of it redemptions), serves each with gunicorn
+   (4 workers) and measures the market board's and the wallet's requests per
+   second with wrk (32 connections), the sizes taking turns in rounds, so a
+   busy machine slows both alike. Prints each page's cost at 1,000,000 as a
+   multiple of its cost at 10,000 (goal: at most 1.2; no page cost grows with
+   history).
 2. With PostgreSQL (POJO_BENCH_DATABASE_URL; the bench (re)creates schemas
    bench_10000 and bench_1000000 in it, leaving others alone), on the
    1,000,000-entry schema: gunicorn with 4 workers, 32 concurrent API clients redeeming
    one hot reward, then spread over all 200: redemptions per second.
-3. The board's requests per second as a fraction of a bare Flask route,
-   both under the same gunicorn setup, taking turns in rounds; the board is
-   /market as a logged-in agent opens it (goal: at least 0.5).
-
-4. `flask --app pojo ledger verify` on every database the bench filled, after all
+3. `flask --app pojo ledger verify` on every database the bench filled, after all
    parts: a bench's data must be valid data (exit status 1 when it is not).
 
-Without POJO_BENCH_DATABASE_URL, part 1 runs on SQLite files and 2-3 are skipped.
+Without POJO_BENCH_DATABASE_URL, part 1 runs on SQLite files and part 2 is skipped.
+The request path every page shares (a bare route, a minimal logged-in page, the board,
+the wallet, the API) is `bench_request_path.py`.
 
     .venv/bin/python bench/bench_market.py            # the full run
     .venv/bin/python bench/bench_market.py --quick    # a smoke test: small sizes, short runs
@@ -29,9 +29,6 @@ redemption rows, and balances equal to their sums; nobody's balance is ever belo
 import argparse
 import os
 import random
-import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,10 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import bindparam, create_engine, text  # noqa: E402
 
+from bench.serving import Gunicorn, alternating, check_page, login_cookie  # noqa: E402
 from pojo import create_app  # noqa: E402
 from pojo.api.tokens import create_token  # noqa: E402
 from pojo.awards.models import Award, Criterion  # noqa: E402
@@ -70,22 +67,20 @@ TOP_UP_MARGIN = 100
 PAGES = ("/market", "/wallet")
 
 
-def bare_app() -> Flask:
-    """The baseline: a Flask route that does nothing (served by gunicorn like Pojo)."""
-    app = Flask("bare")
-    app.add_url_rule("/", "hello", lambda: "ok")
-    return app
-
-
 # -- filling -----------------------------------------------------------------
+
+
+def schema_url(base: str, schema: str) -> str:
+    """`base` with every connection's search_path set to `schema`."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
 def sized_url(base: str | None, workdir: Path, entries: int) -> str:
     """A database per size: a SQLite file, or a PostgreSQL schema of its own."""
     if base is None:
         return f"sqlite:///{workdir / f'market-{entries}.sqlite3'}"
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3Dbench_{entries}"
+    return schema_url(base, f"bench_{entries}")
 
 
 def reset(url: str) -> None:
@@ -270,71 +265,37 @@ def fill(url: str, employees: int, rewards: int, entries: int) -> None:
         db.engine.dispose()
 
 
-# -- part 1: page latency against history --------------------------------------
+# -- part 1: page cost against history --------------------------------------
 
 
-def logged_in_client(url: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    response = client.post("/login", data={"username": "bench.agent", "password": PASSWORD})
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-def page_latency(urls: dict[int, str], args) -> dict:
-    """Median latency of each page per size; sizes take turns, so load drift hits all alike."""
+def page_rates(urls: dict[int, str], args) -> dict:
+    """Each page's median requests/s per size, with wrk; sizes and pages take turns in rounds."""
     for entries, url in urls.items():
         began = time.perf_counter()
         fill(url, args.employees, args.rewards, entries)
         print(f"  filled {entries:,} entries in {time.perf_counter() - began:.1f} s")
-    clients = {entries: logged_in_client(url) for entries, url in urls.items()}
-    timings = {(entries, page): [] for entries in urls for page in PAGES}
-    for round_ in range(args.requests + 5):
-        for entries, client in clients.items():
+    servers = {entries: Gunicorn("wsgi:app", url, probe="/login") for entries, url in urls.items()}
+    try:
+        targets = {}
+        for entries, server in servers.items():
+            cookie = {"Cookie": login_cookie(server.base, "bench.agent", PASSWORD)}
             for page in PAGES:
-                began = time.perf_counter()
-                response = client.get(page)
-                elapsed = time.perf_counter() - began
-                assert response.status_code == 200, (page, response.status_code)
-                if round_ >= 5:  # warm-up
-                    timings[entries, page].append(elapsed)
-    results = {key: statistics.median(found) for key, found in timings.items()}
-    for (entries, page), seconds in results.items():
-        print(f"  {page:8} median {seconds * 1000:7.2f} ms at {entries:,} entries")
+                targets[entries, page] = (server.base + page, cookie)
+                check_page(server.base + page, cookie)
+        alternating(targets, 1, 1)  # warm-up: every worker draws its caches once
+        figures = alternating(targets, args.rounds, args.seconds)
+        for url, headers in targets.values():
+            check_page(url, headers)  # still logged in: no round measured redirects
+    finally:
+        for server in servers.values():
+            server.stop()
+    results = {key: statistics.median(found) for key, found in figures.items()}
+    for (entries, page), rate in results.items():
+        print(f"  {page:8} {rate:8.0f} req/s at {entries:,} entries")
     return results
 
 
-# -- parts 2 and 3: gunicorn ----------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Gunicorn:
-    def __init__(self, target: str, url: str, workers: int = 4):
-        self.port = free_port()
-        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", POJO_SCHEDULER="")
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--chdir", str(ROOT), "--log-level", "warning", target],
-            env=env,
-        )  # fmt: skip
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(60):
-            try:
-                requests.get(self.base + "/", timeout=5, allow_redirects=False)
-                return
-            except requests.RequestException:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+# -- part 2: redemptions per second ---------------------------------------------
 
 
 def closed_loop(clients: int, seconds: float, request) -> tuple[float, Counter]:
@@ -411,70 +372,6 @@ def redemption_rate(url: str, clients: int, seconds: float) -> None:
         server.stop()
 
 
-def login(session: requests.Session, base: str) -> None:
-    page = session.get(base + "/login").text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = session.post(
-        base + "/login",
-        data={"username": "bench.agent", "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302, response.status_code
-
-
-ROUNDS = 4
-
-
-def board_fraction(url: str, clients: int, seconds: float) -> None:
-    """Board vs bare route, both served at once, measured in alternating rounds.
-
-    Taking turns means a busy machine slows both alike. Each client logs in
-    once and keeps its session, like an agent with the board open; redirects
-    are not followed, so only the board page itself counts as a 200. Each
-    client loads its page once before timing: the board's first request in
-    a worker draws the shared rows, which later requests reuse.
-    """
-    servers = {
-        "bare Flask route": (Gunicorn("bench.bench_market:bare_app()", url), "/"),
-        "market board": (Gunicorn("wsgi:app", url), "/market"),
-    }
-    sessions: dict[tuple[str, int], requests.Session] = {}
-    served = {label: Counter() for label in servers}
-    spent = dict.fromkeys(servers, 0.0)
-    try:
-        for _round in range(ROUNDS):
-            for label, (server, path) in servers.items():
-
-                def get(index, _session, setup, label=label, path=path, base=server.base):
-                    key = (label, index)
-                    if key not in sessions:
-                        sessions[key] = requests.Session()
-                        if path != "/":
-                            login(sessions[key], base)
-                        page = sessions[key].get(base + path, allow_redirects=False)
-                        if page.status_code != 200 or (
-                            path != "/" and "data-board" not in page.text
-                        ):
-                            print(f"  ! {label}: not the page expected ({page.status_code})")
-                    if setup is None:
-                        return True
-                    return sessions[key].get(base + path, allow_redirects=False).status_code
-
-                rate, outcomes = closed_loop(clients, seconds / ROUNDS, get)
-                spent[label] += sum(outcomes.values()) / rate
-                served[label] += outcomes
-    finally:
-        for server, _path in servers.values():
-            server.stop()
-    rates = {}
-    for label in servers:
-        rates[label] = served[label][200] / spent[label]
-        print(f"  {label:24} {rates[label]:8.1f} requests/s  ({dict(served[label])})")
-    print(
-        f"RATIO board / bare route requests per second: {rates['market board'] / rates['bare Flask route']:.2f}  (goal >= 0.5)"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -484,27 +381,27 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
     args.employees, args.rewards = (200, 40) if args.quick else (2_000, 200)
     small, big = (2_000, 50_000) if args.quick else (10_000, 1_000_000)
-    args.requests = 10 if args.quick else 40
+    args.rounds, args.seconds = (2, 2) if args.quick else (5, 5)
     seconds = 3 if args.quick else 20
     pg = os.environ.get("POJO_BENCH_DATABASE_URL")
     workdir = Path(tempfile.mkdtemp(prefix="pojo-bench-"))
     urls = {entries: sized_url(pg, workdir, entries) for entries in (small, big)}
     backend = "PostgreSQL" if pg else "SQLite"
-    print(f"Part 1: page latency, {args.employees:,} employees, {args.rewards} rewards, {backend}")
-    results = page_latency(urls, args)
+    print(
+        f"Part 1: page cost against history, {args.employees:,} employees, {args.rewards} rewards,"
+        f" {backend}, gunicorn 4 workers, wrk 32 connections, median of {args.rounds} rounds"
+        f" x {args.seconds} s"
+    )
+    rates = page_rates(urls, args)
     for page in PAGES:
-        ratio = results[big, page] / results[small, page]
-        print(
-            f"RATIO {page} median latency at {big:,} / {small:,} entries: {ratio:.2f}"
-            "  (goal <= 1.2)"
-        )
+        # Cost is time per request: the inverse of requests per second.
+        ratio = rates[small, page] / rates[big, page]
+        print(f"RATIO {page} cost at {big:,} / {small:,} entries: {ratio:.2f}  (goal <= 1.2)")
     if pg:
         print(f"Part 2: redemptions per second, gunicorn 4 workers, 32 clients, {seconds} s each")
         redemption_rate(urls[big], 32, seconds)
-        print(f"Part 3: requests per second, gunicorn 4 workers, 32 clients, {seconds} s each")
-        board_fraction(urls[big], 32, seconds)
     else:
-        print("Parts 2-3 skipped: set POJO_BENCH_DATABASE_URL to a scratch PostgreSQL database.")
+        print("Part 2 skipped: set POJO_BENCH_DATABASE_URL to a scratch PostgreSQL database.")
     if not all([verify_ledger(url) for url in urls.values()]):
         sys.exit("The bench's data fails `ledger verify`.")
 
