@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 import config
 from pojo.bounds import ROW_ID
-from pojo.database import configure_sqlite
+from pojo.database import configure_sqlite, configure_transactions
 from pojo.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,13 +82,14 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    with app.app_context():
-        configure_sqlite(db.engine)
-
     from importlib import import_module
 
     from pojo import errors, pagination, web
     from pojo.features import register_feature
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+        configure_transactions(db.engine, web.reads_only)
 
     errors.init_app(app)
     web.init_app(app)

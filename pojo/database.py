@@ -1,5 +1,7 @@
 """Declarative base, column types and per-connection database settings."""
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
@@ -58,9 +60,9 @@ def configure_sqlite(engine: Engine) -> None:
 
     pysqlite's own transaction handling is switched off and every
     transaction starts with BEGIN IMMEDIATE (the SQLAlchemy-documented
-    recipe): SQLite has no row locks, so a transaction that reads and then
-    writes must hold the write lock from its start, or two of them could
-    both read a balance and both spend it.
+    recipe, issued by `configure_transactions`): SQLite has no row locks, so
+    a transaction that reads and then writes must hold the write lock from
+    its start, or two of them could both read a balance and both spend it.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -74,9 +76,59 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+
+# Set on a connection whose transaction is deferred to its first write.
+_DEFERRED = "pojo.deferred_begin"
+# A statement that only reads, needing no transaction: a SELECT that takes no lock.
+_PLAIN_READ = re.compile(
+    r"\s*SELECT\b(?!.*\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b)(?!.*_xact_lock)", re.I | re.S
+)
+
+
+def needs_transaction(statement: str) -> bool:
+    """True unless `statement` is a SELECT without locks (rows, advisory or otherwise)."""
+    return _PLAIN_READ.match(statement) is None
+
+
+def configure_transactions(engine: Engine, reads_only: Callable[[], bool]) -> None:
+    """Begin no transaction for work that only reads; open it at the first write.
+
+    While `reads_only()` holds (a GET or HEAD request), a transaction SQLAlchemy
+    begins sends nothing: on PostgreSQL the connection runs in autocommit, so a
+    read-only page costs no BEGIN and no COMMIT round trip, and on SQLite it
+    takes no write lock (BEGIN IMMEDIATE), so readers never queue behind
+    writers. Each read then stands alone, as under READ COMMITTED inside a
+    transaction, where every statement sees its own snapshot too. The first
+    statement that needs a transaction (see `needs_transaction`) opens one just
+    before it runs, so whatever a GET writes is still committed, or rolled
+    back, all together at the commit point. Committing or rolling back with no
+    transaction open sends nothing (psycopg and sqlite3 both skip it).
+
+    Everything else (POST, CLI, jobs) begins as before: BEGIN on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = reads_only() and "isolation_level" not in connection.get_execution_options()
+        connection.info[_DEFERRED] = deferred
+        if sqlite:
+            if not deferred:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.connection.dbapi_connection.autocommit != deferred:
+            # psycopg sends its BEGIN lazily, before the first statement: nothing is open yet.
+            connection.connection.dbapi_connection.autocommit = deferred
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_first_write(connection, cursor, statement, *_args):
+        if connection.info.get(_DEFERRED) and needs_transaction(statement):
+            connection.info[_DEFERRED] = False
+            if sqlite:
+                cursor.execute("BEGIN IMMEDIATE")
+            else:
+                # psycopg now sends BEGIN before this statement, and COMMIT at commit().
+                connection.connection.dbapi_connection.autocommit = False
 
 
 def is_connection_failure(error: BaseException | None) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, request
+from flask import Flask, abort, flash, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -84,14 +84,27 @@ def local_path(target: str | None) -> str | None:
     return None if urlsplit(target).netloc else target
 
 
-def flash_refusal(error) -> None:
-    """Report a refused action on the page a redirect leads to.
+def mark_refused() -> None:
+    """Tell the commit point that this request was refused: it rolls back, whatever the status.
 
-    A redirect is a success status, so the commit point would keep what the
-    service did before refusing; roll it back here instead.
+    A refusal shown after a redirect answers 302, a success status, so without this
+    the commit point would keep what the service flushed before it refused.
     """
-    db.session.rollback()
+    g.refused = True
+
+
+def flash_refusal(error) -> None:
+    """Report a refused action on the page a redirect leads to; nothing it did is kept."""
+    mark_refused()
     flash(error.message, "error")
+
+
+def reads_only() -> bool:
+    """True in a GET or HEAD request: its database work begins no transaction until it writes.
+
+    See `pojo.database.configure_transactions`; the commit point is the same for all.
+    """
+    return has_request_context() and request.method in ("GET", "HEAD")
 
 
 def new_request_id() -> str:
@@ -131,8 +144,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _finish_unit_of_work(response):
-        # The one commit point: services only flush; an error response changes nothing.
-        if response.status_code < 400:
+        # The one commit point: services only flush; an error response, or a refusal
+        # answered with a redirect (mark_refused), changes nothing.
+        if response.status_code < 400 and not g.get("refused"):
             db.session.commit()
         else:
             db.session.rollback()

@@ -160,6 +160,8 @@ def app(make_app, databases, backend):
     yield app
     with app.app_context():
         db.session.remove()
+        # On fresh connections: a test may have dropped the pooled ones (there is no pre-ping).
+        db.engine.dispose()
         broken = [result for result in run_checks() if result.violations]
         assert not broken, f"ledger invariants broken after the test: {broken}"
 

@@ -14,6 +14,7 @@ from pojo.auth.throttle import LoginLimits
 from pojo.database import utcnow
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import db
+from pojo.notifications.service import remember_unread, unread_count_of
 from pojo.people.models import LANGUAGES, Employee
 from pojo.people.service import MIN_PASSWORD_LENGTH, find_employee, hash_password
 
@@ -79,15 +80,17 @@ def end_session(token: str | None) -> None:
 
 
 def session_user(employee_id: int, session_version: int, token: str | None) -> Employee | None:
-    """The active employee whose live session `token` is, in one query; else None.
+    """The active employee whose live session `token` is; else None.
 
-    The session version still ends every session of an employee at once
-    (deactivation, a password set by HR).
+    One statement for what every logged-in page needs: the employee, the live
+    session and the bell's unread count (kept for the bell, which then asks
+    nothing). The session version still ends every session of an employee at
+    once (deactivation, a password set by HR).
     """
     if not token:
         return None
-    return db.session.scalar(
-        select(Employee)
+    found = db.session.execute(
+        select(Employee, unread_count_of(Employee.id))
         .join(UserSession, UserSession.employee_id == Employee.id)
         .where(
             Employee.id == employee_id,
@@ -96,7 +99,12 @@ def session_user(employee_id: int, session_version: int, token: str | None) -> E
             UserSession.token_hash == _digest(token),
             UserSession.ended_at.is_(None),
         )
-    )
+    ).one_or_none()
+    if found is None:
+        return None
+    employee, unread = found
+    remember_unread(employee.id, unread)
+    return employee
 
 
 def change_password(employee: Employee, current: str, new: str, *, keep_session: str) -> None:

@@ -26,7 +26,7 @@ from pojo.market.board import board_page, board_refresh
 from pojo.market.forms import GoalForm, RedeemForm
 from pojo.market.models import Reward
 from pojo.market.reward_detail import reward_detail
-from pojo.notifications.service import unread_count
+from pojo.notifications.service import bell_count
 from pojo.pagination import requested_page
 from pojo.web import EVERYONE, allow, flash_refusal, local_path, new_request_id
 
@@ -46,7 +46,7 @@ def board_data():
     figures = board_refresh(
         current_user, g.language, request.args.get("category"), requested_page()
     )
-    response = jsonify(at=utcnow().isoformat(), unread=unread_count(current_user.id), **figures)
+    response = jsonify(at=utcnow().isoformat(), unread=bell_count(current_user.id), **figures)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -90,8 +90,10 @@ def reward_image(reward_id: int):
 
 
 def _refused(error: DomainError, reward_id: int | None):
-    """The refusal page: a moved price offers the new price, anything else says why."""
-    db.session.rollback()
+    """The refusal page: a moved price offers the new price, anything else says why.
+
+    Its status is the error's (4xx), so the commit point keeps nothing the redemption did.
+    """
     reward = db.session.get(Reward, reward_id) if reward_id else None
     new_price = error.details.get("price") if error.code == "price_moved" else None
     form = RedeemForm(

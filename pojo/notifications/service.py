@@ -10,9 +10,9 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ScalarSelect, func, insert, select, update
 
 from pojo.database import utcnow
 from pojo.extensions import db
@@ -44,6 +44,7 @@ def notify(
     )
     db.session.add(notification)
     db.session.flush()
+    _count_in_bell(employee_id, 1)
     return notification
 
 
@@ -73,15 +74,51 @@ def notify_many(
             for employee_id, params in recipients
         ],
     )
+    for employee_id, _params in recipients:
+        _count_in_bell(employee_id, 1)
+
+
+def unread_count_of(employee_id) -> ScalarSelect:
+    """The bell's number as a subquery: the user loader reads it in the user's own statement.
+
+    `employee_id` is an id or a column (`Employee.id`), so it correlates with the row.
+    """
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.employee_id == employee_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def unread_count(employee_id: int) -> int:
     """How many notifications the employee has not read (the bell's number)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.employee_id == employee_id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(select(unread_count_of(employee_id)))
+
+
+# The bell's number for the employees whose count this request (app context) already read,
+# kept up to date by what the request itself notifies or marks read.
+_BELL = "pojo_unread_notifications"
+
+
+def remember_unread(employee_id: int, count: int) -> None:
+    """Keep a count read with the user (the user loader), so the bell costs no query."""
+    g.setdefault(_BELL, {})[employee_id] = count
+
+
+def bell_count(employee_id: int) -> int:
+    """The bell's number: as read with the user, else from the database."""
+    known = g.setdefault(_BELL, {})
+    if employee_id not in known:
+        known[employee_id] = unread_count(employee_id)
+    return known[employee_id]
+
+
+def _count_in_bell(employee_id: int, change: int | None) -> None:
+    """Follow this request's own notices in the remembered count (None: all were read)."""
+    known = g.get(_BELL)
+    if known is not None and employee_id in known:
+        known[employee_id] = 0 if change is None else known[employee_id] + change
 
 
 def _newest_first(employee_id: int):
@@ -109,6 +146,7 @@ def mark_all_read(employee_id: int) -> int:
         .where(Notification.employee_id == employee_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    _count_in_bell(employee_id, None)
     return result.rowcount
 
 

@@ -101,7 +101,7 @@ def apply(upload_id: int):
                 current_user, upload_id, skip_invalid=form.skip_invalid.data
             )
         except DomainError as error:
-            db.session.rollback()
+            # Answered with 422: the commit point keeps nothing the refused call did.
             form.form_errors.append(error.message)
         else:
             recorded = confirmed.recorded
@@ -134,7 +134,7 @@ def reject(upload_id: int):
         try:
             imports.reject_upload(current_user, upload_id, form.reason.data or "")
         except DomainError as error:
-            db.session.rollback()
+            # Answered with 422: the commit point keeps nothing the refused call did.
             form.form_errors.append(error.message)
         else:
             flash(_("Import rejected; its uploader is told."), "success")
