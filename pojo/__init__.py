@@ -84,7 +84,7 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
     babel.init_app(app, locale_selector=select_locale)
     from importlib import import_module
 
-    from pojo import errors, pagination, web
+    from pojo import errors, pagination, static_files, web
     from pojo.features import register_feature
 
     with app.app_context():
@@ -96,6 +96,8 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
     pagination.init_app(app)
     for name in features:
         register_feature(app, import_module(name).feature())
+    # Last, so it wraps everything: a static file is answered before any of Pojo runs.
+    static_files.init_app(app)
 
     @app.before_request
     def _remember_language():

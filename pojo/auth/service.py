@@ -3,9 +3,10 @@
 import hashlib
 import math
 import secrets
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from werkzeug.security import check_password_hash
 
 from pojo.auth import throttle
@@ -79,6 +80,22 @@ def end_session(token: str | None) -> None:
         )
 
 
+@cache
+def _session_user_query() -> Select:
+    """The user loader's one statement, built once: every request runs it, only values change."""
+    return (
+        select(Employee, unread_count_of(Employee.id))
+        .join(UserSession, UserSession.employee_id == Employee.id)
+        .where(
+            Employee.id == bindparam("employee_id"),
+            Employee.session_version == bindparam("session_version"),
+            Employee.active.is_(True),
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.ended_at.is_(None),
+        )
+    )
+
+
 def session_user(employee_id: int, session_version: int, token: str | None) -> Employee | None:
     """The active employee whose live session `token` is; else None.
 
@@ -90,15 +107,12 @@ def session_user(employee_id: int, session_version: int, token: str | None) -> E
     if not token:
         return None
     found = db.session.execute(
-        select(Employee, unread_count_of(Employee.id))
-        .join(UserSession, UserSession.employee_id == Employee.id)
-        .where(
-            Employee.id == employee_id,
-            Employee.session_version == session_version,
-            Employee.active.is_(True),
-            UserSession.token_hash == _digest(token),
-            UserSession.ended_at.is_(None),
-        )
+        _session_user_query(),
+        {
+            "employee_id": employee_id,
+            "session_version": session_version,
+            "token_hash": _digest(token),
+        },
     ).one_or_none()
     if found is None:
         return None
