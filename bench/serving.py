@@ -90,7 +90,7 @@ def check_page(url: str, headers: dict, must_contain: str | None = None) -> None
 
 def wrk(url: str, seconds: float, headers: dict, connections: int = CONNECTIONS) -> float:
     """Requests per second wrk reaches on `url`; errors and non-2xx/3xx answers fail the run."""
-    command = [ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command = [ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     done = subprocess.run(command + [url], capture_output=True, text=True, check=True)

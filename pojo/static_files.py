@@ -1,7 +1,7 @@
 """Static files: served by WhiteNoise before Flask, at versioned URLs, cached long, compressed.
 
-`url_for('static', filename='css/pojo.css')` gives `/static/css/pojo.<hash>.css`, the
-hash taken from the file's content: the name changes whenever the file does, so a
+`url_for('static', filename='css/pojo.css')` gives `/static/<hash>/css/pojo.css`, the
+hash taken from the file's content: the URL changes whenever the file does, so a
 browser keeps it for a year without asking again ("immutable") and still never runs
 yesterday's script. The versioned copies, each with a gzip beside it, are made in
 `instance/static/` when the app starts, only those that are missing (a copy's name
@@ -15,7 +15,7 @@ import gzip
 import hashlib
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import Flask
 from whitenoise import WhiteNoise
@@ -25,14 +25,15 @@ HASH_LENGTH = 12
 PLAIN_MAX_AGE = 60
 # Text compresses; images and archives mostly do not.
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".md", ".html", ".map", ""}
-_VERSIONED = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.[^./]+)?(\.gz)?$")
+_HASH_DIRECTORY = re.compile(rf"[0-9a-f]{{{HASH_LENGTH}}}")
 
 
 def versioned_name(relative: str, content: bytes) -> str:
-    """`css/pojo.css` → `css/pojo.<hash>.css`, the hash taken from `content`."""
-    digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
-    path = PurePosixPath(relative)
-    return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
+    """`css/pojo.css` → `<hash>/css/pojo.css`, the hash taken from `content`.
+
+    The hash leads, so the versioned URL still ends with the file's own path.
+    """
+    return f"{hashlib.sha256(content).hexdigest()[:HASH_LENGTH]}/{relative}"
 
 
 def _write_once(target: Path, data: bytes) -> None:
@@ -67,12 +68,16 @@ def build(source: Path, target: Path) -> dict[str, str]:
 
 
 def _prune(target: Path, wanted: set[str]) -> None:
-    """Remove versioned copies of older contents, so editing a file leaves no trail."""
-    for path in target.rglob("*"):
+    """Remove copies of older contents, so editing a file leaves no trail."""
+    for path in sorted(target.rglob("*"), reverse=True):  # a directory after what it holds
         relative = path.relative_to(target).as_posix()
+        if not _HASH_DIRECTORY.fullmatch(relative.split("/")[0]):
+            continue  # not ours
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
         # Names starting with a dot are other workers' copies in the making.
-        stale = relative not in wanted and not path.name.startswith(".")
-        if stale and path.is_file() and _VERSIONED.search(path.name):
+        elif relative not in wanted and not path.name.startswith("."):
             path.unlink(missing_ok=True)
 
 

@@ -59,9 +59,14 @@ def lock_balance(employee_id: int) -> Balance:
 
 
 def balance_of(employee_id: int) -> int:
-    """An employee's current balance in points (O(1): the stored sum)."""
-    points = db.session.scalar(select(Balance.points).where(Balance.employee_id == employee_id))
-    return points or 0
+    """An employee's current balance in points (O(1): the stored sum).
+
+    Through the session's identity map: a page that shows the balance in two
+    places (the wallet and its goal panel) reads it once, and a balance this
+    transaction moved (post_entry) is read as moved.
+    """
+    balance = db.session.get(Balance, employee_id)
+    return balance.points if balance else 0
 
 
 def balances_of(employee_ids: list[int]) -> dict[int, int]:

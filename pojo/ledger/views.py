@@ -2,6 +2,8 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
 from flask_login import current_user
 
 from pojo.errors import DomainError
@@ -16,6 +18,16 @@ from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, flash_refusal, secti
 bp = Blueprint("ledger", __name__)
 
 
+# What each kind of entry is called (the tag on each line of a history).
+KIND_LABELS = {
+    "award": pgettext("ledger entry", "Award"),
+    "outcome": _l("Customer outcome"),
+    "redemption": _l("Redemption"),
+    "refund": _l("Refund"),
+    "reversal": _l("Reversal"),
+}
+
+
 def _render_ledger(employee, template: str):
     pages = service.history_page(employee.id, requested_page())
     entries = pages.items
@@ -26,6 +38,8 @@ def _render_ledger(employee, template: str):
         entries=entries,
         pages=pages,
         reversed_ids=service.reversed_entry_ids([e.id for e in entries]),
+        # Translated once per page, not once per line.
+        kind_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
         labels=references.describe(entries, g.language),
         reversal_form=ReversalForm(),
         sections=sections("wallet", employee=employee),
