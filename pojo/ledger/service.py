@@ -63,9 +63,12 @@ def balance_of(employee_id: int) -> int:
 
     Through the session's identity map: a page that shows the balance in two
     places (the wallet and its goal panel) reads it once, and a balance this
-    transaction moved (post_entry) is read as moved.
+    transaction moved (post_entry) is read as moved. The identity map holds
+    rows weakly, so the session keeps the ones read here until it ends.
     """
     balance = db.session.get(Balance, employee_id)
+    if balance is not None:
+        db.session.info.setdefault("pojo_balances", {})[employee_id] = balance
     return balance.points if balance else 0
 
 
