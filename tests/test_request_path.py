@@ -8,6 +8,7 @@ import pytest
 from flask import redirect, render_template_string
 from sqlalchemy import func, select
 
+from pojo.api.models import ApiToken
 from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.notifications.models import Notification
@@ -17,6 +18,7 @@ from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from pojo.web import EVERYONE, PUBLIC, allow, flash_refusal
 from tests.query_count import counting_statements, round_trips
+from tests.test_api import token_for
 
 # A page whose view reads nothing itself: all it costs is what every logged-in page shares.
 SIMPLE_PAGE = "/test/simple"
@@ -151,3 +153,12 @@ def test_a_get_that_writes_begins_before_its_first_write_and_commits(app, client
     words = [statement.split()[0] for statement in sent]
     assert words[-3:] == ["BEGIN", "UPDATE", "COMMIT"], sent
     assert set(words[:-3]) == {"SELECT"}, sent
+
+
+def test_an_api_get_keeps_the_last_use_it_records(app, make_employee):
+    """The token's last use is written by a GET: it must be committed like any write."""
+    token = token_for(app, make_employee())
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/v1/rewards", headers=headers).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.last_used_at)) is not None
