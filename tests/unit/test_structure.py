@@ -4,7 +4,6 @@ Read from the source text (no import of the app), so this runs in the fast tier.
 """
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
