@@ -6,10 +6,9 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.routing import IntegerConverter
 
 import config
-from pojo.bounds import ROW_ID
+from pojo.bounds import RowIdConverter
 from pojo.database import configure_sqlite, configure_transactions
 from pojo.extensions import babel, csrf, db, login_manager, migrate
 
@@ -49,14 +48,6 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(["fi", "en"]) or current_app.config["DEFAULT_LANGUAGE"]
     )
-
-
-class RowIdConverter(IntegerConverter):
-    """An int URL part bounded to what an integer key column holds (else 404, not a crash)."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", ROW_ID.maximum)
-        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES) -> Flask:

@@ -3,7 +3,7 @@
 Every integer column is a 32-bit ``integer`` on PostgreSQL: a larger number
 reaching a query is an "integer out of range" error, a 500. So no integer
 enters unbounded. URL parts are bounded by the ``<int:...>`` converter
-(``pojo.RowIdConverter``), query strings by :func:`query_int` (only names
+(:class:`RowIdConverter`), query strings by :func:`query_int` (only names
 listed in :data:`QUERY_INTEGERS`), forms by :class:`WholeNumberField`, JSON
 bodies and API query strings by ``pojo.api.fields.Whole`` with the
 same constants, which also puts ``minimum``/``maximum`` in the OpenAPI
@@ -21,6 +21,7 @@ from tempfile import SpooledTemporaryFile
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -178,3 +179,11 @@ class ChunkedBodyLimit:
             environ.pop("HTTP_TRANSFER_ENCODING")
             environ.pop("wsgi.input_terminated", None)
             return self.wsgi_app(environ, start_response)
+
+
+class RowIdConverter(IntegerConverter):
+    """An int URL part bounded to what an integer key column holds (else 404, not a crash)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", ROW_ID.maximum)
+        super().__init__(map, *args, **kwargs)

@@ -4,7 +4,7 @@ Each feature package has `feature() -> Feature` saying everything it adds:
 its blueprints and commands, its menu entries, the panels it puts on other
 features' pages, the ledger references it can describe, its `ledger verify`
 invariants, its jobs, the start page it gives a role, its fields of
-`GET /api/v1/me`, and the signals it listens to (`pojo.signals`).
+`GET /api/v1/me`, the words of its notifications, and the signals it listens to (`pojo.signals`).
 `create_app` registers them in `pojo.FEATURES` order with `register_feature`,
 which keeps them in `app.extensions`, so two apps in one process (the tests
 make hundreds) never share a registration; `installed()` reads them back.
@@ -51,6 +51,8 @@ class Feature:
     start_pages: Mapping[str, str] = field(default_factory=dict)
     me_fields: tuple[MeField, ...] = ()
     template_globals: Mapping[str, Callable] = field(default_factory=dict)
+    # notification kind -> text(params, language): the feature words its own notices.
+    notices: Mapping[str, Callable] = field(default_factory=dict)
     # pojo.signals signal -> receiver(app, **payload), connected for this app only.
     receivers: Mapping[Any, Callable] = field(default_factory=dict)
     models: ModuleType | None = None  # imported so migrations know its tables
@@ -70,6 +72,7 @@ class Installed:
     jobs: dict = field(default_factory=dict)
     start_pages: dict[str, str] = field(default_factory=dict)
     me_fields: dict[str, MeField] = field(default_factory=dict)
+    notices: dict[str, Callable] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         if any(known.name == feature.name for known in self.features):
@@ -85,6 +88,7 @@ class Installed:
         self.jobs.update((job.name, job) for job in feature.jobs)
         self.start_pages.update(feature.start_pages)
         self.me_fields.update((me_field.name, me_field) for me_field in feature.me_fields)
+        self.notices.update(feature.notices)
 
 
 def installed(app: Flask | None = None) -> Installed:
@@ -94,13 +98,12 @@ def installed(app: Flask | None = None) -> Installed:
 
 def register_feature(app: Flask, feature: Feature) -> None:
     """Plug `feature` into `app`: the one way a feature adds anything to the app."""
-    from pojo.api.blueprint import register_api_blueprint
-
     installed(app).add(feature)
     for blueprint in feature.blueprints:
         app.register_blueprint(blueprint)
     for blueprint in feature.api_blueprints:
-        register_api_blueprint(app, blueprint)
+        # An API blueprint knows how it joins the app (CSRF-exempt, documented): see pojo.api.
+        blueprint.register_api(app)
     for command in feature.commands:
         app.cli.add_command(command)
     for name, function in feature.template_globals.items():

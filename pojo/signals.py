@@ -15,3 +15,7 @@ _signals = Namespace()
 # goal that became affordable is told at once. Payload: employee_ids (a collection of ids,
 # never empty), at (when the points count from; earlier than now for backdated entries).
 points_credited = _signals.signal("points-credited")
+
+# An employee was deactivated. Sent by `pojo.people.service` in the transaction that
+# deactivated them; the API revokes their tokens for good. Payload: employee (the Employee).
+employee_deactivated = _signals.signal("employee-deactivated")

@@ -110,12 +110,20 @@ __all__ = [
 ]
 
 
+def _revoke_tokens(_app, *, employee) -> None:
+    """A deactivated employee's tokens are revoked for good: reactivation revives none."""
+    from pojo.api.tokens import revoke_tokens_of
+
+    revoke_tokens_of(employee)
+
+
 def feature():
     from pojo.api import models
     from pojo.api.cli import token_cli
     from pojo.api.pages import bp as pages
     from pojo.api.views import bp
     from pojo.features import Feature
+    from pojo.signals import employee_deactivated
     from pojo.web import NavItem
 
     return Feature(
@@ -124,5 +132,6 @@ def feature():
         api_blueprints=(bp,),
         commands=(token_cli,),
         nav=(NavItem(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"), manage=True),),
+        receivers={employee_deactivated: _revoke_tokens},
         models=models,
     )

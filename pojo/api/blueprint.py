@@ -88,6 +88,15 @@ class ApiBlueprint(flask_smorest.Blueprint):
         self.operation_prefix = operation_prefix or name
         self._prepare_doc_cbks.append(openapi.document_contract)
 
+    def register_api(self, app: Flask) -> None:
+        """Join `app`: CSRF-exempt (only a bearer token authenticates the API), documented.
+
+        `pojo.features.register_feature` calls this, so the core needs no import of the API.
+        """
+        csrf.exempt(self)
+        app.register_blueprint(self)
+        openapi.describe(app, self)
+
     def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
         if not hasattr(view_func, "_apidoc"):
             # Not an API operation (the document itself): served, but not described.
@@ -143,12 +152,10 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 def api_blueprint(name: str, import_name: str, *, operation_prefix: str | None = None):
-    """A blueprint whose routes live under /api/v1; register it with register_api_blueprint."""
+    """A blueprint whose routes live under /api/v1; list it in `Feature.api_blueprints`."""
     return ApiBlueprint(name, import_name, operation_prefix=operation_prefix)
 
 
 def register_api_blueprint(app: Flask, blueprint: ApiBlueprint) -> None:
     """Register an API blueprint: CSRF-exempt (only a bearer token authenticates it), documented."""
-    csrf.exempt(blueprint)
-    app.register_blueprint(blueprint)
-    openapi.describe(app, blueprint)
+    blueprint.register_api(app)

@@ -20,9 +20,8 @@ from flask import Flask
 from flask_smorest.spec.plugins import FlaskPlugin
 from werkzeug.routing import UnicodeConverter
 
-from pojo import RowIdConverter
 from pojo.api.idempotency import HEADER, MAX_KEY_LENGTH
-from pojo.bounds import ROW_ID
+from pojo.bounds import ROW_ID, RowIdConverter
 from pojo.web import EVERYONE
 
 ERROR = {

@@ -3,17 +3,11 @@
 from flask_babel import lazy_gettext as _l
 
 
-def _setup(app) -> None:
-    from pojo.awards.notices import TEXTS
-    from pojo.notifications.service import register_texts
-
-    register_texts(app, TEXTS)
-
-
 def feature():
     from pojo.awards import models
     from pojo.awards.api import bp as api_bp
     from pojo.awards.invariants import CHECKS
+    from pojo.awards.notices import TEXTS as NOTICES
     from pojo.awards.service import describe_awards
     from pojo.awards.views import bp, budgets_section
     from pojo.features import Feature
@@ -33,5 +27,5 @@ def feature():
         checks=CHECKS,
         start_pages={"supervisor": "awards.new_award"},
         models=models,
-        setup=_setup,
+        notices=NOTICES,
     )

@@ -26,13 +26,6 @@ def _points_credited(app, *, employee_ids, at) -> None:
         check_goals(employee_ids=ids[start : start + 1000], at=at)
 
 
-def _setup(app) -> None:
-    from pojo.market.notices import TEXTS
-    from pojo.notifications.service import register_texts
-
-    register_texts(app, TEXTS)
-
-
 def feature():
     from pojo.features import Feature, MeField
     from pojo.jobs.registry import Job
@@ -42,6 +35,7 @@ def feature():
     from pojo.market.blueprint import bp
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
     from pojo.market.invariants import CHECKS
+    from pojo.market.notices import TEXTS as NOTICES
     from pojo.market.references import describe_redemptions
     from pojo.market.views import wallet_section
     from pojo.signals import points_credited
@@ -74,5 +68,5 @@ def feature():
         receivers={points_credited: _points_credited},
         models=models,
         # The market words its own notifications; pojo.notifications stores and lists them.
-        setup=_setup,
+        notices=NOTICES,
     )

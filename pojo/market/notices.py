@@ -2,7 +2,7 @@
 
 `pojo.notifications` stores a notification's kind and parameters and asks
 the feature that owns the kind for its text, in the reader's language;
-the market's `Feature.setup` hands these over with `register_texts`.
+the market hands these over in `Feature.notices`.
 """
 
 from flask_babel import gettext as _

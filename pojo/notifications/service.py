@@ -2,12 +2,12 @@
 
 A notification keeps its kind and parameters, not a text, so each reader
 sees it in their own language. The feature behind a kind words it: it hands
-its texts over with `register_texts` (`pojo.awards.notices`, `pojo.outcomes.notices`,
+its texts over in `Feature.notices` (`pojo.awards.notices`, `pojo.outcomes.notices`,
 `pojo.market.notices`).
 """
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app, g
@@ -16,6 +16,7 @@ from sqlalchemy import ScalarSelect, func, insert, select, update
 
 from pojo.database import utcnow
 from pojo.extensions import db
+from pojo.features import installed
 from pojo.notifications.models import Notification
 from pojo.pagination import Pagination, paginate
 from pojo.rows import in_language
@@ -33,7 +34,7 @@ def notify(
 
     `at` dates it when the event behind it is backdated (demo data, imports).
     """
-    if kind not in _texts():
+    if kind not in installed().notices:
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification(
         employee_id=employee_id,
@@ -56,7 +57,7 @@ def notify_many(
     at: datetime | None = None,
 ) -> None:
     """Leave one notification of `kind` for each (employee id, params), in one statement."""
-    if kind not in _texts():
+    if kind not in installed().notices:
         raise ValueError(f"unknown notification kind {kind!r}")
     if not recipients:
         return
@@ -162,29 +163,12 @@ def name_in(params: dict, prefix: str, language: str) -> str:
 
 
 # kind -> its text: a function of the notification's params and the reader's language,
-# called inside that language's locale. Each feature adds its kinds with `register_texts`.
+# called inside that language's locale. Each feature adds its kinds in `Feature.notices`.
 Text = Callable[[dict, str], str]
-
-
-_TEXTS = "pojo.notifications.texts"
-
-
-def register_texts(app, texts: Mapping[str, Text]) -> None:
-    """Add a feature's notification kinds to `app`, each with the function that words it.
-
-    Called from the feature's setup: the feature owns what its notices say,
-    this module only stores and lists them. Kept per app, as every feature
-    registration is (pojo.features).
-    """
-    app.extensions.setdefault(_TEXTS, {}).update(texts)
-
-
-def _texts() -> Mapping[str, Text]:
-    return current_app.extensions.get(_TEXTS, {})
 
 
 def render_message(notification: Notification, language: str) -> str:
     """The notification's text in `language`."""
     params = json.loads(notification.params or "{}")
     with force_locale(language):
-        return _texts()[notification.kind](params, language)
+        return installed().notices[notification.kind](params, language)

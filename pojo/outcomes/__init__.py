@@ -4,19 +4,13 @@ promises kept) turned into points by transparent rules; CSV import and API."""
 from flask_babel import lazy_gettext as _l
 
 
-def _setup(app) -> None:
-    from pojo.notifications.service import register_texts
-    from pojo.outcomes.notices import TEXTS
-
-    register_texts(app, TEXTS)
-
-
 def feature():
     from pojo.features import Feature
     from pojo.outcomes import models
     from pojo.outcomes.api import bp as api_bp
     from pojo.outcomes.cli import outcomes_cli
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
+    from pojo.outcomes.notices import TEXTS as NOTICES
     from pojo.outcomes.service import RECORDERS
     from pojo.outcomes.views import bp, rules_section
     from pojo.web import NavItem
@@ -32,5 +26,5 @@ def feature():
         references={"award": describe_outcome_awards},
         template_globals={"outcome_kind_name": kind_name},
         models=models,
-        setup=_setup,
+        notices=NOTICES,
     )

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +15,7 @@ from pojo.ledger import service as ledger
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, ROLES, Employee, Team
 from pojo.rows import get_row
+from pojo.signals import employee_deactivated
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
@@ -250,7 +252,7 @@ def update_employee(
     moved = team.id != employee.team_id
     if employee.active and not active:
         employee.session_version += 1
-        _revoke_api_tokens(employee)
+        employee_deactivated.send(current_app._get_current_object(), employee=employee)
     employee.team = team
     _set_details(
         employee, display_name, email, employment_type, agency_name, contract_end, language
@@ -283,13 +285,6 @@ def _check_edit(
         )
     if role != employee.role and role not in grantable_roles(actor):
         raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
-
-
-def _revoke_api_tokens(employee: Employee) -> None:
-    # Imported here: the tokens module builds on this one.
-    from pojo.api.tokens import revoke_tokens_of
-
-    revoke_tokens_of(employee)
 
 
 def admit_employee(
