@@ -14,27 +14,25 @@ from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.features import installed
 from pojo.formatting import format_datetime, format_points
-
-PUBLIC = "public"  # anyone, logged in or not
-EVERYONE = "everyone"  # any logged-in, active employee
-STAFF = ("supervisor", "hr", "admin")
-PEOPLE_ADMINS = ("hr", "admin")
+from pojo.policy import ANY, PUBLIC, Capability, can, check_rule, permits
 
 
-def allow(*rule: str):
-    """Declare who may use a view: PUBLIC, EVERYONE, or role names.
+def allow(rule: str | Capability):
+    """Declare who may use a view: PUBLIC, EVERYONE, or a capability (pojo.policy).
 
-    The rule is kept on the view (``access_rule``) so a test can check that
-    every route in the URL map declares one.
+    A capability is checked for the user's role here; the view checks it for
+    the object it acts on. The rule is kept on the view (``access_rule``) so a
+    test can check that every route in the URL map declares one.
     """
+    check_rule(rule)
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if PUBLIC not in rule:
+            if rule != PUBLIC:
                 if not current_user.is_authenticated:
                     return login_manager.unauthorized()
-                if EVERYONE not in rule and current_user.role not in rule:
+                if not permits(current_user, rule):
                     abort(403)
             return view(*args, **kwargs)
 
@@ -60,18 +58,20 @@ class NavItem:
     order: int
     endpoint: str
     label: object  # a lazy gettext string
-    roles: tuple[str, ...]
+    capability: Capability | None = None  # None: everyone's
     # Items of the "manage" group sit behind one menu button, so the bar stays one line.
     manage: bool = False
 
 
-ALL_ROLES = ("agent", "supervisor", "hr", "admin")
-
-
-def nav_for(role: str) -> tuple[list[NavItem], list[NavItem]]:
-    """The main entries and the management entries this role sees, by order."""
-    visible = [item for item in installed().nav if role in item.roles]
+def nav_for(user) -> tuple[list[NavItem], list[NavItem]]:
+    """The main entries and the management entries this user sees, by order."""
+    visible = [i for i in installed().nav if i.capability is None or can(user, i.capability)]
     return [i for i in visible if not i.manage], [i for i in visible if i.manage]
+
+
+def _user_can(capability, obj=ANY) -> bool:
+    """The templates' `can("manage_catalogue")`, `can("view_ledger", employee)`."""
+    return can(current_user, capability, obj)
 
 
 def local_path(target: str | None) -> str | None:
@@ -159,11 +159,12 @@ def init_app(app: Flask) -> None:
         format_points=format_points,
         format_date=format_date,
         format_datetime=format_datetime,
+        can=_user_can,
     )
 
     @app.context_processor
     def _page_globals():
-        nav, manage = nav_for(current_user.role) if current_user.is_authenticated else ([], [])
+        nav, manage = nav_for(current_user) if current_user.is_authenticated else ([], [])
         return {
             # g.language is unset when a request fails before it is chosen (a 413, say).
             "language": g.language if "language" in g else get_locale().language,

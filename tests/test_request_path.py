@@ -15,8 +15,9 @@ from pojo.notifications.models import Notification
 from pojo.notifications.service import notify
 from pojo.people.models import Team
 from pojo.people.service import get_employee
+from pojo.policy import EVERYONE, PUBLIC
 from pojo.unit_of_work import unit_of_work
-from pojo.web import EVERYONE, PUBLIC, allow, flash_refusal
+from pojo.web import allow, flash_refusal
 from tests.query_count import counting_statements, round_trips
 from tests.test_api import token_for
 

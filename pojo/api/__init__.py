@@ -13,7 +13,7 @@ Adding an endpoint (each feature keeps its own in ``<feature>/api.py``)::
 
     # pojo/market/api.py
     from pojo.api import Schema, Text, Whole, api_blueprint
-    from pojo.web import EVERYONE
+    from pojo.policy import EVERYONE
 
     bp = api_blueprint("market_api", __name__)      # routes under /api/v1
 
@@ -35,10 +35,11 @@ Adding an endpoint (each feature keeps its own in ``<feature>/api.py``)::
     # pojo/market/__init__.py, in feature():
     return Feature(name="market", api_blueprints=(bp,), ...)
 
-What ``bp.api_view(*rule, body=, query=, response=, status=, errors=)`` does:
+What ``bp.api_view(rule, body=, query=, response=, status=, errors=)`` does:
 
-- ``rule``: ``EVERYONE`` or role names, like ``pojo.web.allow``; kept on the
-  view as ``access_rule``. Another role gets 403; no or a bad token 401.
+- ``rule``: ``EVERYONE`` (the default) or a capability of ``pojo.policy``, like
+  ``pojo.web.allow``; kept on the view as ``access_rule``. A caller whose role
+  does not hold it gets 403; no or a bad token 401.
 - ``body``: a ``Schema``. The body must be JSON (400 otherwise) and match it
   exactly: wrong types, missing or unknown fields, too-long strings,
   out-of-range numbers are 400 ``invalid`` naming the field
@@ -121,6 +122,7 @@ def feature():
     from pojo.api import models
     from pojo.api.cli import token_cli
     from pojo.api.pages import bp as pages
+    from pojo.api.policy import MANAGE_TOKENS
     from pojo.api.views import bp
     from pojo.features import Feature
     from pojo.signals import employee_deactivated
@@ -131,7 +133,7 @@ def feature():
         blueprints=(pages,),
         api_blueprints=(bp,),
         commands=(token_cli,),
-        nav=(NavItem(90, "api_tokens.index", _l("API tokens"), ("hr", "admin"), manage=True),),
+        nav=(NavItem(90, "api_tokens.index", _l("API tokens"), MANAGE_TOKENS, manage=True),),
         receivers={employee_deactivated: _revoke_tokens},
         models=models,
     )

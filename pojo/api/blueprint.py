@@ -15,7 +15,7 @@ from pojo.api.parser import Parser, canonical_body
 from pojo.errors import DomainError, Forbidden, NotFound
 from pojo.extensions import csrf
 from pojo.people.models import Employee
-from pojo.web import EVERYONE
+from pojo.policy import EVERYONE, Capability, check_rule, permits
 
 API_PREFIX = "/api/v1"
 
@@ -104,16 +104,25 @@ class ApiBlueprint(flask_smorest.Blueprint):
             return flask.Blueprint.add_url_rule(self, rule, endpoint, view_func, **options)
         return super().add_url_rule(rule, endpoint, view_func, **options)
 
-    def api_view(self, *rule: str, body=None, query=None, response=None, status=200, errors=()):
+    def api_view(
+        self,
+        rule: str | Capability = EVERYONE,
+        *,
+        body=None,
+        query=None,
+        response=None,
+        status=200,
+        errors=(),
+    ):
         """Make a view an API operation; see the pojo.api docstring for the contract.
 
-        `rule` is EVERYONE or role names, as for pojo.web.allow (kept as
+        `rule` is EVERYONE or a capability, as for pojo.web.allow (kept as
         `access_rule`). The view gets its URL arguments, `caller`, and `body`
         and `query` as loaded by those schemas. `response` is the schema its
         answer is dumped with (or a function returning one, for a shape other
         features extend: then the view's answer is sent as it is).
         """
-        rule = rule or (EVERYONE,)
+        check_rule(rule)
         later = response if callable(response) and not _is_schema(response) else None
 
         def decorator(view):
@@ -130,7 +139,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
                 if any(isinstance(value, str) and "\x00" in value for value in url_args.values()):
                     raise NotFound(_("Not found."))
                 caller = _authenticate()
-                if EVERYONE not in rule and caller.role not in rule:
+                if not permits(caller, rule):
                     raise Forbidden(_("Your role may not use this endpoint."))
                 return inner(caller=caller, **url_args)
 

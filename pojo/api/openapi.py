@@ -22,7 +22,7 @@ from werkzeug.routing import UnicodeConverter
 
 from pojo.api.idempotency import HEADER, MAX_KEY_LENGTH
 from pojo.bounds import ROW_ID, RowIdConverter
-from pojo.web import EVERYONE
+from pojo.policy import EVERYONE, Capability
 
 ERROR = {
     "type": "object",
@@ -72,7 +72,7 @@ INFO = {
 class Contract:
     """What ``api_view`` tells the document about one operation."""
 
-    rule: tuple[str, ...]
+    rule: str | Capability
     operation_id: str
     parsed: bool  # has a body or query schema, so may answer 400
     errors: tuple[int, ...]  # the statuses the view itself may answer
@@ -91,7 +91,7 @@ def document_contract(doc: dict, doc_info: dict, *, method: str, **_context) -> 
     if contract.later is not None:
         responses[contract.status]["content"] = {"application/json": {"schema": contract.later()}}
     statuses = {401, *contract.errors}
-    if EVERYONE not in contract.rule:
+    if contract.rule != EVERYONE:
         statuses.add(403)
     if contract.parsed:
         statuses.add(400)

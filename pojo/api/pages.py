@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.api import tokens
+from pojo.api.policy import MANAGE_TOKENS
 from pojo.errors import DomainError
 from pojo.forms import ConfirmForm
-from pojo.web import PEOPLE_ADMINS, allow
+from pojo.web import allow
 
 bp = Blueprint("api_tokens", __name__)
 
 
 @bp.route("/tokens")
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_TOKENS)
 def index():
     return render_template(
         "api/tokens.html", tokens=tokens.visible_tokens(current_user), form=ConfirmForm()
@@ -21,7 +22,7 @@ def index():
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_TOKENS)
 def revoke(token_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -12,11 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from pojo.api.models import ApiToken
+from pojo.api.policy import MANAGE_ALL_TOKENS, REVOKE_TOKEN
 from pojo.database import utcnow
-from pojo.errors import DomainError, Forbidden, NotFound
+from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
 from pojo.people.models import Employee
 from pojo.people.service import get_employee
+from pojo.policy import can, require
 
 TOKEN_PREFIX = "pojo_"
 SHOWN_PREFIX_LENGTH = 12
@@ -79,7 +81,7 @@ def _listing():
 
 def visible_tokens(actor: Employee) -> list[ApiToken]:
     """Admin sees every token; anyone else only their own."""
-    if actor.role == "admin":
+    if can(actor, MANAGE_ALL_TOKENS):
         return visible_tokens_all()
     return list(db.session.scalars(_listing().where(ApiToken.employee_id == actor.id)))
 
@@ -106,8 +108,8 @@ def find_tokens(reference: str) -> list[ApiToken]:
 
 def revoke(token: ApiToken, actor: Employee | None = None) -> bool:
     """Revoke a token (admin: any; others: their own). False when it already was."""
-    if actor is not None and actor.role != "admin" and token.employee_id != actor.id:
-        raise Forbidden(_("You can revoke only your own tokens."))
+    if actor is not None:
+        require(actor, REVOKE_TOKEN, token)
     if token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()

@@ -9,7 +9,8 @@ from pojo.api.openapi import document
 from pojo.features import installed
 from pojo.ledger.service import balance_of
 from pojo.people.models import Employee
-from pojo.web import EVERYONE, PUBLIC, allow
+from pojo.policy import EVERYONE, PUBLIC
+from pojo.web import allow
 
 bp = api_blueprint("api", __name__)
 

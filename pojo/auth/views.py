@@ -21,7 +21,8 @@ from pojo.auth.throttle import LoginLimits
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
-from pojo.web import EVERYONE, PUBLIC, allow, local_path
+from pojo.policy import EVERYONE, PUBLIC
+from pojo.web import allow, local_path
 
 bp = Blueprint("auth", __name__)
 

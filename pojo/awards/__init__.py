@@ -8,18 +8,19 @@ def feature():
     from pojo.awards.api import bp as api_bp
     from pojo.awards.invariants import CHECKS
     from pojo.awards.notices import TEXTS as NOTICES
+    from pojo.awards.policy import AWARD
     from pojo.awards.service import describe_awards
     from pojo.awards.views import bp, budgets_section
     from pojo.features import Feature
-    from pojo.web import ALL_ROLES, NavItem
+    from pojo.web import NavItem
 
     return Feature(
         name="awards",
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         nav=(
-            NavItem(30, "awards.catalogue", _l("Criteria"), ALL_ROLES),
-            NavItem(40, "awards.new_award", _l("Award"), ("supervisor", "hr", "admin")),
+            NavItem(30, "awards.catalogue", _l("Criteria")),
+            NavItem(40, "awards.new_award", _l("Award"), AWARD),
         ),
         # The budget panel on each card of the people feature's teams page.
         sections={"teams": budgets_section},

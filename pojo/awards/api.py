@@ -3,8 +3,9 @@
 from pojo import bounds
 from pojo.api import Schema, Text, Timestamp, Whole, api_blueprint
 from pojo.awards import service
+from pojo.awards.policy import AWARD
 from pojo.people.models import Employee
-from pojo.web import EVERYONE
+from pojo.policy import EVERYONE
 
 # operationIds as first published, when these endpoints lived in pojo.api.
 bp = api_blueprint("awards_api", __name__, operation_prefix="api")
@@ -52,7 +53,7 @@ def criteria(caller: Employee):
 
 @bp.route("/awards", methods=["POST"])
 @bp.api_view(
-    *service.AWARDING_ROLES,
+    AWARD,
     body=AwardRequest,
     response=Award,
     status=201,

@@ -14,14 +14,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pojo.awards.models import Award
+from pojo.awards.policy import MANAGE_BUDGETS
 from pojo.database import utcnow
-from pojo.errors import DomainError, Forbidden, NotFound
+from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.people.models import Employee, Team
+from pojo.policy import require
 from pojo.rows import lock_row, site_zone
 
-BUDGET_SETTERS = ("hr", "admin")
 MAX_BUDGET = 10_000_000
 
 
@@ -92,8 +93,7 @@ def locked_budget(team: Team, at: datetime | None = None) -> BudgetStatus:
 
 def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
     """Set a team's monthly award budget; None returns it to the site default."""
-    if actor.role not in BUDGET_SETTERS:
-        raise Forbidden(_("Only HR and admin set budgets."))
+    require(actor, MANAGE_BUDGETS)
     team = db.session.get(Team, team_id)
     if team is None:
         raise NotFound(_("No such team."))

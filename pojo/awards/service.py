@@ -9,10 +9,10 @@ from sqlalchemy.orm import joinedload
 
 from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
+from pojo.awards.policy import AWARD, AWARD_OVER_BUDGET, MANAGE_CRITERIA
 from pojo.errors import (
     Conflict,
     DomainError,
-    Forbidden,
     InvalidInput,
     NotFound,
     NotInTeam,
@@ -26,9 +26,8 @@ from pojo.notifications.service import both_names, link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.people.service import get_employee, visible_records
+from pojo.policy import can, require
 from pojo.rows import in_language
-
-AWARDING_ROLES = ("supervisor", "hr", "admin")
 
 
 def get_criterion(code: str) -> Criterion:
@@ -55,8 +54,7 @@ def award(
     `at` backdates the award (demo data and history imports). The
     recipient is notified: criterion, points, who and the note.
     """
-    if actor.role not in AWARDING_ROLES:
-        raise Forbidden(_("Only supervisors, HR and admin award points."))
+    require(actor, AWARD)
     if request_id:
         earlier = db.session.scalar(select(Award).where(Award.request_id == request_id))
         if earlier is not None:
@@ -91,12 +89,12 @@ def award(
             _("The criterion %(code)s is retired.", code=criterion.code), field="criterion"
         )
     team = employee.team
-    if actor.role == "supervisor":
-        if not actor.supervises(employee):
-            raise NotInTeam(
-                _("%(name)s is not in a team you supervise.", name=employee.display_name),
-                field="employee",
-            )
+    if not can(actor, AWARD, employee):
+        raise NotInTeam(
+            _("%(name)s is not in a team you supervise.", name=employee.display_name),
+            field="employee",
+        )
+    if not can(actor, AWARD_OVER_BUDGET):
         status = locked_budget(team, at)
         if status.used + criterion.points > status.budget:
             raise OverBudget(
@@ -148,8 +146,7 @@ def list_criteria(include_retired: bool = False) -> list[Criterion]:
 
 def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Criterion:
     """Create or edit a criterion (HR and admin). Points changes apply to future awards only."""
-    if actor.role not in ("hr", "admin"):
-        raise Forbidden(_("Only HR and admin edit the criteria."))
+    require(actor, MANAGE_CRITERIA)
     if fields.get("tier") not in TIERS:
         raise InvalidInput(_("The tier is good or excellent."), field="tier")
     if not isinstance(fields.get("points"), int) or not 1 <= fields["points"] <= 100_000:

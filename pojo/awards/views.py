@@ -6,12 +6,14 @@ from flask_login import current_user
 
 from pojo.awards import budgets, service
 from pojo.awards.forms import AwardForm, CriterionForm, TeamBudgetForm
+from pojo.awards.policy import AWARD, AWARD_OVER_BUDGET, MANAGE_BUDGETS, MANAGE_CRITERIA
 from pojo.errors import DomainError
 from pojo.formatting import format_points
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people.service import awardable_employees
-from pojo.web import EVERYONE, PEOPLE_ADMINS, allow, flash_refusal, new_request_id, sections
+from pojo.policy import EVERYONE, can
+from pojo.web import allow, flash_refusal, new_request_id, sections
 
 bp = Blueprint("awards", __name__)
 
@@ -30,20 +32,21 @@ CRITERION_FIELDS = (
 @bp.route("/criteria")
 @allow(EVERYONE)
 def catalogue():
-    criteria = service.list_criteria(include_retired=current_user.role in PEOPLE_ADMINS)
+    criteria = service.list_criteria(include_retired=can(current_user, MANAGE_CRITERIA))
     return render_template(
         "awards/catalogue.html", criteria=criteria, sections=sections("catalogue")
     )
 
 
 def _budgets():
-    if current_user.role == "supervisor":
-        return budgets.team_budgets(current_user.supervised_teams)
-    return []
+    """The budgets that limit the user's awards: those of the teams they supervise."""
+    if can(current_user, AWARD_OVER_BUDGET):
+        return []
+    return budgets.team_budgets(current_user.supervised_teams)
 
 
 @bp.route("/awards/new", methods=["GET", "POST"])
-@allow(*service.AWARDING_ROLES)
+@allow(AWARD)
 def new_award():
     form = AwardForm()
     people = awardable_employees(current_user)
@@ -89,7 +92,7 @@ def new_award():
 
 
 @bp.route("/awards")
-@allow(*service.AWARDING_ROLES)
+@allow(AWARD)
 def recent():
     return render_template(
         "awards/list.html",
@@ -100,7 +103,7 @@ def recent():
 
 @bp.route("/criteria/new", methods=["GET", "POST"], defaults={"code": None})
 @bp.route("/criteria/<code>/edit", methods=["GET", "POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_CRITERIA)
 def edit_criterion(code: str | None):
     criterion = None
     if code is not None:
@@ -139,7 +142,7 @@ def budgets_section(teams):
 
 # On the people feature's teams page, whose team creation stays with people.
 @bp.route("/teams/<int:team_id>/budget", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_BUDGETS)
 def set_budget(team_id: int):
     form = TeamBudgetForm(prefix=f"t{team_id}")
     if not form.validate_on_submit():

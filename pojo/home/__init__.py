@@ -4,7 +4,8 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from pojo.features import installed
-from pojo.web import PUBLIC, allow
+from pojo.policy import PUBLIC
+from pojo.web import allow
 
 bp = Blueprint("home", __name__)
 

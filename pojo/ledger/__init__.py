@@ -10,16 +10,17 @@ def feature():
     from pojo.ledger.cli import ledger_cli
     from pojo.ledger.verify import LEDGER_CHECKS
     from pojo.ledger.views import bp
-    from pojo.web import ALL_ROLES, NavItem
+    from pojo.policy import ROLES
+    from pojo.web import NavItem
 
     return Feature(
         name="ledger",
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         commands=(ledger_cli,),
-        nav=(NavItem(20, "ledger.wallet", _l("Wallet"), ALL_ROLES),),
+        nav=(NavItem(20, "ledger.wallet", _l("Wallet")),),
         checks=LEDGER_CHECKS,
         # Everyone starts at their wallet unless a feature above offers a better first page.
-        start_pages=dict.fromkeys(ALL_ROLES, "ledger.wallet"),
+        start_pages=dict.fromkeys(ROLES, "ledger.wallet"),
         models=models,
     )

@@ -1,15 +1,14 @@
 """An employee's ledger in API v1."""
 
 from flask import jsonify
-from flask_babel import gettext as _
 
 from pojo import bounds
 from pojo.api import Items, Nested, Schema, Text, Timestamp, Whole, api_blueprint
-from pojo.errors import Forbidden
 from pojo.ledger import service
 from pojo.people.models import Employee
-from pojo.people.service import can_view_ledger, get_employee
-from pojo.web import EVERYONE
+from pojo.people.policy import VIEW_LEDGER
+from pojo.people.service import get_employee
+from pojo.policy import EVERYONE, require
 
 # operationIds as first published, when this endpoint lived in pojo.api.
 bp = api_blueprint("ledger_api", __name__, operation_prefix="api")
@@ -52,8 +51,7 @@ def employee_ledger(caller: Employee, username: str, query: dict):
     Allowed for the employee, their team's supervisors, HR and admin.
     """
     employee = get_employee(username)
-    if not can_view_ledger(caller, employee):
-        raise Forbidden(_("You may not see this employee's ledger."))
+    require(caller, VIEW_LEDGER, employee)
     page = service.entries_page(
         employee.id, limit=query.get("limit", DEFAULT_LIMIT), before=query.get("before")
     )

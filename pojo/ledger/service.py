@@ -19,8 +19,10 @@ from pojo.errors import Conflict, DomainError, InsufficientPoints, NotFound
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.models import Balance, LedgerEntry
+from pojo.ledger.policy import REVERSE_ENTRIES
 from pojo.pagination import KeyPage, Pagination, page_before, paginate
 from pojo.people.models import Employee
+from pojo.policy import require
 from pojo.signals import points_credited
 
 REVERSIBLE_KINDS = ("award", "outcome")
@@ -134,6 +136,7 @@ def post_entry(
 
 def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry:
     """Compensate a mistaken award with an opposite entry; the original stays."""
+    require(actor, REVERSE_ENTRIES)
     entry = db.session.get(LedgerEntry, entry_id)
     if entry is None:
         raise NotFound(_("No such ledger entry."))

@@ -11,9 +11,12 @@ from pojo.extensions import db
 from pojo.ledger import references, service
 from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
+from pojo.ledger.policy import REVERSE_ENTRIES
 from pojo.pagination import requested_page
-from pojo.people.service import can_view_ledger, get_employee
-from pojo.web import EVERYONE, PEOPLE_ADMINS, STAFF, allow, flash_refusal, sections
+from pojo.people.policy import VIEW_LEDGER, VIEW_PEOPLE
+from pojo.people.service import get_employee
+from pojo.policy import EVERYONE, can
+from pojo.web import allow, flash_refusal, sections
 
 bp = Blueprint("ledger", __name__)
 
@@ -53,19 +56,19 @@ def wallet():
 
 
 @bp.route("/people/<username>/ledger")
-@allow(*STAFF)
+@allow(VIEW_PEOPLE)
 def employee_ledger(username: str):
     try:
         employee = get_employee(username)
     except DomainError:
         abort(404)
-    if not can_view_ledger(current_user, employee):
+    if not can(current_user, VIEW_LEDGER, employee):
         abort(403)
     return _render_ledger(employee, "ledger/employee.html")
 
 
 @bp.route("/ledger/entries/<int:entry_id>/reverse", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(REVERSE_ENTRIES)
 def reverse(entry_id: int):
     form = ReversalForm()
     entry = db.session.get(LedgerEntry, entry_id)

@@ -36,10 +36,11 @@ def feature():
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
     from pojo.market.invariants import CHECKS
     from pojo.market.notices import TEXTS as NOTICES
+    from pojo.market.policy import FULFIL_REDEMPTIONS, MANAGE_CATALOGUE
     from pojo.market.references import describe_redemptions
     from pojo.market.views import wallet_section
     from pojo.signals import points_credited
-    from pojo.web import ALL_ROLES, PEOPLE_ADMINS, NavItem
+    from pojo.web import NavItem
 
     return Feature(
         name="market",
@@ -47,9 +48,9 @@ def feature():
         api_blueprints=(api_bp,),
         commands=(reward_cli, market_cli),
         nav=(
-            NavItem(10, "market.board", _l("Market"), ALL_ROLES),
-            NavItem(70, "market.queue", _l("Redemptions"), PEOPLE_ADMINS, manage=True),
-            NavItem(75, "market.admin_rewards", _l("Rewards"), PEOPLE_ADMINS, manage=True),
+            NavItem(10, "market.board", _l("Market")),
+            NavItem(70, "market.queue", _l("Redemptions"), FULFIL_REDEMPTIONS, manage=True),
+            NavItem(75, "market.admin_rewards", _l("Rewards"), MANAGE_CATALOGUE, manage=True),
         ),
         sections={"wallet": wallet_section},
         references={"redemption": describe_redemptions},

@@ -11,12 +11,13 @@ from pojo.market import catalogue, redemptions
 from pojo.market.blueprint import bp
 from pojo.market.board import board_rows
 from pojo.market.forms import CancelForm, RewardForm
+from pojo.market.policy import FULFIL_REDEMPTIONS, MANAGE_CATALOGUE
 from pojo.pagination import requested_page
-from pojo.web import PEOPLE_ADMINS, allow, flash_refusal
+from pojo.web import allow, flash_refusal
 
 
 @bp.route("/market/admin/rewards")
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_CATALOGUE)
 def admin_rewards():
     prices = {row.reward.id: row for row in board_rows()}
     return render_template(
@@ -26,7 +27,7 @@ def admin_rewards():
 
 @bp.route("/market/admin/rewards/new", methods=["GET", "POST"], defaults={"reward_id": None})
 @bp.route("/market/admin/rewards/<int:reward_id>/edit", methods=["GET", "POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_CATALOGUE)
 def edit_reward(reward_id: int | None):
     reward = catalogue.get_reward(reward_id) if reward_id is not None else None
     form = RewardForm(obj=reward)
@@ -55,13 +56,13 @@ def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):
 
 
 @bp.route("/market/admin/redemptions")
-@allow(*PEOPLE_ADMINS)
+@allow(FULFIL_REDEMPTIONS)
 def queue():
     return _render_queue(CancelForm())
 
 
 @bp.route("/market/admin/redemptions/<int:redemption_id>/fulfil", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(FULFIL_REDEMPTIONS)
 def fulfil(redemption_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -75,7 +76,7 @@ def fulfil(redemption_id: int):
 
 
 @bp.route("/market/admin/redemptions/<int:redemption_id>/cancel", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(FULFIL_REDEMPTIONS)
 def cancel(redemption_id: int):
     form = CancelForm()
     if not form.validate_on_submit():

@@ -17,7 +17,7 @@ from pojo.market import board, goals, redemptions
 from pojo.market.models import CATEGORIES
 from pojo.market.reward_detail import reward_detail
 from pojo.people.models import Employee
-from pojo.web import EVERYONE
+from pojo.policy import EVERYONE
 
 bp = api_blueprint("market_api", __name__)
 

@@ -3,14 +3,15 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from pojo.errors import Forbidden, InvalidInput, NotFound
+from pojo.errors import InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_KINDS, REWARD_SETTINGS, Reward
+from pojo.market.policy import MANAGE_CATALOGUE
 from pojo.market.pricing import PriceSettings, validate_settings
 from pojo.people.models import Employee
+from pojo.policy import require
 from pojo.rows import get_row, lock_row
 
-CATALOGUE_ROLES = ("hr", "admin")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 MAX_POINTS = 1_000_000
 
@@ -35,8 +36,8 @@ NEW_REWARD = {
 
 def _check_catalogue_actor(actor: Employee | None) -> None:
     # None is the system: a command-line set-up by whoever runs the server.
-    if actor is not None and actor.role not in CATALOGUE_ROLES:
-        raise Forbidden(_("Only HR and admin manage the rewards."))
+    if actor is not None:
+        require(actor, MANAGE_CATALOGUE)
 
 
 def _whole(value, field: str, *, minimum: int, optional: bool = False) -> int | None:

@@ -25,14 +25,16 @@ from pojo.errors import (
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
-from pojo.market.catalogue import CATALOGUE_ROLES, lock_reward
+from pojo.market.catalogue import lock_reward
 from pojo.market.demand import demand_now, settings_of
 from pojo.market.goals import check_goals
 from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.policy import FULFIL_REDEMPTIONS
 from pojo.market.pricing import price_for_demand
 from pojo.notifications.service import both_names, link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
+from pojo.policy import require
 from pojo.rows import get_row, lock_row, site_zone
 
 
@@ -140,8 +142,7 @@ def redeem(
 
 def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redemption:
     """Lock a pending redemption (reward row first, then the redemption) for HR's decision."""
-    if actor.role not in CATALOGUE_ROLES:
-        raise Forbidden(_("Only HR and admin fulfil or cancel redemptions."))
+    require(actor, FULFIL_REDEMPTIONS)
     found = get_row(Redemption, redemption_id)
     if found is None:
         raise NotFound(_("No such redemption."))

@@ -3,17 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pojo.database import utcnow
-from pojo.errors import NotFound
 from pojo.extensions import db
-from pojo.market.catalogue import CATALOGUE_ROLES, get_reward
+from pojo.market.catalogue import get_reward
 from pojo.market.demand import WEEK_DAYS, change_over, daily_prices
 from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.policy import VIEW_REWARD
 from pojo.market.pricing import WINDOW
 from pojo.people.models import Employee
+from pojo.policy import require
 from pojo.rows import local_date
 
 HISTORY_DAYS = 90
@@ -40,8 +40,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
     """
     at = at or utcnow()
     reward = get_reward(reward_id)
-    if not reward.active and actor.role not in CATALOGUE_ROLES:
-        raise NotFound(_("No such reward."))
+    require(actor, VIEW_REWARD, reward)
     prices = daily_prices([reward], at)[reward.id]
     history = db.session.execute(
         select(PriceTick.at, PriceTick.price)

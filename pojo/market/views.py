@@ -28,7 +28,8 @@ from pojo.market.models import Reward
 from pojo.market.reward_detail import reward_detail
 from pojo.notifications.service import bell_count
 from pojo.pagination import requested_page
-from pojo.web import EVERYONE, allow, flash_refusal, local_path, new_request_id
+from pojo.policy import EVERYONE
+from pojo.web import allow, flash_refusal, local_path, new_request_id
 
 
 @bp.route("/market")

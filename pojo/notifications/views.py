@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from pojo.notifications import service
 from pojo.pagination import requested_page
-from pojo.web import EVERYONE, allow, local_path
+from pojo.policy import EVERYONE
+from pojo.web import allow, local_path
 
 bp = Blueprint("notifications", __name__)
 

@@ -11,7 +11,7 @@ def feature():
     from pojo.outcomes.cli import outcomes_cli
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
     from pojo.outcomes.notices import TEXTS as NOTICES
-    from pojo.outcomes.service import RECORDERS
+    from pojo.outcomes.policy import RECORD_OUTCOMES
     from pojo.outcomes.views import bp, rules_section
     from pojo.web import NavItem
 
@@ -20,7 +20,7 @@ def feature():
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         commands=(outcomes_cli,),
-        nav=(NavItem(45, "outcomes.index", _l("Outcomes"), RECORDERS),),
+        nav=(NavItem(45, "outcomes.index", _l("Outcomes"), RECORD_OUTCOMES),),
         sections={"catalogue": rules_section},
         # After the awards' describer: what was measured, added to the criterion's name.
         references={"award": describe_outcome_awards},

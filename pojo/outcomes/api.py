@@ -3,6 +3,7 @@
 from pojo.api import Items, Nested, Schema, Text, Timestamp, TooLarge, Whole, api_blueprint
 from pojo.bounds import Bound
 from pojo.outcomes import recording, rules, service
+from pojo.outcomes.policy import APPLY_OUTCOMES
 
 bp = api_blueprint("outcomes_api", __name__)
 
@@ -46,7 +47,7 @@ class OutcomesResult(Schema):
 
 
 @bp.route("/outcomes", methods=["POST"])
-@bp.api_view("hr", "admin", body=OutcomesRequest, response=OutcomesResult)
+@bp.api_view(APPLY_OUTCOMES, body=OutcomesRequest, response=OutcomesResult)
 def post_outcomes(caller, body):
     """Record outcomes; those matching an outcome rule award its criterion's points.
 

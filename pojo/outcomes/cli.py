@@ -5,9 +5,10 @@ from flask.cli import AppGroup
 
 from pojo.errors import DomainError
 from pojo.outcomes import imports
+from pojo.outcomes.policy import APPLY_OUTCOMES
 from pojo.outcomes.recording import apply_plan
-from pojo.outcomes.service import APPROVERS
 from pojo.people.service import get_employee
+from pojo.policy import can
 from pojo.unit_of_work import cli_unit_of_work
 
 outcomes_cli = AppGroup("outcomes", help="Service outcomes that earn points.")
@@ -56,7 +57,7 @@ def import_outcomes(file, skip_invalid, dry_run, as_username):
                 actor = get_employee(as_username)
             except DomainError as error:
                 raise click.ClickException(error.message) from None
-            if actor.role not in APPROVERS or not actor.active:
+            if not can(actor, APPLY_OUTCOMES) or not actor.active:
                 raise click.ClickException(
                     "--as names an active HR or admin account; supervisors import "
                     "through the web page, where HR approves their files."

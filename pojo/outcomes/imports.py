@@ -21,15 +21,15 @@ from pojo.extensions import db
 from pojo.notifications.service import link_to, notify, notify_many
 from pojo.outcomes import csvfile
 from pojo.outcomes.models import OutcomeImport
+from pojo.outcomes.policy import APPLY_OUTCOMES, APPROVE_IMPORTS, RECORD_OUTCOMES, VIEW_IMPORT
 from pojo.outcomes.recording import Recorded, apply_plan
 from pojo.outcomes.service import (
-    APPROVERS,
-    RECORDERS,
     Plan,
     Rejection,
     plan_outcomes,
 )
 from pojo.people.models import Employee
+from pojo.policy import can, require
 from pojo.rows import get_row, lock_row, site_zone
 
 # Uploads that were previewed but never submitted or applied are dropped after this.
@@ -91,8 +91,7 @@ def _refuse_rejected(preview: Preview, skip_invalid: bool) -> None:
 
 def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
     """Keep an uploaded file for its preview; a file that is not a usable CSV is refused now."""
-    if actor.role not in RECORDERS:
-        raise Forbidden(_("Only supervisors, HR and admin import outcomes."))
+    require(actor, RECORD_OUTCOMES, message=_("Only supervisors, HR and admin import outcomes."))
     text = decode(data)
     _read(text)
     # Submitted imports wait for HR however long it takes; only abandoned previews go.
@@ -116,21 +115,15 @@ def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
 def get_upload(actor: Employee, upload_id: int, *, lock: bool = False) -> OutcomeImport:
     """An upload its uploader (or HR and admin) may see."""
     found = (lock_row if lock else get_row)(OutcomeImport, upload_id)
-    if found is None or (found.uploaded_by_id != actor.id and actor.role not in APPROVERS):
+    if found is None:
         raise NotFound(_("No such import."))
+    require(actor, VIEW_IMPORT, found)
     return found
 
 
 def _approver(actor: Employee, found: OutcomeImport) -> Employee | None:
     """Who approves when `actor` applies this upload: None when it is their own."""
     return None if actor.id == found.uploaded_by_id else actor
-
-
-def may_decide(actor: Employee, found: OutcomeImport) -> bool:
-    """True when `actor` may apply or reject this submitted upload: HR or admin, not its uploader."""
-    return (
-        found.status == "pending" and actor.role in APPROVERS and actor.id != found.uploaded_by_id
-    )
 
 
 def preview_upload(actor: Employee, found: OutcomeImport) -> Preview:
@@ -143,7 +136,7 @@ def _check_decidable(actor: Employee, found: OutcomeImport) -> None:
         raise Conflict(_("This file was already applied."))
     if found.status == "rejected":
         raise Conflict(_("This import was rejected."))
-    if found.status == "pending" and not may_decide(actor, found):
+    if found.status == "pending" and not can(actor, APPROVE_IMPORTS, found):
         if actor.id == found.uploaded_by_id:
             raise Conflict(_("This import waits for someone else from HR or admin to approve it."))
         raise Forbidden(_("Only HR and admin approve imports."))
@@ -160,7 +153,7 @@ def confirm_upload(actor: Employee, upload_id: int, *, skip_invalid: bool) -> Co
     approver = _approver(actor, found)
     preview = preview_upload(actor, found)
     _refuse_rejected(preview, skip_invalid)
-    if approver is None and actor.role not in APPROVERS:
+    if approver is None and not can(actor, APPLY_OUTCOMES):
         if not preview.plan.new:
             raise DomainError(_("Nothing new to apply."))
         found.submitted_at = utcnow()
@@ -182,7 +175,7 @@ def reject_upload(actor: Employee, upload_id: int, reason: str = "") -> OutcomeI
     """HR or admin turn a submitted upload down; nothing is recorded and its uploader is told why."""
     found = get_upload(actor, upload_id, lock=True)
     _check_decidable(actor, found)
-    if not may_decide(actor, found):
+    if not can(actor, APPROVE_IMPORTS, found):
         raise Conflict(_("Only a submitted import can be rejected."))
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
@@ -213,7 +206,7 @@ def _tell_uploader(found: OutcomeImport, actor: Employee, **decision) -> None:
 def _tell_approvers(found: OutcomeImport) -> None:
     approvers = db.session.scalars(
         select(Employee.id).where(
-            Employee.role.in_(APPROVERS),
+            Employee.role.in_(APPROVE_IMPORTS.roles),
             Employee.active.is_(True),
             Employee.id != found.uploaded_by_id,
         )
@@ -237,6 +230,6 @@ def recent_imports(actor: Employee, limit: int = 20) -> list[OutcomeImport]:
         .order_by(OutcomeImport.id.desc())
         .limit(limit)
     )
-    if actor.role not in APPROVERS:
+    if not can(actor, APPROVE_IMPORTS):
         query = query.where(OutcomeImport.uploaded_by_id == actor.id)
     return list(db.session.scalars(query))

@@ -20,19 +20,17 @@ from sqlalchemy.orm import selectinload
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
 from pojo.database import utcnow
-from pojo.errors import Forbidden, InvalidInput
+from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.outcomes import rules
 from pojo.outcomes.models import Outcome, OutcomeImport, OutcomeRule
+from pojo.outcomes.policy import EDIT_RULES, RECORD_OUTCOMES
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
+from pojo.people.policy import SUPERVISE_TEAM
 from pojo.people.service import visible_records
+from pojo.policy import can, require
 
-RULE_EDITORS = ("hr", "admin")
-# Roles that may record outcomes; supervisors only for their own teams, and
-# only once HR or admin approves their import.
-RECORDERS = ("supervisor", "hr", "admin")
-APPROVERS = ("hr", "admin")
 # Clocks of other systems drift a little: an outcome up to this far ahead of
 # the recording time is accepted, anything later is rejected as in_future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -144,8 +142,7 @@ def save_rule(
     active: bool,
 ) -> OutcomeRule:
     """Create or change an outcome rule (HR and admin)."""
-    if actor.role not in RULE_EDITORS:
-        raise Forbidden(_("Only HR and admin edit outcome rules."))
+    require(actor, EDIT_RULES)
     kind = (kind or "").strip().lower()
     if not rules.valid_kind(kind):
         raise InvalidInput(
@@ -291,8 +288,8 @@ def plan_outcomes(
     recording time (`at`, default now) and not after it, give or take
     FUTURE_TOLERANCE for clock skew (`too_old`, `in_future`).
     """
-    if actor is not None and actor.role not in RECORDERS:
-        raise Forbidden(_("Only supervisors, HR and admin record outcomes."))
+    if actor is not None:
+        require(actor, RECORD_OUTCOMES)
     employees = _employees_by_username(sorted({_username(item) for item in inputs}))
     recorded = _recorded_external_ids(sorted({item.external_id for item in inputs}))
     in_force = active_rules()
@@ -300,7 +297,7 @@ def plan_outcomes(
     limits = _Limits(
         own_teams=(
             {team.id for team in actor.supervised_teams}
-            if actor is not None and actor.role == "supervisor"
+            if actor is not None and can(actor, SUPERVISE_TEAM)
             else None
         ),
         recorders={person.id for person in (actor, approver) if person is not None},

@@ -12,7 +12,9 @@ from pojo.forms import form_status
 from pojo.outcomes import csvfile, imports, service
 from pojo.outcomes.forms import ApplyForm, RejectForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
+from pojo.outcomes.policy import APPROVE_IMPORTS, EDIT_RULES, RECORD_OUTCOMES
 from pojo.pagination import requested_page
+from pojo.policy import can
 from pojo.web import allow
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
@@ -23,7 +25,7 @@ SHOWN_REJECTED = 200
 
 def rules_section():
     """The rules panel on the criteria catalogue: everyone sees what earns points."""
-    editor = current_user.role in service.RULE_EDITORS
+    editor = can(current_user, EDIT_RULES)
     return "outcomes/_rules_section.html", {
         "rules": service.list_rules(include_inactive=editor),
         "editor": editor,
@@ -31,7 +33,7 @@ def rules_section():
 
 
 @bp.route("")
-@allow(*service.RECORDERS)
+@allow(RECORD_OUTCOMES)
 def index():
     return render_template(
         "outcomes/index.html",
@@ -42,7 +44,7 @@ def index():
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@allow(*service.RECORDERS)
+@allow(RECORD_OUTCOMES)
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
@@ -71,12 +73,11 @@ def _render_preview(found, form=None, reject_form=None, status=200):
         shown_rejected=SHOWN_REJECTED,
         form=form or ApplyForm(),
         reject_form=reject_form or RejectForm(),
-        may_decide=imports.may_decide(current_user, found),
     ), status
 
 
 @bp.route("/import/<int:upload_id>")
-@allow(*service.RECORDERS)
+@allow(RECORD_OUTCOMES)
 def preview(upload_id: int):
     found = _upload_or_404(upload_id)
     return _render_preview(found)
@@ -91,7 +92,7 @@ def _upload_or_404(upload_id: int):
 
 
 @bp.route("/import/<int:upload_id>/apply", methods=["POST"])
-@allow(*service.RECORDERS)
+@allow(RECORD_OUTCOMES)
 def apply(upload_id: int):
     form = ApplyForm()
     found = _upload_or_404(upload_id)
@@ -126,7 +127,7 @@ def apply(upload_id: int):
 
 
 @bp.route("/import/<int:upload_id>/reject", methods=["POST"])
-@allow(*service.APPROVERS)
+@allow(APPROVE_IMPORTS)
 def reject(upload_id: int):
     form = RejectForm()
     found = _upload_or_404(upload_id)
@@ -155,7 +156,7 @@ def _rule_form(rule: OutcomeRule | None) -> RuleForm:
 
 @bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/rules/<int:rule_id>/edit", methods=["GET", "POST"])
-@allow(*service.RULE_EDITORS)
+@allow(EDIT_RULES)
 def edit_rule(rule_id: int | None):
     rule = None
     if rule_id is not None:

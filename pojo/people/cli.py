@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from pojo.people import service
+from pojo.policy import ROLES
 from pojo.unit_of_work import cli_unit_of_work
 
 user_cli = AppGroup("user", help="Manage employees.")
@@ -21,7 +22,7 @@ def _read_password() -> str:
 
 @user_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["agent", "supervisor", "hr", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--team", "team_name", required=True, help="Team name; created if missing.")
 @click.option("--name", "display_name", help="Display name (default: the username).")
 @click.option("--email")

@@ -20,6 +20,11 @@ ROLE_CHOICES = [
 ]
 
 
+def role_name(role: str) -> str:
+    """A role in the user's language (templates: people/_role.html)."""
+    return str(dict(ROLE_CHOICES)[role])
+
+
 def _team_id(value) -> int | None:
     """A team select's value: a team id, or None for the empty choice."""
     if value in (None, ""):

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
 
-ROLES = ("agent", "supervisor", "hr", "admin")
 EMPLOYMENT_TYPES = ("permanent", "temp")
 LANGUAGES = ("fi", "en")
 

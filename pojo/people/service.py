@@ -9,17 +9,25 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
-from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from pojo.errors import Conflict, DomainError, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.ledger import service as ledger
 from pojo.pagination import Pagination, paginate
-from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, ROLES, Employee, Team
+from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, Employee, Team
+from pojo.people.policy import (
+    EDIT_EMPLOYEE,
+    GRANT_ROLE,
+    MANAGE_ACCESS,
+    MANAGE_PEOPLE,
+    OVERSEE_ALL_TEAMS,
+    SUPERVISE_TEAM,
+)
+from pojo.policy import ROLES, can, require
 from pojo.rows import get_row
 from pojo.signals import employee_deactivated
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
-PRIVILEGED_ROLES = ("hr", "admin")
 
 
 class PeoplePage(NamedTuple):
@@ -85,7 +93,7 @@ def create_employee(
     db.session.add(employee)
     db.session.flush()
     ledger.open_account(employee.id)
-    if role == "supervisor" and team is not None:
+    if SUPERVISE_TEAM.given_to(role) and team is not None:
         team.supervisors.append(employee)
     db.session.flush()
     return employee
@@ -143,11 +151,6 @@ def get_employee(username: str) -> Employee:
     return employee
 
 
-def can_view_ledger(actor: Employee, employee: Employee) -> bool:
-    """The employee themself, their team's supervisors, HR and admin."""
-    return actor.id == employee.id or actor.role in ("hr", "admin") or actor.supervises(employee)
-
-
 def visible_records(actor: Employee, *, team: ColumnElement, employee: ColumnElement):
     """The condition on a list's rows that leaves those the actor may see.
 
@@ -156,9 +159,9 @@ def visible_records(actor: Employee, *, team: ColumnElement, employee: ColumnEle
     and employee id (an award counts in the team it was made in, so its own
     column, not the employee's team today).
     """
-    if actor.role in PRIVILEGED_ROLES:
+    if can(actor, OVERSEE_ALL_TEAMS):
         return true()
-    if actor.role == "supervisor":
+    if can(actor, SUPERVISE_TEAM):
         return team.in_([own.id for own in actor.supervised_teams])
     return employee == actor.id
 
@@ -176,29 +179,6 @@ def awardable_employees(actor: Employee) -> list[Employee]:
     return list(db.session.scalars(query.order_by(Employee.display_name)))
 
 
-def can_edit_employee(actor: Employee, employee: Employee) -> bool:
-    """HR edits anyone but an admin; an admin edits everyone."""
-    return actor.role == "admin" or (actor.role == "hr" and employee.role != "admin")
-
-
-def can_manage_access(actor: Employee, employee: Employee) -> bool:
-    """Who may set an account's password, role and active flag.
-
-    HR does it for agents and supervisors; only an admin does it for HR and
-    admin accounts, so nobody in HR can take over or lock out a colleague.
-    """
-    return actor.role == "admin" or (actor.role == "hr" and employee.role not in PRIVILEGED_ROLES)
-
-
-def grantable_roles(actor: Employee) -> tuple[str, ...]:
-    """The roles the actor may give: HR gives agent and supervisor, an admin any role."""
-    if actor.role == "admin":
-        return ROLES
-    if actor.role == "hr":
-        return tuple(role for role in ROLES if role not in PRIVILEGED_ROLES)
-    return ()
-
-
 def get_team(team_id: int | None) -> Team:
     """The team with this id, or an error on the team field."""
     team = get_row(Team, team_id)
@@ -209,8 +189,7 @@ def get_team(team_id: int | None) -> Team:
 
 def create_team(actor: Employee, name: str) -> Team:
     """Add a team (HR and admin); a name already taken, in any case, is refused."""
-    if actor.role not in PRIVILEGED_ROLES:
-        raise Forbidden(_("Only HR and admin add teams."))
+    require(actor, MANAGE_PEOPLE, message=_("Only HR and admin add teams."))
     name = " ".join(name.split())
     if not name or len(name) > 80:
         raise InvalidInput(_("A team name is 1–80 characters."), field="name")
@@ -237,7 +216,7 @@ def update_employee(
 ) -> Employee:
     """Change an employee's details; `role`, `active` and `new_password` None keep them.
 
-    Changing the password, role or active flag needs `can_manage_access`.
+    Changing the password, role or active flag needs `manage_access`.
     Deactivating ends the employee's sessions and revokes their API tokens
     for good: reactivating them later revives neither.
     """
@@ -265,7 +244,11 @@ def update_employee(
     if became:
         employee.supervised_teams.clear()
     # A new supervisor, or one moved to another team, supervises the team they are in.
-    if role == "supervisor" and (moved or became) and team not in employee.supervised_teams:
+    if (
+        SUPERVISE_TEAM.given_to(role)
+        and (moved or became)
+        and team not in employee.supervised_teams
+    ):
         employee.supervised_teams.append(team)
     employee.role = role
     db.session.flush()
@@ -275,16 +258,12 @@ def update_employee(
 def _check_edit(
     actor: Employee, employee: Employee, role: str, active: bool, new_password: str | None
 ) -> None:
-    """Whether the actor may make this change to this account, by the rules above."""
-    if not can_edit_employee(actor, employee):
-        raise Forbidden(_("Only an admin can edit an admin account."))
-    changes_access = new_password or role != employee.role or active != employee.active
-    if changes_access and not can_manage_access(actor, employee):
-        raise Forbidden(
-            _("Only an admin can change the password, role or status of an HR or admin account.")
-        )
-    if role != employee.role and role not in grantable_roles(actor):
-        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
+    """Whether the actor may make this change to this account (pojo/people/policy.py)."""
+    require(actor, EDIT_EMPLOYEE, employee)
+    if new_password or role != employee.role or active != employee.active:
+        require(actor, MANAGE_ACCESS, employee)
+    if role != employee.role:
+        require(actor, GRANT_ROLE, role, field="role")
 
 
 def admit_employee(
@@ -292,10 +271,8 @@ def admit_employee(
 ) -> Employee:
     """Create an employee from the people page (HR and admin), in one of the teams."""
     role = fields.get("role", "agent")
-    if actor.role not in PRIVILEGED_ROLES:
-        raise Forbidden(_("Only HR and admin manage people."))
-    if role not in grantable_roles(actor):
-        raise Forbidden(_("Only an admin can make someone HR or admin."), field="role")
+    require(actor, MANAGE_PEOPLE)
+    require(actor, GRANT_ROLE, role, field="role")
     team = get_team(team_id)
     return create_employee(username, password=password, team_name=team.name, **fields)
 
@@ -313,7 +290,7 @@ def list_teams() -> list[Team]:
 def visible_teams(actor: Employee) -> list[Team]:
     """The teams on the actor's teams page: their own for a supervisor, every team for HR."""
     teams = list_teams()
-    if actor.role == "supervisor":
+    if can(actor, SUPERVISE_TEAM):
         return [team for team in teams if team in actor.supervised_teams]
     return teams
 

@@ -9,13 +9,21 @@ from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people import service
 from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamForm
-from pojo.web import PEOPLE_ADMINS, STAFF, allow, flash_refusal, sections
+from pojo.people.policy import (
+    EDIT_EMPLOYEE,
+    MANAGE_ACCESS,
+    MANAGE_PEOPLE,
+    VIEW_PEOPLE,
+    grantable_roles,
+)
+from pojo.policy import can
+from pojo.web import allow, flash_refusal, sections
 
 bp = Blueprint("people", __name__)
 
 
 @bp.route("/people")
-@allow(*STAFF)
+@allow(VIEW_PEOPLE)
 def index():
     people = service.people_with_balances(current_user, requested_page())
     return render_template("people/index.html", rows=people.rows, pages=people.pages)
@@ -52,17 +60,17 @@ def _employee_form(employee=None) -> EmployeeForm:
     form.team.choices = [("", _("Choose…"))] + [
         (team.id, team.name) for team in service.list_teams()
     ]
-    roles = service.grantable_roles(current_user)
+    roles = grantable_roles(current_user)
     form.role.choices = [(value, label) for value, label in ROLE_CHOICES if value in roles]
     if employee is not None:
         del form.username
-        if not service.can_manage_access(current_user, employee):
+        if not can(current_user, MANAGE_ACCESS, employee):
             del form.role, form.active, form.password
     return form
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_PEOPLE)
 def new_employee():
     form = _employee_form()
     del form.active
@@ -88,12 +96,12 @@ def new_employee():
 
 
 @bp.route("/people/<username>/edit", methods=["GET", "POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(EDIT_EMPLOYEE)
 def edit_employee(username: str):
     employee = service.find_employee(username)
     if employee is None:
         abort(404)
-    if not service.can_edit_employee(current_user, employee):
+    if not can(current_user, EDIT_EMPLOYEE, employee):
         abort(403)
     form = _employee_form(employee)
     if form.validate_on_submit():
@@ -116,7 +124,7 @@ def edit_employee(username: str):
 
 
 @bp.route("/teams")
-@allow(*STAFF)
+@allow(VIEW_PEOPLE)
 def teams():
     teams = service.visible_teams(current_user)
     return render_template(
@@ -129,7 +137,7 @@ def teams():
 
 
 @bp.route("/teams/new", methods=["POST"])
-@allow(*PEOPLE_ADMINS)
+@allow(MANAGE_PEOPLE)
 def new_team():
     form = TeamForm()
     if not form.validate_on_submit():
