@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
+from pojo.policy import ROLES
 
 EMPLOYMENT_TYPES = ("permanent", "temp")
 LANGUAGES = ("fi", "en")
@@ -71,7 +72,8 @@ class Employee(UserMixin, db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint("role IN ('agent', 'supervisor', 'hr', 'admin')", name="role"),
+        # Exactly the roles of the access policy (pojo.policy.ROLES).
+        CheckConstraint(f"role IN {ROLES}", name="role"),
         CheckConstraint("employment_type IN ('permanent', 'temp')", name="employment_type"),
         CheckConstraint("language IN ('fi', 'en')", name="language"),
     )
