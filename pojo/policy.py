@@ -6,7 +6,7 @@ and, when it acts on one thing, an object rule `check(actor, obj)` that
 decides for that thing (a supervisor awards members of their own teams only).
 Each feature defines its capabilities in `pojo/<feature>/policy.py`; they
 register here, so `table()` lists every one of them: docs/architecture.md
-shows that table and tests/test_policy.py keeps the two the same (tests/unit/test_policy_mechanism.py: the rest).
+shows that table and tests/test_policy.py keeps the two the same.
 
 - `can(actor, capability)`: the actor's role holds it (a route's gate, a
   button). `can(actor, capability, obj)`: and the object rule allows it for
@@ -15,8 +15,9 @@ shows that table and tests/test_policy.py keeps the two the same (tests/unit/tes
   or `NotFound` for a capability that `hides` what one may not see.
 - `permits(actor, rule)`: a route's rule, PUBLIC, EVERYONE or a capability.
 
-Role names are compared with literals only in the policy modules (a test
-greps for it), so a reader finds every rule here and in them.
+Role names are compared with literals only in the policy modules
+(tests/unit/test_policy_mechanism.py greps for it), so a reader finds every
+rule here and in them.
 """
 
 import sys
