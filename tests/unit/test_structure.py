@@ -20,6 +20,7 @@ CORE = {
     "pojo.formatting",
     "pojo.forms",
     "pojo.pagination",
+    "pojo.policy",
     "pojo.rows",
     "pojo.signals",
     "pojo.unit_of_work",
