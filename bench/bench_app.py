@@ -17,7 +17,8 @@ from flask import Blueprint, Flask, render_template
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from pojo import create_app
-from pojo.web import EVERYONE, allow
+from pojo.policy import EVERYONE
+from pojo.web import allow
 
 minimal = Blueprint("bench", __name__, template_folder=str(Path(__file__).parent / "templates"))
 
