@@ -6,9 +6,8 @@ from pojo import bounds
 from pojo.api import Items, Nested, Schema, Text, Timestamp, Whole, api_blueprint
 from pojo.ledger import service
 from pojo.people.models import Employee
-from pojo.people.policy import VIEW_LEDGER
-from pojo.people.service import get_employee
-from pojo.policy import EVERYONE, require
+from pojo.people.service import ledger_owner
+from pojo.policy import EVERYONE
 
 # operationIds as first published, when this endpoint lived in pojo.api.
 bp = api_blueprint("ledger_api", __name__, operation_prefix="api")
@@ -50,8 +49,7 @@ def employee_ledger(caller: Employee, username: str, query: dict):
 
     Allowed for the employee, their team's supervisors, HR and admin.
     """
-    employee = get_employee(username)
-    require(caller, VIEW_LEDGER, employee)
+    employee = ledger_owner(caller, username)
     page = service.entries_page(
         employee.id, limit=query.get("limit", DEFAULT_LIMIT), before=query.get("before")
     )

@@ -13,9 +13,9 @@ from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
 from pojo.ledger.policy import REVERSE_ENTRIES
 from pojo.pagination import requested_page
-from pojo.people.policy import VIEW_LEDGER, VIEW_PEOPLE
-from pojo.people.service import get_employee
-from pojo.policy import EVERYONE, can
+from pojo.people.policy import VIEW_PEOPLE
+from pojo.people.service import ledger_owner
+from pojo.policy import EVERYONE
 from pojo.web import allow, flash_refusal, sections
 
 bp = Blueprint("ledger", __name__)
@@ -58,13 +58,7 @@ def wallet():
 @bp.route("/people/<username>/ledger")
 @allow(VIEW_PEOPLE)
 def employee_ledger(username: str):
-    try:
-        employee = get_employee(username)
-    except DomainError:
-        abort(404)
-    if not can(current_user, VIEW_LEDGER, employee):
-        abort(403)
-    return _render_ledger(employee, "ledger/employee.html")
+    return _render_ledger(ledger_owner(current_user, username), "ledger/employee.html")
 
 
 @bp.route("/ledger/entries/<int:entry_id>/reverse", methods=["POST"])

@@ -21,6 +21,7 @@ from pojo.people.policy import (
     MANAGE_PEOPLE,
     OVERSEE_ALL_TEAMS,
     SUPERVISE_TEAM,
+    VIEW_LEDGER,
 )
 from pojo.policy import ROLES, can, require
 from pojo.rows import get_row
@@ -148,6 +149,23 @@ def get_employee(username: str) -> Employee:
     employee = find_employee(username)
     if employee is None:
         raise NotFound(_("No employee with the username %(username)s.", username=username))
+    return employee
+
+
+def ledger_owner(actor: Employee, username: str) -> Employee:
+    """The employee whose ledger `actor` asks to read: NotFound, or Forbidden unless allowed.
+
+    One rule for the ledger page and `GET /api/v1/employees/<username>/ledger`.
+    """
+    employee = get_employee(username)
+    require(actor, VIEW_LEDGER, employee)
+    return employee
+
+
+def employee_to_edit(actor: Employee, username: str) -> Employee:
+    """The employee `actor` opens the edit form of: NotFound, or Forbidden unless allowed."""
+    employee = get_employee(username)
+    require(actor, EDIT_EMPLOYEE, employee)
     return employee
 
 

@@ -1,6 +1,6 @@
 """People and team pages for HR, admin and supervisors."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -98,11 +98,7 @@ def new_employee():
 @bp.route("/people/<username>/edit", methods=["GET", "POST"])
 @allow(EDIT_EMPLOYEE)
 def edit_employee(username: str):
-    employee = service.find_employee(username)
-    if employee is None:
-        abort(404)
-    if not can(current_user, EDIT_EMPLOYEE, employee):
-        abort(403)
+    employee = service.employee_to_edit(current_user, username)
     form = _employee_form(employee)
     if form.validate_on_submit():
         access = {}
