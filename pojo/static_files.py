@@ -46,13 +46,38 @@ def _write_once(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-def build(source: Path, target: Path) -> dict[str, str]:
-    """Versioned copies (and their gzip) of every file under `source`: {plain: versioned}."""
-    manifest = {}
+def _files(source: Path) -> list[tuple[str, Path]]:
+    """The files under `source` that are served, by relative name (dot-names are not)."""
+    found = []
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in relative.split("/")):
-            continue
+        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
+            found.append((relative, path))
+    return found
+
+
+# (source, target, every file's name, size and mtime) -> manifest: an app made again in the
+# same process (the tests make hundreds) hashes and compresses nothing that has not changed.
+_BUILT: dict[tuple, dict[str, str]] = {}
+
+
+def build(source: Path, target: Path) -> dict[str, str]:
+    """Versioned copies (and their gzip) of every file under `source`: {plain: versioned}."""
+    files = _files(source)
+    signature = (
+        source,
+        target,
+        tuple((relative, path.stat().st_size, path.stat().st_mtime_ns) for relative, path in files),
+    )
+    if signature in _BUILT and all((target / v).exists() for v in _BUILT[signature].values()):
+        return _BUILT[signature]
+    _BUILT[signature] = manifest = _build(files, target)
+    return manifest
+
+
+def _build(files: list[tuple[str, Path]], target: Path) -> dict[str, str]:
+    manifest = {}
+    for relative, path in files:
         content = path.read_bytes()
         versioned = versioned_name(relative, content)
         manifest[relative] = versioned
