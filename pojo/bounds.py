@@ -58,7 +58,10 @@ CRITERION_POINTS = Bound(1, 100_000)
 # A team's monthly award budget (0 stops awards).
 BUDGET = Bound(0, 10_000_000)
 STOCK = Bound(0, 1_000_000)
-EXPECTED_PER_30D = Bound(1, 100_000)
+EXPECTED_PER_30D = Bound(1, 1000)
+# The most one redemption raises a price, in percent, and demand's half-life in days.
+MAX_STEP_PCT = Bound(1, 25)
+HALF_LIFE_DAYS = Bound(3, 60)
 PER_PERSON_LIMIT = Bound(1, 1000)
 PAGE = Bound(1, 100_000)
 PAGE_SIZE = Bound(1, 200)

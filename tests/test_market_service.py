@@ -25,7 +25,7 @@ from pojo.ledger.service import balance_of
 from pojo.market import board, catalogue, goals, redemptions
 from pojo.market.demand import settings_of
 from pojo.market.models import PriceTick, Redemption, Reward
-from pojo.market.pricing import price_at
+
 from pojo.market.reward_detail import reward_detail
 from pojo.notifications.models import Notification
 from pojo.notifications.service import recent, render_message

@@ -6,13 +6,13 @@ months for a spa day. Expected demands add up to about the twenty redemptions
 a month that forty agents redeeming six times a year make.
 """
 
-from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from pojo.market import catalogue as market_catalogue
+from pojo.market import pricing
+from pojo.market.demand import settings_of, state_of
 from pojo.market.models import Reward
-from pojo.market.pricing import WINDOW, PriceSettings, price_for_demand
 from pojo.people.models import Employee
 
 
@@ -134,7 +134,8 @@ class Listed:
 
     reward: Reward
     spec: RewardSpec
-    settings: PriceSettings
+    settings: pricing.PriceSettings
+    state: pricing.DemandState
     stock_left: int | None
     redeemed_at: list[datetime] = field(default_factory=list)
     # A plain copy of the reward's id, readable without a query once the session expires.
@@ -144,9 +145,13 @@ class Listed:
         self.id = self.reward.id
 
     def price(self, at: datetime) -> int:
-        """The price now, by the market's formula: `redeemed_at` is in time order, none after `at`."""
-        recent = len(self.redeemed_at) - bisect_right(self.redeemed_at, at - WINDOW)
-        return price_for_demand(self.settings, recent)
+        """The price now, by the market's engine, from the state mirrored in memory."""
+        return pricing.price(self.settings, self.state, max(at, self.state.at))
+
+    def redeemed(self, at: datetime) -> None:
+        """Mirror a redemption the market recorded at `at`."""
+        self.redeemed_at.append(at)
+        self.state = pricing.redeemed(self.settings, self.state, at)
 
     def wanted_in(self, month: int) -> bool:
         return not self.spec.season or month in self.spec.season
@@ -156,10 +161,6 @@ def list_rewards(hr: Employee, start: datetime) -> list[Listed]:
     """Create the catalogue through the market service, dated to the start of the history."""
     listed = []
     for spec in REWARDS:
-        reward = market_catalogue.create_reward(hr, **spec.reward_fields())
-        reward.created_at = start
-        settings = PriceSettings(
-            reward.base_price, reward.floor_price, reward.ceiling_price, reward.expected_per_30d
-        )
-        listed.append(Listed(reward, spec, settings, spec.stock))
+        reward = market_catalogue.create_reward(hr, at=start, **spec.reward_fields())
+        listed.append(Listed(reward, spec, settings_of(reward), state_of(reward), spec.stock))
     return listed

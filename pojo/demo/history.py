@@ -174,7 +174,7 @@ def _visit(sim: Simulation, wallet: Wallet, when: datetime) -> None:
     price = prices[item.id]
     redemption = redemptions.redeem(wallet.agent.employee, item.id, price, at=when)
     wallet.balance -= redemption.price_paid
-    item.redeemed_at.append(when)
+    item.redeemed(redemption.created_at)
     if item.stock_left is not None:
         item.stock_left -= 1
     personas.redeemed(wallet, item, when, sim.zone)

@@ -13,10 +13,10 @@ these changes:
 - the count, largest id and sum of revisions of the rewards; every change
   to a reward or to one of its redemptions raises its revision in the same
   transaction (`Reward.revision`);
-- the moment a redemption next enters or leaves one of the 30-day windows
-  behind the board's figures (the price now and on each of the last 7
-  days), found when the board is built: prices also fall with time alone,
-  and exactly then, so a cached board is never stale by a TTL.
+- the first moment a price on it falls with time alone, computed from the
+  price engine when the board is built (`pojo.market.pricing.next_fall`),
+  so a cached board never shows a price above the one charged; and at
+  least every minute, as the 7-day changes and sparklines drift with time.
 
 The viewer's own parts (balance, goal strip and highlight, the Redeem
 buttons, the forms' CSRF token and request id) fill slots in the cached
@@ -30,21 +30,22 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, func, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.market import goals
 from pojo.market.board_html import PAGE_SIZE, DrawnBoard, draw
-from pojo.market.demand import WEEK_DAYS, change_over, daily_prices
-from pojo.market.models import CATEGORIES, Redemption, Reward, SavingsGoal
-from pojo.market.pricing import WINDOW
+from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, next_fall
+from pojo.market.models import CATEGORIES, Reward, SavingsGoal
 from pojo.people.models import Employee
 
 __all__ = ["PAGE_SIZE", "board_page", "board_refresh", "board_rows", "listing"]
 
 SPARKLINE_DAYS = WEEK_DAYS
+# The 7-day changes and sparklines may be this old; the prices themselves never are.
+FIGURES_TTL = timedelta(minutes=1)
 
 # -- the rows: read from the database ----------------------------------------
 
@@ -82,14 +83,15 @@ class BoardRow:
     sparkline: list[int]
 
 
-def board_rows(at: datetime | None = None) -> list[BoardRow]:
-    """Every active reward with its price, changes, sparkline and stock (two queries)."""
+def _active_rewards() -> list[Reward]:
+    query = select(Reward).where(Reward.active.is_(True)).order_by(Reward.category, Reward.name_en)
+    return list(db.session.scalars(query))
+
+
+def board_rows(at: datetime | None = None, rewards: list[Reward] | None = None) -> list[BoardRow]:
+    """Every active reward with its price, changes, sparkline and stock (three queries)."""
     at = at or utcnow()
-    rewards = list(
-        db.session.scalars(
-            select(Reward).where(Reward.active.is_(True)).order_by(Reward.category, Reward.name_en)
-        )
-    )
+    rewards = _active_rewards() if rewards is None else rewards
     prices = daily_prices(rewards, at)
     return [
         BoardRow(
@@ -104,38 +106,16 @@ def board_rows(at: datetime | None = None) -> list[BoardRow]:
     ]
 
 
-def next_change(rows: list[BoardRow], at: datetime) -> datetime | None:
-    """The first moment after `at` at which a board figure changes with time alone.
+def next_change(rewards: list[Reward], at: datetime) -> datetime:
+    """When the board is next built again with time alone, without any redemption.
 
-    A figure for the moment `at - k days` counts redemptions in its window
-    (m - 30 days, m]; redemption c enters it at c + k days and leaves it at
-    c + 30 days + k days. A reward's 24 h and 7 d changes appear 1 and 7
-    days after it was created.
+    At the first moment a price shown falls (prices only rise with a
+    redemption, which raises the version), and at least every
+    `FIGURES_TTL`: the 7-day changes and sparklines drift with time too.
     """
-    created = Redemption.created_at
-    backs = [timedelta(days=k) for k in range(SPARKLINE_DAYS + 1)]
-    columns = []
-    for back in backs:
-        columns.append(func.min(case((created > at - WINDOW - back, created))))
-        columns.append(func.min(case((created > at - back, created))))
-    # By reward as well, so the (reward_id, created_at) index bounds the read to the window.
-    found = db.session.execute(
-        select(*columns).where(
-            Redemption.reward_id.in_([row.reward.id for row in rows]),
-            created > at - WINDOW - backs[-1],
-        )
-    ).one()
-    moments = []
-    for index, back in enumerate(backs):
-        leaves, enters = found[2 * index], found[2 * index + 1]
-        if leaves is not None:
-            moments.append(leaves + WINDOW + back)
-        if enters is not None:
-            moments.append(enters + back)
-    for row in rows:
-        for days in (1, SPARKLINE_DAYS):
-            moments.append(row.reward.created_at + timedelta(days=days))
-    return min((moment for moment in moments if moment > at), default=None)
+    falls = next_fall(rewards, at)
+    limit = at + FIGURES_TTL
+    return limit if falls is None else min(falls, limit)
 
 
 # -- the cache ----------------------------------------------------------------
@@ -185,11 +165,12 @@ _VIEWER_QUERY = select(
 
 
 def _build(version: tuple[int, int, int], at: datetime) -> SharedBoard:
-    rows = board_rows(at=at)
+    rewards = _active_rewards()
+    rows = board_rows(at=at, rewards=rewards)
     present = {row.reward.category for row in rows}
     return SharedBoard(
         version=version,
-        valid_until=next_change(rows, at),
+        valid_until=next_change(rewards, at),
         rows=rows,
         categories=[category for category in CATEGORIES if category in present],
     )

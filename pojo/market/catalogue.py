@@ -1,13 +1,25 @@
 """The reward catalogue: HR's settings of each reward, validated as a whole."""
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from pojo.database import utcnow
 from pojo.errors import InvalidInput, NotFound
 from pojo.extensions import db
+from pojo.market import demand
 from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_KINDS, REWARD_SETTINGS, Reward
 from pojo.market.policy import MANAGE_CATALOGUE
-from pojo.market.pricing import PriceSettings, validate_settings
+from pojo.market.pricing import (
+    DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_STEP_PCT,
+    EXPECTED_PER_30D,
+    HALF_LIFE_DAYS,
+    STEP_PCT,
+    PriceSettings,
+    validate_settings,
+)
 from pojo.people.models import Employee
 from pojo.policy import require
 from pojo.rows import get_row, lock_row
@@ -28,6 +40,8 @@ NEW_REWARD = {
     "per_person_limit": None,
     "limit_period": None,
     "expected_per_30d": 4,
+    "max_step_pct": DEFAULT_STEP_PCT,
+    "half_life_days": DEFAULT_HALF_LIFE_DAYS,
     "active": True,
     "image": None,
     "image_type": None,
@@ -40,12 +54,14 @@ def _check_catalogue_actor(actor: Employee | None) -> None:
         require(actor, MANAGE_CATALOGUE)
 
 
-def _whole(value, field: str, *, minimum: int, optional: bool = False) -> int | None:
+def _whole(
+    value, field: str, *, minimum: int, maximum: int = MAX_POINTS, optional: bool = False
+) -> int | None:
     if value is None and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_POINTS:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise InvalidInput(
-            _("Give a whole number from %(low)s to %(high)s.", low=minimum, high=MAX_POINTS),
+            _("Give a whole number from %(low)s to %(high)s.", low=minimum, high=maximum),
             field=field,
         )
     return value
@@ -63,8 +79,16 @@ def _clean_reward_fields(fields: dict) -> dict:
         raise InvalidInput(_("Choose one of the categories."), field="category")
     if fields["kind"] not in REWARD_KINDS:
         raise InvalidInput(_("Unknown kind of reward."), field="kind")
-    for name in ("base_price", "floor_price", "ceiling_price", "expected_per_30d"):
+    for name in ("base_price", "floor_price", "ceiling_price"):
         _whole(fields[name], name, minimum=1)
+    _whole(fields["expected_per_30d"], "expected_per_30d", minimum=1, maximum=EXPECTED_PER_30D[1])
+    _whole(fields["max_step_pct"], "max_step_pct", minimum=STEP_PCT[0], maximum=STEP_PCT[1])
+    _whole(
+        fields["half_life_days"],
+        "half_life_days",
+        minimum=HALF_LIFE_DAYS[0],
+        maximum=HALF_LIFE_DAYS[1],
+    )
     _whole(fields["stock"], "stock", minimum=0, optional=True)
     _whole(fields["per_person_limit"], "per_person_limit", minimum=1, optional=True)
     if fields["per_person_limit"] is None:
@@ -73,14 +97,17 @@ def _clean_reward_fields(fields: dict) -> dict:
         raise InvalidInput(_("Choose the period the limit applies to."), field="limit_period")
     problems = validate_settings(
         PriceSettings(
-            fields["base_price"],
-            fields["floor_price"],
-            fields["ceiling_price"],
-            fields["expected_per_30d"],
+            base=fields["base_price"],
+            floor=fields["floor_price"],
+            ceiling=fields["ceiling_price"],
+            expected_per_30d=fields["expected_per_30d"],
+            step_pct=fields["max_step_pct"],
+            half_life_days=fields["half_life_days"],
         )
     )
     if problems:
-        raise InvalidInput(_(problems[0]), field="base_price")
+        message, values = problems[0]
+        raise InvalidInput(_(message, **values), field="base_price")
     if fields["image"] is not None and fields["image_type"] not in IMAGE_TYPES:
         raise InvalidInput(_("The image must be PNG, JPEG, WebP or GIF."), field="image")
     if fields["image"] is None:
@@ -97,11 +124,12 @@ def _known(settings: dict) -> dict:
     return settings
 
 
-def create_reward(actor: Employee | None, **settings) -> Reward:
+def create_reward(actor: Employee | None, *, at: datetime | None = None, **settings) -> Reward:
     """Add a reward (HR and admin) with these `REWARD_SETTINGS`, defaulted as in `NEW_REWARD`.
 
     `name_en`, `name_fi` and `base_price` are required. The floor defaults
-    to 60 % of the base, the ceiling to twice it.
+    to 60 % of the base, the ceiling to twice it. It opens at its base price
+    at `at` (default now; the demo backdates it).
     """
     _check_catalogue_actor(actor)
     fields = _known({**NEW_REWARD, **settings})
@@ -113,8 +141,11 @@ def create_reward(actor: Employee | None, **settings) -> Reward:
         fields["floor_price"] = max(1, int(base_price * 0.6 + 0.5))
     if fields["ceiling_price"] is None:
         fields["ceiling_price"] = base_price * 2
-    reward = Reward(**_clean_reward_fields(fields))
+    at = at or utcnow()
+    reward = Reward(**_clean_reward_fields(fields), created_at=at)
     db.session.add(reward)
+    db.session.flush()
+    demand.record_opening(reward, at)
     db.session.flush()
     return reward
 
@@ -141,7 +172,9 @@ def lock_reward(reward_id: int) -> Reward:
     return reward
 
 
-def update_reward(actor: Employee | None, reward_id: int, **changes) -> Reward:
+def update_reward(
+    actor: Employee | None, reward_id: int, *, at: datetime | None = None, **changes
+) -> Reward:
     """Change a reward's settings (HR and admin); fields as in `create_reward`.
 
     Without `image` the current image stays; `image=None` removes it.
@@ -151,7 +184,29 @@ def update_reward(actor: Employee | None, reward_id: int, **changes) -> Reward:
     reward = lock_reward(reward_id)
     fields = {name: getattr(reward, name) for name in REWARD_SETTINGS}
     fields.update(changes)
-    for name, value in _clean_reward_fields(fields).items():
-        setattr(reward, name, value)
+    cleaned = _clean_reward_fields(fields)
+    old = demand.settings_of(reward)
+    for name, value in cleaned.items():
+        if getattr(reward, name) != value:
+            setattr(reward, name, value)
+    # New price settings take effect from now; the recorded prices before stay as they were.
+    demand.record_settings(reward, old, at or utcnow())
     db.session.flush()
     return reward
+
+
+def preview_price(reward_id: int, **changes) -> demand.Preview:
+    """The price now and with the changed settings, for HR's editor; changes nothing."""
+    reward = get_reward(reward_id)
+    fields = {name: getattr(reward, name) for name in REWARD_SETTINGS}
+    fields.update(_known(changes))
+    cleaned = _clean_reward_fields(fields)
+    new = PriceSettings(
+        base=cleaned["base_price"],
+        floor=cleaned["floor_price"],
+        ceiling=cleaned["ceiling_price"],
+        expected_per_30d=cleaned["expected_per_30d"],
+        step_pct=cleaned["max_step_pct"],
+        half_life_days=cleaned["half_life_days"],
+    )
+    return demand.preview_settings(reward, new, utcnow())

@@ -1,80 +1,207 @@
-"""Prices now and in the past, read from the database in grouped queries.
+"""Prices now and in the past, from the price engine's recorded states.
 
-Prices are computed, never stored: demand is a count of redemptions in a
-30-day window, read with one grouped query over the (reward_id,
-created_at) index, so the cost follows recent demand, not history. The
-formula itself is `pojo.market.pricing` (pure, swappable); this module only
-feeds it.
+The formula is `pojo.market.pricing` (pure); this module feeds it and keeps
+its record. Every event that moves a reward's price (its opening, a
+redemption, a change of its price settings) appends a `PriceState` with the
+settings and demand from then on, and copies that state onto the reward
+row, all under the reward's lock. So the price now costs no query beyond
+the reward row, and the price at any past moment is one indexed lookup of
+the state in force then, whatever the volume of history.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 
 from pojo.extensions import db
-from pojo.market.models import Redemption, Reward
-from pojo.market.pricing import WINDOW, PriceSettings, price_for_demand
+from pojo.market import pricing
+from pojo.market.models import PRICE_SETTINGS, PriceState, Reward
+from pojo.market.pricing import DemandState, PriceSettings
 
 # The 7-day change and the sparkline (board and reward page) look this many days back.
 WEEK_DAYS = 7
 
 
-def settings_of(reward: Reward) -> PriceSettings:
-    return PriceSettings(
-        base=reward.base_price,
-        floor=reward.floor_price,
-        ceiling=reward.ceiling_price,
-        expected_per_30d=reward.expected_per_30d,
+def settings_of(row: Reward | PriceState) -> PriceSettings:
+    """The price settings of a reward, or those in force from a recorded state."""
+    return PriceSettings(**{name: getattr(row, column) for name, column in PRICE_SETTINGS.items()})
+
+
+def state_of(reward: Reward) -> DemandState:
+    return DemandState(reward.demand, reward.demand_at, reward.price_cap)
+
+
+def _recorded_state(row: PriceState) -> DemandState:
+    return DemandState(row.demand, row.at, row.price_cap)
+
+
+def _record(
+    reward: Reward, settings: PriceSettings, state: DemandState, cause: str, before: int | None
+) -> PriceState:
+    """Append the state after an event and copy it onto the (locked) reward row."""
+    reward.demand, reward.demand_at, reward.price_cap = state.demand, state.at, state.cap
+    row = PriceState(
+        reward_id=reward.id,
+        at=state.at,
+        cause=cause,
+        **{column: getattr(settings, name) for name, column in PRICE_SETTINGS.items()},
+        demand=state.demand,
+        price_cap=state.cap,
+        price_before=before,
+        price_after=pricing.price(settings, state, state.at),
+    )
+    db.session.add(row)
+    return row
+
+
+def record_opening(reward: Reward, at: datetime) -> PriceState:
+    """A new reward (flushed, so it has an id) opens at its base price at `at`."""
+    settings = settings_of(reward)
+    return _record(reward, settings, pricing.opening(settings, at), "opened", None)
+
+
+def record_redemption(reward: Reward, at: datetime) -> PriceState:
+    """A redemption of the locked `reward` at `at`: the price it paid and the price after."""
+    settings = settings_of(reward)
+    state = state_of(reward)
+    before = pricing.price(settings, state, max(at, state.at))
+    return _record(reward, settings, pricing.redeemed(settings, state, at), "redeemed", before)
+
+
+def record_settings(reward: Reward, old: PriceSettings, at: datetime) -> PriceState | None:
+    """The locked `reward`'s price settings changed from `old`: apply the new ones from `at`.
+
+    None (nothing recorded) when the price settings are the same.
+    """
+    new = settings_of(reward)
+    if new == old:
+        return None
+    state = state_of(reward)
+    before = pricing.price(old, state, max(at, state.at))
+    return _record(reward, new, pricing.changed(old, new, state, at), "settings", before)
+
+
+def preview_settings(reward: Reward, new: PriceSettings, at: datetime) -> "Preview":
+    """What the price would be now, and where it rests, if `reward` took settings `new` at `at`."""
+    old = settings_of(reward)
+    state = state_of(reward)
+    moved = pricing.changed(old, new, state, at)
+    return Preview(
+        price_now=pricing.price(old, state, max(at, state.at)),
+        price_new=pricing.price(new, moved, moved.at),
+        resting=pricing.resting_price(new),
+        horizon_days=pricing.resting_horizon_days(new),
     )
 
 
-def demand_counts(
-    reward_ids: Sequence[int] | None, moments: Sequence[datetime]
-) -> dict[int, list[int]]:
-    """Redemptions in the window ending at each moment, per reward (missing: none at all).
+@dataclass(frozen=True)
+class Preview:
+    price_now: int
+    price_new: int
+    resting: int
+    horizon_days: float
 
-    One query whatever the number of rewards and moments; `reward_ids`
-    None means every reward.
-    """
+
+def price_now(reward: Reward, at: datetime) -> int:
+    """One reward's price at `at`: from its row, or its recorded state if `at` is earlier."""
+    if at >= reward.demand_at:
+        return pricing.price(settings_of(reward), state_of(reward), at)
+    return prices_at([reward], [at])[reward.id][0]
+
+
+def _states_in_force(reward_ids: Sequence[int], moments: Sequence[datetime]) -> dict:
+    """The recorded state in force at each moment, per reward: {(reward_id, index): PriceState}."""
     columns = [
-        func.sum(
-            case(
-                (and_(Redemption.created_at > moment - WINDOW, Redemption.created_at <= moment), 1),
-                else_=0,
-            )
-        )
+        select(PriceState.id)
+        .where(PriceState.reward_id == Reward.id, PriceState.at <= moment)
+        .order_by(PriceState.at.desc(), PriceState.id.desc())
+        .limit(1)
+        .scalar_subquery()
         for moment in moments
     ]
-    query = (
-        select(Redemption.reward_id, *columns)
-        .where(
-            Redemption.created_at > min(moments) - WINDOW,
-            Redemption.created_at <= max(moments),
-        )
-        .group_by(Redemption.reward_id)
-    )
-    if reward_ids is not None:
-        query = query.where(Redemption.reward_id.in_(reward_ids))
-    return {row[0]: [int(count) for count in row[1:]] for row in db.session.execute(query)}
+    found = db.session.execute(select(Reward.id, *columns).where(Reward.id.in_(reward_ids))).all()
+    ids = {state_id for row in found for state_id in row[1:] if state_id is not None}
+    states = {}
+    if ids:
+        states = {
+            row.id: row
+            for row in db.session.scalars(select(PriceState).where(PriceState.id.in_(ids)))
+        }
+    return {
+        (row[0], index): states[state_id]
+        for row in found
+        for index, state_id in enumerate(row[1:])
+        if state_id is not None
+    }
 
 
 def prices_at(rewards: Sequence[Reward], moments: Sequence[datetime]) -> dict[int, list[int]]:
-    """Each reward's price at each of the moments."""
-    ids = [reward.id for reward in rewards]
-    counts = demand_counts(ids if len(ids) <= 500 else None, moments)
-    none = [0] * len(moments)
-    return {
-        reward.id: [
-            price_for_demand(settings_of(reward), count) for count in counts.get(reward.id, none)
-        ]
+    """Each reward's price at each of the moments (at most two queries, none for the present).
+
+    Before a reward opened it had no price: its opening price stands in.
+    """
+    past = [
+        (reward.id, index)
         for reward in rewards
-    }
+        for index, moment in enumerate(moments)
+        if moment < reward.demand_at
+    ]
+    recorded = {}
+    if past:
+        wanted = sorted({reward_id for reward_id, _ in past})
+        recorded = _states_in_force(wanted, moments)
+    prices = {}
+    for reward in rewards:
+        settings, state = settings_of(reward), state_of(reward)
+        row = []
+        for index, moment in enumerate(moments):
+            if moment >= reward.demand_at:
+                row.append(pricing.price(settings, state, moment))
+            elif (found := recorded.get((reward.id, index))) is not None:
+                row.append(pricing.price(settings_of(found), _recorded_state(found), moment))
+            else:
+                row.append(_opening_price(reward))
+        prices[reward.id] = row
+    return prices
+
+
+def _opening_price(reward: Reward) -> int:
+    first = db.session.scalar(
+        select(PriceState.price_after)
+        .where(PriceState.reward_id == reward.id)
+        .order_by(PriceState.at, PriceState.id)
+        .limit(1)
+    )
+    return first if first is not None else reward.base_price
 
 
 def daily_prices(rewards: Sequence[Reward], at: datetime) -> dict[int, list[int]]:
     """Each reward's price now and on each of the last `WEEK_DAYS` days, newest first."""
     return prices_at(rewards, [at - timedelta(days=back) for back in range(WEEK_DAYS + 1)])
+
+
+def price_history(
+    reward: Reward, start: datetime, end: datetime, points: int = 200
+) -> list[tuple[datetime, int]]:
+    """The price from `start` (or the opening) to `end`, at most `points` evenly timed points.
+
+    Sampled from the recorded states in one query, so the cost does not grow
+    with the number of redemptions; the last point is the price at `end`.
+    """
+    opened = db.session.scalar(
+        select(PriceState.at)
+        .where(PriceState.reward_id == reward.id)
+        .order_by(PriceState.at)
+        .limit(1)
+    )
+    start = max(start, opened or reward.created_at)
+    if start >= end:
+        return [(end, price_now(reward, end))]
+    step = (end - start) / (points - 1)
+    moments = [start + step * index for index in range(points - 1)] + [end]
+    return list(zip(moments, prices_at([reward], moments)[reward.id], strict=True))
 
 
 def change_over(prices: list[int], days_back: int, created_at: datetime, at: datetime):
@@ -87,24 +214,15 @@ def change_over(prices: list[int], days_back: int, created_at: datetime, at: dat
     return change_pct(prices[0], prices[days_back])
 
 
-def demand_now(reward: Reward, at: datetime) -> int:
-    """Redemptions of one reward in the window ending at `at`."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Redemption)
-        .where(
-            Redemption.reward_id == reward.id,
-            Redemption.created_at > at - WINDOW,
-            Redemption.created_at <= at,
-        )
-    )
-
-
-def price_now(reward: Reward, at: datetime) -> int:
-    """One reward's price at `at`."""
-    return price_for_demand(settings_of(reward), demand_now(reward, at))
-
-
 def change_pct(now: int, then: int) -> float:
     """Percentage change from `then` to `now`, one decimal."""
     return round((now - then) * 100 / then, 1)
+
+
+def next_fall(rewards: Sequence[Reward], at: datetime) -> datetime | None:
+    """The first moment after `at` at which one of these rewards' price falls with time alone."""
+    moments = [
+        pricing.next_fall(settings_of(reward), state_of(reward), max(at, reward.demand_at))
+        for reward in rewards
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)

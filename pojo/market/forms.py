@@ -115,6 +115,12 @@ _HELP = {
     "expected_per_30d": _l(
         "At this demand the price stays at base; more raises it, less lowers it."
     ),
+    "max_step_pct": _l(
+        "The most one redemption raises the price, in percent (1 to 25). Default 8."
+    ),
+    "half_life_days": _l(
+        "Without redemptions, demand halves in this many days and the price eases down. Default 14."
+    ),
     "stock": _l("Empty: unlimited."),
     "per_person_limit": _l("Empty: no limit."),
 }
@@ -147,6 +153,18 @@ class RewardForm(FlaskForm):
         bounds.EXPECTED_PER_30D,
         default=4,
         description=_HELP["expected_per_30d"],
+    )
+    max_step_pct = WholeNumberField(
+        _l("Max step per redemption (%)"),
+        bounds.MAX_STEP_PCT,
+        default=8,
+        description=_HELP["max_step_pct"],
+    )
+    half_life_days = WholeNumberField(
+        _l("Half-life of demand (days)"),
+        bounds.HALF_LIFE_DAYS,
+        default=14,
+        description=_HELP["half_life_days"],
     )
     stock = _optional(_l("Stock left"), bounds.STOCK, "stock")
     per_person_limit = _optional(

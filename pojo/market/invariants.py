@@ -1,6 +1,7 @@
-"""The market's checks for `flask ledger verify`: redemptions and their entries agree."""
+"""The market's checks for `flask ledger verify`: redemptions, entries and prices agree."""
 
 from pojo.ledger.verify import Check
+from pojo.market.replay import mismatches
 
 CHECKS = (
     Check(
@@ -36,5 +37,18 @@ CHECKS = (
            OR (l.kind = 'refund'
                AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.refund_entry_id = l.id))
         """,
+    ),
+    Check(
+        "every redemption since its reward's record began has its price state",
+        """
+        SELECT r.id FROM redemptions r
+        WHERE NOT EXISTS (SELECT 1 FROM price_states s WHERE s.redemption_id = r.id)
+          AND r.created_at >= (SELECT MIN(s.at) FROM price_states s
+                               WHERE s.reward_id = r.reward_id)
+        """,
+    ),
+    Check(
+        "replaying each reward's history reproduces its recorded prices",
+        run=mismatches,
     ),
 )

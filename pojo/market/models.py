@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +28,15 @@ from pojo.rows import Bilingual
 CATEGORIES = ("experience", "item", "wellbeing", "time_off")
 REWARD_KINDS = ("standard", "shift_swap")
 LIMIT_PERIODS = ("month", "quarter", "year")
+# The settings the price follows (`pojo.market.pricing.PriceSettings`), by column.
+PRICE_SETTINGS = {
+    "base": "base_price",
+    "floor": "floor_price",
+    "ceiling": "ceiling_price",
+    "expected_per_30d": "expected_per_30d",
+    "step_pct": "max_step_pct",
+    "half_life_days": "half_life_days",
+}
 # A reward's settings as HR gives them: the catalogue's fields and the editor's, defined once.
 REWARD_SETTINGS = (
     "name_en",
@@ -42,6 +52,8 @@ REWARD_SETTINGS = (
     "per_person_limit",
     "limit_period",
     "expected_per_30d",
+    "max_step_pct",
+    "half_life_days",
     "active",
     "image",
     "image_type",
@@ -71,6 +83,14 @@ class Reward(Bilingual, db.Model):
     limit_period: Mapped[str | None] = mapped_column(String(8))
     # Redemptions per 30 days at which the price rests at base.
     expected_per_30d: Mapped[int] = mapped_column(Integer, default=4)
+    # The most one redemption raises the price, in percent.
+    max_step_pct: Mapped[int] = mapped_column(Integer, default=8)
+    # Demand halves in this many days without redemptions.
+    half_life_days: Mapped[int] = mapped_column(Integer, default=14)
+    # The price engine's state (`pojo.market.pricing.DemandState`) after the last PriceState.
+    demand: Mapped[float] = mapped_column(Float, default=0.0)
+    demand_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    price_cap: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Goes up with every change to the reward or to one of its redemptions, in the same
@@ -87,6 +107,8 @@ class Reward(Bilingual, db.Model):
         ),
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
         CheckConstraint("expected_per_30d >= 1", name="expected_demand"),
+        CheckConstraint("max_step_pct BETWEEN 1 AND 25", name="max_step"),
+        CheckConstraint("half_life_days BETWEEN 3 AND 60", name="half_life"),
         CheckConstraint(
             "category IN ('experience', 'item', 'wellbeing', 'time_off')", name="category"
         ),
@@ -168,6 +190,42 @@ class PriceTick(db.Model):
     __table_args__ = (
         UniqueConstraint("reward_id", "period_start", name="uq_price_ticks_reward_period"),
         Index("ix_price_ticks_reward_id_at", "reward_id", "at"),
+    )
+
+
+class PriceState(db.Model):
+    """The price engine's state after one event of a reward: opened, redeemed, settings changed.
+
+    Each row holds the settings in force from then on and the demand state
+    right after the event, so the price at any later moment up to the next
+    row is `pojo.market.pricing.price` of this row alone. The rows are the
+    reward's recorded price history: never updated, and each equals the
+    replay of the one before (`pojo.market.invariants`).
+    """
+
+    __tablename__ = "price_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # opened, redeemed, settings; "upgraded" anchors a reward that predates the engine.
+    cause: Mapped[str] = mapped_column(String(16))
+    redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), unique=True)
+    base_price: Mapped[int] = mapped_column(Integer)
+    floor_price: Mapped[int] = mapped_column(Integer)
+    ceiling_price: Mapped[int] = mapped_column(Integer)
+    expected_per_30d: Mapped[int] = mapped_column(Integer)
+    max_step_pct: Mapped[int] = mapped_column(Integer)
+    half_life_days: Mapped[int] = mapped_column(Integer)
+    demand: Mapped[float] = mapped_column(Float)
+    price_cap: Mapped[int | None] = mapped_column(Integer)
+    # The price just before the event (None at the opening) and right after it.
+    price_before: Mapped[int | None] = mapped_column(Integer)
+    price_after: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("cause IN ('opened', 'redeemed', 'settings', 'upgraded')", name="cause"),
+        Index("ix_price_states_reward_id_at", "reward_id", "at", "id"),
     )
 
 

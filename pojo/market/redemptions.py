@@ -26,11 +26,10 @@ from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
 from pojo.market.catalogue import lock_reward
-from pojo.market.demand import demand_now, settings_of
+from pojo.market.demand import price_now, record_redemption
 from pojo.market.goals import check_goals
 from pojo.market.models import PriceTick, Redemption, Reward
 from pojo.market.policy import FULFIL_REDEMPTIONS
-from pojo.market.pricing import price_for_demand
 from pojo.notifications.service import both_names, link_to, notify
 from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
@@ -105,13 +104,17 @@ def redeem(
         raise Forbidden(_("Your account is not active."))
     if reward.stock is not None and reward.stock <= 0:
         raise OutOfStock(_("Sold out: this reward has no stock left."))
-    at = at or utcnow()
-    demand = demand_now(reward, at)
-    settings = settings_of(reward)
-    price = price_for_demand(settings, demand)
+    # Taken under the lock, and never before the reward's last price event: moments stay in order.
+    at = max(at or utcnow(), reward.demand_at)
+    price = price_now(reward, at)
     if price > max_price:
         raise PriceMoved(
-            _("The price moved to %(price)s points.", price=format_points(price)), price=price
+            _(
+                "The price moved from %(old)s to %(new)s points; nothing was charged.",
+                old=format_points(max_price),
+                new=format_points(price),
+            ),
+            price=price,
         )
     _check_limit(reward, actor, at)
     entry = post_entry(actor.id, -price, "redemption", actor=actor, at=at)
@@ -130,9 +133,9 @@ def redeem(
     db.session.add(redemption)
     db.session.flush()
     entry.reference = f"redemption:{redemption.id}"
-    db.session.add(
-        PriceTick(reward_id=reward.id, at=at, price=price_for_demand(settings, demand + 1))
-    )
+    state = record_redemption(reward, at)
+    state.redemption_id = redemption.id
+    db.session.add(PriceTick(reward_id=reward.id, at=at, price=state.price_after))
     db.session.flush()
     # Dearer now for everyone saving toward it; the redeemer's own balance fell.
     check_goals(reward_ids=[reward.id], at=at)

@@ -1,4 +1,4 @@
-"""One reward's page (and its API twin): the price, its changes, 90 days of ticks, 30 of demand."""
+"""One reward's page (and its API twin): the price, its changes, 90 days of prices, 30 of demand."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -8,15 +8,19 @@ from sqlalchemy import select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.market.catalogue import get_reward
-from pojo.market.demand import WEEK_DAYS, change_over, daily_prices
-from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, price_history
+from pojo.market.models import Redemption, Reward
 from pojo.market.policy import VIEW_REWARD
-from pojo.market.pricing import WINDOW
 from pojo.people.models import Employee
 from pojo.policy import require
 from pojo.rows import local_date
 
 HISTORY_DAYS = 90
+# The chart has at most this many points, whatever the number of redemptions.
+HISTORY_POINTS = 200
+# Redemptions per day are shown for this many days.
+DEMAND_DAYS = 30
+WINDOW = timedelta(days=DEMAND_DAYS)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class RewardDetail:
 
 
 def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
-    """One reward's page: its price, changes, 90 days of ticks and 30 days of demand.
+    """One reward's page: its price, changes, 90 days of prices and 30 days of demand.
 
     A withdrawn reward is not found except by HR and admin, who manage the
     catalogue; the page and the API both ask here, so they cannot disagree.
@@ -42,15 +46,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
     reward = get_reward(reward_id)
     require(actor, VIEW_REWARD, reward)
     prices = daily_prices([reward], at)[reward.id]
-    history = db.session.execute(
-        select(PriceTick.at, PriceTick.price)
-        .where(
-            PriceTick.reward_id == reward.id,
-            PriceTick.at > at - timedelta(days=HISTORY_DAYS),
-            PriceTick.at <= at,
-        )
-        .order_by(PriceTick.at, PriceTick.id)
-    ).all()
+    history = price_history(reward, at - timedelta(days=HISTORY_DAYS), at, HISTORY_POINTS)
     times = db.session.scalars(
         select(Redemption.created_at).where(
             Redemption.reward_id == reward.id,
@@ -70,7 +66,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
         change_24h_pct=change_over(prices, 1, reward.created_at, at),
         change_7d_pct=change_over(prices, WEEK_DAYS, reward.created_at, at),
         stock_left=reward.stock,
-        history=[(tick_at, price) for tick_at, price in history],
+        history=history,
         demand_30d=len(times),
         recent_redemptions_by_day=list(by_day.items()),
     )
