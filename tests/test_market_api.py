@@ -40,7 +40,7 @@ def test_rewards_list_has_exact_fields_and_current_prices(app, make_employee):
     assert response.status_code == 200
     rewards = {reward["name"]: reward for reward in response.get_json()}
     assert set(rewards["Massage"]) == REWARD_FIELDS
-    assert rewards["Massage"]["price"] == 180
+    assert rewards["Massage"]["price"] == 300  # a new reward opens at its base price
     assert rewards["Massage"]["stock_left"] == 3
     assert rewards["Hoodie"]["stock_left"] is None
     assert rewards["Massage"]["change_24h_pct"] is None  # listed just now
@@ -61,9 +61,11 @@ def test_reward_detail_has_history_of_recorded_prices(app, make_employee):
     client.post("/api/v1/redemptions", json={"reward": reward_id, "max_price": 600})
     body = client.get(f"/api/v1/rewards/{reward_id}").get_json()
     assert set(body) == REWARD_FIELDS | {"history"}
-    assert body["price"] == 205
-    assert [point["price"] for point in body["history"]] == [205]
-    assert set(body["history"][0]) == {"at", "price"}
+    assert body["price"] == 324
+    # From the opening at 300 to now: the redemption's jump of 8 %, then the price now.
+    prices = [point["price"] for point in body["history"]]
+    assert prices[0] == 300 and prices[-1] == 324 and prices == sorted(prices)
+    assert all(set(point) == {"at", "price"} for point in body["history"])
 
 
 @pytest.mark.parametrize("role", ["agent", "supervisor", "hr", "admin"])
@@ -81,7 +83,8 @@ def test_a_withdrawn_reward_is_404_on_page_and_api_alike_except_for_hr_and_admin
         assert api.get_json()["error"]["code"] == "not_found"
         assert "price" not in api.get_json() and "history" not in api.get_json()
     else:
-        assert api.get_json()["history"] == []
+        # Withdrawn at once: its history is its opening price, as now.
+        assert [point["price"] for point in api.get_json()["history"]] == [300, 300]
 
 
 def test_unknown_reward_is_404_with_error_body(app, make_employee):
@@ -95,16 +98,16 @@ def test_redemption_created_with_price_paid_and_balance_after(app, make_employee
     give_points(app, agent, 1000)
     reward_id = add_reward(app)
     response = api_client(app, agent).post(
-        "/api/v1/redemptions", json={"reward": reward_id, "max_price": 200}
+        "/api/v1/redemptions", json={"reward": reward_id, "max_price": 320}
     )
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"id", "reward", "price_paid", "status", "balance_after"}
     assert (body["reward"], body["price_paid"], body["status"], body["balance_after"]) == (
         reward_id,
-        180,
+        300,
         "pending",
-        820,
+        700,
     )
 
 
@@ -113,12 +116,12 @@ def test_redemption_refused_when_price_moved_reports_the_price(app, make_employe
     give_points(app, agent, 1000)
     reward_id = add_reward(app)
     client = api_client(app, agent)
-    client.post("/api/v1/redemptions", json={"reward": reward_id, "max_price": 180})
-    response = client.post("/api/v1/redemptions", json={"reward": reward_id, "max_price": 180})
+    client.post("/api/v1/redemptions", json={"reward": reward_id, "max_price": 300})
+    response = client.post("/api/v1/redemptions", json={"reward": reward_id, "max_price": 300})
     assert response.status_code == 409
     error = response.get_json()["error"]
-    assert (error["code"], error["price"]) == ("price_moved", 205)
-    assert "205" in error["message"]
+    assert (error["code"], error["price"]) == ("price_moved", 324)
+    assert error["message"] == "The price moved from 300 to 324 points; nothing was charged."
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Redemption)) == 1
 
@@ -155,14 +158,14 @@ def test_redemption_body_must_match_the_schema(app, make_employee):
 
 def test_me_reports_the_goal_with_progress(app, make_employee):
     agent = make_employee()
-    give_points(app, agent, 90)
+    give_points(app, agent, 150)
     reward_id = add_reward(app)
     client = api_client(app, agent)
     assert client.get("/api/v1/me").get_json()["goal"] is None
     with app.app_context(), unit_of_work():
         goals.set_goal(get_employee(agent), reward_id)
     goal = client.get("/api/v1/me").get_json()["goal"]
-    assert goal == {"reward": reward_id, "price": 180, "progress_pct": 50}
+    assert goal == {"reward": reward_id, "price": 300, "progress_pct": 50}
 
 
 def test_openapi_document_describes_the_market_endpoints(app, make_employee):

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 
 from pojo.database import utcnow
 from pojo.extensions import db
-from pojo.market import board, board_html, catalogue, goals, redemptions
+from pojo.market import board, board_html, catalogue, demand, goals, redemptions
 from pojo.market.board import PAGE_SIZE
 from pojo.market.models import Redemption, Reward
 from pojo.people.service import get_employee
@@ -33,20 +33,20 @@ def test_redemption_through_another_worker_shows_on_every_board_at_once(
     reward_id = add_reward(app)
     watcher = app.test_client()
     login(watcher, make_employee())
-    assert board_prices(watcher) == [180]  # this worker has now cached the board
+    assert board_prices(watcher) == [300]  # this worker has now cached the board
     other_worker = make_app().test_client()
     login(other_worker, buyer)
-    response = other_worker.post("/market/redeem", data=redeem_form(reward_id, 180, "w2"))
+    response = other_worker.post("/market/redeem", data=redeem_form(reward_id, 300, "w2"))
     assert response.status_code == 302
-    assert board_prices(watcher) == [205]
-    assert "205" in watcher.get("/market").get_data(as_text=True)
+    assert board_prices(watcher) == [324]
+    assert "324" in watcher.get("/market").get_data(as_text=True)
 
 
 def test_cancelled_redemption_puts_the_unit_back_on_the_board_at_once(app, client_as):
     agent = client_as("agent")
     give_points(app, agent.username, 1000)
     reward_id = add_reward(app, stock=1)
-    agent.post("/market/redeem", data=redeem_form(reward_id, 180, "last-one"))
+    agent.post("/market/redeem", data=redeem_form(reward_id, 300, "last-one"))
     assert "Sold out" in agent.get("/market").get_data(as_text=True)
     hr = client_as("hr")
     redemption_id = market_redemption_id(app, reward_id)
@@ -69,23 +69,24 @@ def test_renamed_reward_shows_its_new_name_at_once(app, client_as):
     assert "Massage 60 min" in agent.get("/market").get_data(as_text=True)
 
 
-def test_price_falls_on_the_board_the_moment_a_redemption_leaves_the_window(
+def test_price_falls_on_the_board_the_moment_it_eases_down_with_time(
     app, client_as, make_employee, monkeypatch
 ):
     agent = client_as("agent")
     buyer = make_employee()
     give_points(app, buyer, 1000)
-    reward_id = add_reward(app)
     now = utcnow()
+    reward_id = add_reward(app, at=now - timedelta(days=10))
     with app.app_context(), unit_of_work():
-        redemptions.redeem(
-            get_employee(buyer), reward_id, 600, at=now - timedelta(days=30, hours=-1)
-        )
-    assert board_prices(agent) == [205]  # cached now, with nothing written later
-    monkeypatch.setattr(board, "utcnow", lambda: now + timedelta(minutes=59))
-    assert board_prices(agent) == [205]
-    monkeypatch.setattr(board, "utcnow", lambda: now + timedelta(hours=1, seconds=1))
-    assert board_prices(agent) == [180]
+        redemptions.redeem(get_employee(buyer), reward_id, 600, at=now)
+    with app.app_context():
+        falls = demand.next_fall([db.session.get(Reward, reward_id)], now)
+    # Opened at 300, eased to 277 in ten days; one redemption: 8 % more, 299.
+    assert board_prices(agent) == [299]  # cached now, with nothing written later
+    monkeypatch.setattr(board, "utcnow", lambda: falls - timedelta(seconds=2))
+    assert board_prices(agent) == [299]
+    monkeypatch.setattr(board, "utcnow", lambda: falls)
+    assert board_prices(agent) == [298]
 
 
 def test_each_viewer_sees_their_own_buttons_and_goal_on_the_shared_board(app, client_as):
@@ -96,8 +97,8 @@ def test_each_viewer_sees_their_own_buttons_and_goal_on_the_shared_board(app, cl
     poor.post("/market/goal", data={"reward": reward_id})
     rich_page = rich.get("/market").get_data(as_text=True)
     poor_page = poor.get("/market").get_data(as_text=True)
-    assert "Redeem · 180 points" in rich_page and "more points needed" not in rich_page
-    assert "80 more points needed" in poor_page and "Redeem · 180 points" not in poor_page
+    assert "Redeem · 300 points" in rich_page and "more points needed" not in rich_page
+    assert "200 more points needed" in poor_page and "Redeem · 300 points" not in poor_page
     assert "is-goal" in poor_page and "is-goal" not in rich_page
     request_ids = re.findall(r'name="request_id" value="([^"]+)"', rich_page)
     assert request_ids and request_ids[0] not in poor_page  # every form is its own
@@ -175,7 +176,7 @@ def test_board_body_is_drawn_once_per_version_and_language(
     assert drawn == [(None, 1)]  # two viewers, one body
     finnish.get("/market")
     assert len(drawn) == 2  # one more for the other language
-    first.post("/market/redeem", data=redeem_form(reward_id, 180, "once"))
+    first.post("/market/redeem", data=redeem_form(reward_id, 300, "once"))
     second.get("/market")
     first.get("/market")
     assert len(drawn) == 3  # a new market version is drawn again, once
@@ -202,7 +203,7 @@ def test_cached_board_page_costs_one_statement(app, make_employee):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(seen) == 1  # the version, with the viewer's balance and goal
-    assert "80 points to go" in body and "is-goal" in body
+    assert "200 points to go" in body and "is-goal" in body
 
 
 def rewards_as_listed_before_the_cache(app, language: str) -> list[dict]:
@@ -227,16 +228,15 @@ def rewards_as_listed_before_the_cache(app, language: str) -> list[dict]:
 def test_api_rewards_come_from_the_cached_board_unchanged(app, make_employee):
     buyer = make_employee(language="fi")
     give_points(app, buyer, 1000)
-    massage = add_reward(app, stock=2)
+    massage = add_reward(app, stock=2, at=utcnow() - timedelta(days=2))
     add_reward(app, name_en="Hoodie", name_fi="Huppari", category="item")
-    with app.app_context(), unit_of_work():
-        db.session.get(Reward, massage).created_at = utcnow() - timedelta(days=2)
     client = api_client(app, buyer)
     assert client.get("/api/v1/rewards").get_json() == rewards_as_listed_before_the_cache(app, "fi")
     client.post("/api/v1/redemptions", json={"reward": massage, "max_price": 600})
     listed = client.get("/api/v1/rewards")
     assert listed.get_json() == rewards_as_listed_before_the_cache(app, "fi")
-    assert [row["price"] for row in listed.get_json() if row["id"] == massage] == [205]
+    # Opened at 300 two days ago, eased to 294; one redemption adds 8 %.
+    assert [row["price"] for row in listed.get_json() if row["id"] == massage] == [317]
     english = api_client(app, make_employee(language="en"))
     assert english.get("/api/v1/rewards").get_json() == rewards_as_listed_before_the_cache(
         app, "en"

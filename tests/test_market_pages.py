@@ -46,8 +46,8 @@ def test_board_lists_active_rewards_with_prices_and_redeem_buttons(app, client_a
     page = agent.get("/market").get_data(as_text=True)
     assert "Massage" in page and "Hoodie" in page
     assert "Retired perk" not in page
-    assert "Redeem · 180 points" in page  # the massage rests at its floor
-    assert "Redeem · 150 points" in page
+    assert "Redeem · 300 points" in page  # a new reward opens at its base price
+    assert "Redeem · 250 points" in page
     assert "3 left" in page
     assert "Unlimited" in page
     assert "1,000" in page  # the balance is on the board
@@ -58,8 +58,8 @@ def test_board_says_how_many_points_are_missing(app, client_as):
     give_points(app, agent.username, 100)
     add_reward(app)
     page = agent.get("/market").get_data(as_text=True)
-    assert "80 more points needed" in page
-    assert "Redeem · 180 points" not in page
+    assert "200 more points needed" in page
+    assert "Redeem · 300 points" not in page
 
 
 def test_board_filters_by_category(app, client_as):
@@ -73,23 +73,21 @@ def test_board_filters_by_category(app, client_as):
 def test_board_refresh_reports_the_new_price_after_redemptions(app, client_as):
     agent = client_as("agent")
     give_points(app, agent.username, 1000)
-    reward_id = add_reward(app)
-    with app.app_context():  # on the market for two days: it has a price from 24 hours ago
-        db.session.get(Reward, reward_id).created_at = utcnow() - timedelta(days=2)
-        db.session.commit()
+    # On the market for two days: it has a price from 24 hours ago.
+    reward_id = add_reward(app, at=utcnow() - timedelta(days=2))
     first = agent.get("/market/board.json").get_json()
     assert first["balance"] == 1000
     assert [(r["id"], r["price"], r["action"]["state"]) for r in first["rewards"]] == [
-        (reward_id, 180, "redeem")
+        (reward_id, 294, "redeem")  # opened at 300, eased down for two days
     ]
-    agent.post("/market/redeem", data=redeem_form(reward_id, 180))
+    agent.post("/market/redeem", data=redeem_form(reward_id, 294))
     after = agent.get("/market/board.json").get_json()
     row = after["rewards"][0]
-    assert row["price"] == 205  # one redemption raised it
-    assert row["action"]["text"] == "Redeem · 205 points"
+    assert row["price"] == 317  # one redemption raised it, by less than 8 %
+    assert row["action"]["text"] == "Redeem · 317 points"
     assert row["change_24h"]["direction"] == "up"
-    assert row["change_24h"]["pct"] == pytest.approx(13.9)  # 180 a day ago, 205 now
-    assert after["balance"] == 820
+    assert row["change_24h"]["pct"] == pytest.approx(6.7)  # 297 a day ago, 317 now
+    assert after["balance"] == 706
 
 
 def test_new_reward_has_no_24_hour_change_yet(app, client_as):
@@ -114,13 +112,13 @@ def test_redeem_at_shown_price_charges_it_and_shows_in_wallet(app, client_as):
     agent = client_as("agent")
     give_points(app, agent.username, 1000)
     reward_id = add_reward(app, name_en="Massage")
-    response = agent.post("/market/redeem", data=redeem_form(reward_id, 180))
+    response = agent.post("/market/redeem", data=redeem_form(reward_id, 300))
     assert response.status_code == 302 and response.headers["Location"].endswith("/wallet")
     wallet = agent.get("/wallet").get_data(as_text=True)
-    assert "You redeemed Massage for 180 points" in wallet
+    assert "You redeemed Massage for 300 points" in wallet
     assert "Waiting for hand-over" in wallet and "Massage" in wallet
-    assert ">820<" in wallet
-    assert balance(app, agent.username) == 820
+    assert ">700<" in wallet
+    assert balance(app, agent.username) == 700
 
 
 def test_redemption_refused_when_price_moved_shows_new_price_and_redeems_at_it(app, client_as):
@@ -128,20 +126,19 @@ def test_redemption_refused_when_price_moved_shows_new_price_and_redeems_at_it(a
     give_points(app, agent.username, 1000)
     give_points(app, colleague.username, 1000)
     reward_id = add_reward(app, name_en="Massage")
-    page_price = 180  # what the agent saw before the colleague redeemed
+    page_price = 300  # what the agent saw before the colleague redeemed
     colleague.post("/market/redeem", data=redeem_form(reward_id, page_price, "first"))
     response = agent.post("/market/redeem", data=redeem_form(reward_id, page_price, "second"))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "The price moved to 205 points" in page
-    assert "nothing was charged" in page
+    assert "The price moved from 300 to 324 points; nothing was charged." in page
     assert balance(app, agent.username) == 1000
     new_price = re.search(r'name="max_price" type="hidden" value="(\d+)"', page)
     request_id = re.search(r'name="request_id" type="hidden" value="([^"]+)"', page)
-    assert new_price.group(1) == "205"
-    again = agent.post("/market/redeem", data=redeem_form(reward_id, 205, request_id.group(1)))
+    assert new_price.group(1) == "324"
+    again = agent.post("/market/redeem", data=redeem_form(reward_id, 324, request_id.group(1)))
     assert again.status_code == 302
-    assert balance(app, agent.username) == 795
+    assert balance(app, agent.username) == 676
 
 
 def test_double_submitted_redeem_form_redeems_once(app, client_as):
@@ -151,7 +148,7 @@ def test_double_submitted_redeem_form_redeems_once(app, client_as):
     for _ in range(2):
         agent.post("/market/redeem", data=redeem_form(reward_id, 300, "same-form"))
     assert redemption_count(app) == 1
-    assert balance(app, agent.username) == 820
+    assert balance(app, agent.username) == 700
 
 
 def test_sold_out_reward_is_refused_with_a_message(app, client_as):
@@ -159,7 +156,7 @@ def test_sold_out_reward_is_refused_with_a_message(app, client_as):
     for agent in (first, second):
         give_points(app, agent.username, 1000)
     reward_id = add_reward(app, stock=1)
-    assert first.post("/market/redeem", data=redeem_form(reward_id, 180, "a")).status_code == 302
+    assert first.post("/market/redeem", data=redeem_form(reward_id, 300, "a")).status_code == 302
     response = second.post("/market/redeem", data=redeem_form(reward_id, 500, "b"))
     assert response.status_code == 409
     assert "Sold out" in response.get_data(as_text=True)
@@ -171,7 +168,7 @@ def test_redeem_without_enough_points_is_refused_and_changes_nothing(app, client
     agent = client_as("agent")
     give_points(app, agent.username, 50)
     reward_id = add_reward(app)
-    response = agent.post("/market/redeem", data=redeem_form(reward_id, 180))
+    response = agent.post("/market/redeem", data=redeem_form(reward_id, 300))
     assert response.status_code == 422
     assert "Not enough points" in response.get_data(as_text=True)
     assert redemption_count(app) == 0
@@ -212,7 +209,7 @@ def test_board_form_works_with_csrf_on(app, make_app, make_employee):
     )
     board = client.get("/market").get_data(as_text=True)
     request_id = re.search(r'name="request_id" value="([^"]+)"', board).group(1)
-    data = redeem_form(reward_id, 180, request_id)
+    data = redeem_form(reward_id, 300, request_id)
     assert client.post("/market/redeem", data=data).status_code == 400  # no token
     data["csrf_token"] = csrf_token_from(board)
     assert client.post("/market/redeem", data=data).status_code == 302
@@ -220,13 +217,13 @@ def test_board_form_works_with_csrf_on(app, make_app, make_employee):
 
 def test_goal_shows_a_progress_bar_in_the_wallet_and_on_the_board(app, client_as):
     agent = client_as("agent")
-    give_points(app, agent.username, 90)
+    give_points(app, agent.username, 150)
     reward_id = add_reward(app, name_en="Massage")
     response = agent.post("/market/goal", data={"reward": reward_id})
     assert response.status_code == 302
     wallet = agent.get("/wallet").get_data(as_text=True)
     assert re.search(r'<progress max="100" value="50"', wallet)
-    assert "90 points to go" in wallet
+    assert "150 points to go" in wallet
     assert "Massage" in wallet
     board = agent.get("/market").get_data(as_text=True)
     assert "Your goal" in board and "is-goal" in board
@@ -249,14 +246,14 @@ def test_reward_page_shows_price_chart_with_a_text_alternative(app, client_as):
     agent = client_as("agent")
     give_points(app, agent.username, 1000)
     reward_id = add_reward(app, name_en="Massage", description_en="Forty-five minutes.")
-    agent.post("/market/redeem", data=redeem_form(reward_id, 180))
+    agent.post("/market/redeem", data=redeem_form(reward_id, 300))
     page = agent.get(f"/market/rewards/{reward_id}").get_data(as_text=True)
     assert "Forty-five minutes." in page
     assert 'data-chart="price"' in page and "vendor/chart/chart.umd.js" in page
-    assert "It is now 205 points" in page  # the redemption raised it
+    assert "It is now 324 points" in page  # the redemption raised it
     assert "Redeemed 1 time in the last 30 days" in page
     assert "Set as my goal" in page
-    assert "Redeem · 205 points" in page
+    assert "Redeem · 324 points" in page
 
 
 def test_unknown_reward_page_is_not_found(client_as):
@@ -404,7 +401,7 @@ def test_cancel_without_a_reason_is_refused_and_changes_nothing(app, client_as):
     response = hr.post(f"/market/admin/redemptions/{redemption_id}/cancel", data={"reason": ""})
     assert response.status_code == 422
     assert "Tell the employee why" in response.get_data(as_text=True)
-    assert balance(app, agent.username) == 820
+    assert balance(app, agent.username) == 700
 
 
 def test_deciding_twice_says_it_was_already_decided(app, client_as):
@@ -414,7 +411,7 @@ def test_deciding_twice_says_it_was_already_decided(app, client_as):
     hr.post(f"/market/admin/redemptions/{redemption_id}/fulfil")
     hr.post(f"/market/admin/redemptions/{redemption_id}/cancel", data={"reason": "oops"})
     assert "already been decided" in hr.get("/market/admin/redemptions").get_data(as_text=True)
-    assert balance(app, agent.username) == 820
+    assert balance(app, agent.username) == 700
 
 
 def test_agent_cannot_reach_the_admin_pages(app, client_as):
@@ -432,7 +429,7 @@ def test_agent_cannot_reach_the_admin_pages(app, client_as):
     assert agent.post(f"/market/admin/redemptions/{redemption_id}/fulfil").status_code == 403
     cancel = agent.post(f"/market/admin/redemptions/{redemption_id}/cancel", data={"reason": "x"})
     assert cancel.status_code == 403
-    assert balance(app, agent.username) == 820
+    assert balance(app, agent.username) == 700
 
 
 def test_market_navigation_for_agents_and_hr(client_as):

@@ -22,10 +22,9 @@ from pojo.jobs.models import JobRun
 from pojo.jobs.registry import run_job
 from pojo.ledger.models import LedgerEntry
 from pojo.ledger.service import balance_of
-from pojo.market import board, catalogue, goals, redemptions
+from pojo.market import board, catalogue, goals, pricing, redemptions, replay
 from pojo.market.demand import settings_of
 from pojo.market.models import PriceTick, Redemption, Reward
-
 from pojo.market.reward_detail import reward_detail
 from pojo.notifications.models import Notification
 from pojo.notifications.service import recent, render_message
@@ -50,32 +49,33 @@ def test_redemption_charges_current_price_records_tick_and_takes_stock(app, make
     agent = make_employee()
     give_points(app, agent, 1000)
     reward_id = add_reward(app, stock=5)
-    redemption_id, paid = redeem(app, agent, reward_id, max_price=250)
-    assert paid == 180  # no demand yet: the floor, below the 250 accepted
+    redemption_id, paid = redeem(app, agent, reward_id, max_price=350)
+    assert paid == 300  # a new reward opens at its base price, below the 350 accepted
     with app.app_context():
-        assert balance_of(get_employee(agent).id) == 820
+        assert balance_of(get_employee(agent).id) == 700
         assert db.session.get(Reward, reward_id).stock == 4
         entry = db.session.get(Redemption, redemption_id).entry
         assert (entry.points, entry.kind, entry.reference) == (
-            -180,
+            -300,
             "redemption",
             f"redemption:{redemption_id}",
         )
         tick = db.session.scalars(select(PriceTick)).one()
-        assert tick.price == 205 and tick.period_start is None  # the price after it
+        assert tick.price == 324 and tick.period_start is None  # the price after it: 8 % more
 
 
 def test_redemption_refused_when_price_moved_and_nothing_charged(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 1000)
     reward_id = add_reward(app)
-    redeem(app, agent, reward_id, max_price=180)
+    redeem(app, agent, reward_id, max_price=300)
     with pytest.raises(PriceMoved) as refused:
-        redeem(app, agent, reward_id, max_price=180)
-    assert refused.value.details == {"price": 205}
-    assert refused.value.status == 409 and "205" in refused.value.message
+        redeem(app, agent, reward_id, max_price=300)
+    assert refused.value.details == {"price": 324}
+    assert refused.value.status == 409
+    assert refused.value.message == ("The price moved from 300 to 324 points; nothing was charged.")
     with app.app_context():
-        assert balance_of(get_employee(agent).id) == 820
+        assert balance_of(get_employee(agent).id) == 700
         assert db.session.scalar(select(func.count()).select_from(Redemption)) == 1
 
 
@@ -108,7 +108,7 @@ def test_double_submitted_request_id_makes_one_redemption(app, make_employee):
     second = redeem(app, agent, reward_id, max_price=600, request_id="form-1")
     assert first == second
     with app.app_context():
-        assert balance_of(get_employee(agent).id) == 820
+        assert balance_of(get_employee(agent).id) == 700
 
 
 def test_per_person_limit_refuses_a_second_spa_day_in_a_quarter(app, make_employee):
@@ -141,7 +141,7 @@ def test_cancel_refunds_by_compensating_entry_restocks_and_notifies(app, make_em
         assert balance_of(employee.id) == 1000
         redemption = db.session.get(Redemption, redemption_id)
         assert redemption.status == "cancelled"
-        assert redemption.refund_entry.points == 180
+        assert redemption.refund_entry.points == 300
         assert db.session.get(Reward, reward_id).stock == 1
         (notice,) = recent(employee.id)
         assert "cancelled" in render_message(notice, "en")
@@ -166,7 +166,7 @@ def test_fulfil_notifies_and_a_decided_redemption_cannot_be_decided_again(app, m
         (notice,) = recent(get_employee(agent).id)
         assert notice.kind == "redemption_fulfilled"
         assert "Massage" in render_message(notice, "en")
-        assert balance_of(get_employee(agent).id) == 820
+        assert balance_of(get_employee(agent).id) == 700
 
 
 def test_agents_cannot_fulfil_or_manage_rewards(app, make_employee):
@@ -213,18 +213,17 @@ def test_update_reward_keeps_image_unless_replaced_or_removed(app):
 def test_board_shows_prices_moving_after_a_burst_of_redemptions(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 5000)
-    reward_id = add_reward(app)
     now = utcnow()
-    with app.app_context(), unit_of_work():
-        db.session.get(Reward, reward_id).created_at = now - timedelta(days=20)
+    reward_id = add_reward(app, at=now - timedelta(days=20))
     for hours in (5, 4, 3):
         redeem(app, agent, reward_id, max_price=600, at=now - timedelta(hours=hours))
     with app.app_context():
         (row,) = board.board_rows(at=now)
-        assert row.price == 264  # three redemptions in the window
-        assert row.change_24h_pct == pytest.approx(46.7)  # from the floor, 180
-        assert row.change_7d_pct == pytest.approx(46.7)
-        assert row.sparkline == [180] * 7 + [264]
+        # Opened at 300 and eased down to 264 in 20 days; three redemptions, 8 % each at most.
+        assert row.price == 331
+        assert row.change_24h_pct == pytest.approx(25.4)  # from 264 a day ago
+        assert row.change_7d_pct == pytest.approx(21.7)  # from 272 a week ago
+        assert row.sparkline == [272, 270, 269, 268, 267, 265, 264, 331]
         assert row.stock_left is None
 
 
@@ -245,14 +244,34 @@ def test_board_uses_the_same_queries_for_3_rewards_as_for_30(app):
 def test_reward_detail_has_history_and_demand_by_day(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 5000)
-    reward_id = add_reward(app)
     now = utcnow()
-    redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=2))
+    opened = now - timedelta(days=60)
+    reward_id = add_reward(app, at=opened)
     redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=40))
+    redeem(app, agent, reward_id, max_price=600, at=now - timedelta(days=2))
     with app.app_context():
         detail = reward_detail(get_employee(agent), reward_id, at=now)
         assert detail.demand_30d == 1
-        assert [price for _at, price in detail.history] == [205, 205]
+        moments = [moment for moment, _price in detail.history]
+        # 90 days asked, 60 lived: from the opening to now, at most 200 points in time order.
+        assert len(moments) == 200 and moments[0] == opened and moments[-1] == now
+        assert moments == sorted(moments)
+        # Every point is the engine's price from the settings and the redemption times alone,
+        # and each redemption shows as its jump: the price before it and right after it.
+        redeemed_at = [now - timedelta(days=40), now - timedelta(days=2)]
+        replayed = pricing.replay(
+            [pricing.Opened(opened, settings_of(detail.reward))]
+            + [pricing.Redeemed(moment) for moment in redeemed_at]
+        )
+        for moment, step in zip(redeemed_at, replayed[1:], strict=True):
+            at_jump = [price for at, price in detail.history if at == moment]
+            assert at_jump[:2] == [step.price_before, step.price_after]
+            assert step.price_after > step.price_before
+        samples = [(at, price) for at, price in detail.history if at not in redeemed_at]
+        assert [price for _at, price in samples] == pricing.prices_along(
+            replayed, [at for at, _price in samples]
+        )
+        assert detail.history[0][1] == 300 and detail.history[-1][1] == detail.price
         assert len(detail.recent_redemptions_by_day) == 30
         assert sum(count for _day, count in detail.recent_redemptions_by_day) == 1
 
@@ -273,8 +292,8 @@ def test_tick_job_records_one_tick_per_reward_per_interval(app):
 def test_replaying_redemption_times_reproduces_every_recorded_price(app, make_employee):
     agent = make_employee()
     give_points(app, agent, 20000)
-    reward_id = add_reward(app)
     now = utcnow()
+    reward_id = add_reward(app, at=now - timedelta(days=60))
     for days in (45, 31, 20, 19.5, 10, 3, 2.7, 2.4, 1):
         when = now - timedelta(days=days)
         redeem(app, agent, reward_id, max_price=600, at=when)
@@ -282,12 +301,23 @@ def test_replaying_redemption_times_reproduces_every_recorded_price(app, make_em
     with app.app_context():
         reward = db.session.get(Reward, reward_id)
         times = db.session.scalars(
-            select(Redemption.created_at).where(Redemption.reward_id == reward_id)
+            select(Redemption.created_at)
+            .where(Redemption.reward_id == reward_id)
+            .order_by(Redemption.created_at)
         ).all()
-        recorded = db.session.scalars(select(PriceTick)).all()
+        replayed = pricing.replay(
+            [pricing.Opened(reward.created_at, settings_of(reward))]
+            + [pricing.Redeemed(moment) for moment in times]
+        )
+        recorded = db.session.scalars(select(PriceTick).order_by(PriceTick.at)).all()
         assert len(recorded) == 18
-        for recorded_tick in recorded:
-            assert price_at(settings_of(reward), times, recorded_tick.at) == recorded_tick.price
+        replay_prices = pricing.prices_along(replayed, [one.at for one in recorded])
+        assert [one.price for one in recorded] == replay_prices
+        paid = db.session.scalars(
+            select(Redemption.price_paid).order_by(Redemption.created_at)
+        ).all()
+        assert paid == [step.price_before for step in replayed[1:]]
+        assert replay.reward_mismatches(reward) == []
 
 
 def test_ledger_keeps_redemption_and_refund_entries_referenced(app, make_employee):

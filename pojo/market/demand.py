@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from pojo.extensions import db
 from pojo.market import pricing
@@ -112,8 +112,19 @@ def price_now(reward: Reward, at: datetime) -> int:
 
 
 def _states_in_force(reward_ids: Sequence[int], moments: Sequence[datetime]) -> dict:
-    """The recorded state in force at each moment, per reward: {(reward_id, index): PriceState}."""
-    columns = [
+    """Each reward's recorded states in force at the moments, and its first: one query.
+
+    {reward_id: [PriceState, ...] in time order}. Each state is found by one
+    indexed lookup, whatever the number of rewards, moments or redemptions.
+    """
+    first = (
+        select(PriceState.id)
+        .where(PriceState.reward_id == Reward.id)
+        .order_by(PriceState.at, PriceState.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    lookups = [first] + [
         select(PriceState.id)
         .where(PriceState.reward_id == Reward.id, PriceState.at <= moment)
         .order_by(PriceState.at.desc(), PriceState.id.desc())
@@ -121,60 +132,48 @@ def _states_in_force(reward_ids: Sequence[int], moments: Sequence[datetime]) -> 
         .scalar_subquery()
         for moment in moments
     ]
-    found = db.session.execute(select(Reward.id, *columns).where(Reward.id.in_(reward_ids))).all()
-    ids = {state_id for row in found for state_id in row[1:] if state_id is not None}
-    states = {}
-    if ids:
-        states = {
-            row.id: row
-            for row in db.session.scalars(select(PriceState).where(PriceState.id.in_(ids)))
-        }
-    return {
-        (row[0], index): states[state_id]
-        for row in found
-        for index, state_id in enumerate(row[1:])
-        if state_id is not None
-    }
+    ids = union_all(*(select(lookup).where(Reward.id.in_(reward_ids)) for lookup in lookups))
+    query = (
+        select(PriceState)
+        .where(PriceState.id.in_(ids.scalar_subquery()))
+        .order_by(PriceState.reward_id, PriceState.at, PriceState.id)
+    )
+    found: dict[int, list[PriceState]] = {}
+    for row in db.session.scalars(query):
+        found.setdefault(row.reward_id, []).append(row)
+    return found
+
+
+def _price_from(states: list[PriceState], moment: datetime, fallback: int) -> int:
+    """The price at `moment` from the state in force then (the opening price before any)."""
+    in_force = None
+    for row in states:
+        if row.at > moment:
+            break
+        in_force = row
+    if in_force is None:
+        return states[0].price_after if states else fallback
+    return pricing.price(settings_of(in_force), _recorded_state(in_force), moment)
 
 
 def prices_at(rewards: Sequence[Reward], moments: Sequence[datetime]) -> dict[int, list[int]]:
-    """Each reward's price at each of the moments (at most two queries, none for the present).
+    """Each reward's price at each of the moments (one query, none for the present).
 
     Before a reward opened it had no price: its opening price stands in.
     """
-    past = [
-        (reward.id, index)
-        for reward in rewards
-        for index, moment in enumerate(moments)
-        if moment < reward.demand_at
-    ]
-    recorded = {}
-    if past:
-        wanted = sorted({reward_id for reward_id, _ in past})
-        recorded = _states_in_force(wanted, moments)
+    past = {reward.id for reward in rewards if any(m < reward.demand_at for m in moments)}
+    recorded = _states_in_force(sorted(past), moments) if past else {}
     prices = {}
     for reward in rewards:
         settings, state = settings_of(reward), state_of(reward)
-        row = []
-        for index, moment in enumerate(moments):
-            if moment >= reward.demand_at:
-                row.append(pricing.price(settings, state, moment))
-            elif (found := recorded.get((reward.id, index))) is not None:
-                row.append(pricing.price(settings_of(found), _recorded_state(found), moment))
-            else:
-                row.append(_opening_price(reward))
-        prices[reward.id] = row
+        states = recorded.get(reward.id, [])
+        prices[reward.id] = [
+            pricing.price(settings, state, moment)
+            if moment >= reward.demand_at
+            else _price_from(states, moment, reward.base_price)
+            for moment in moments
+        ]
     return prices
-
-
-def _opening_price(reward: Reward) -> int:
-    first = db.session.scalar(
-        select(PriceState.price_after)
-        .where(PriceState.reward_id == reward.id)
-        .order_by(PriceState.at, PriceState.id)
-        .limit(1)
-    )
-    return first if first is not None else reward.base_price
 
 
 def daily_prices(rewards: Sequence[Reward], at: datetime) -> dict[int, list[int]]:
@@ -182,13 +181,20 @@ def daily_prices(rewards: Sequence[Reward], at: datetime) -> dict[int, list[int]
     return prices_at(rewards, [at - timedelta(days=back) for back in range(WEEK_DAYS + 1)])
 
 
+# A chart's samples are at least this far apart; its price jumps are drawn from at most this many events.
+SAMPLE_SPACING = timedelta(hours=1)
+CHART_EVENTS = 50
+
+
 def price_history(
     reward: Reward, start: datetime, end: datetime, points: int = 200
 ) -> list[tuple[datetime, int]]:
-    """The price from `start` (or the opening) to `end`, at most `points` evenly timed points.
+    """The price from `start` (or the opening) to `end`: at most about `points` (at, price).
 
-    Sampled from the recorded states in one query, so the cost does not grow
-    with the number of redemptions; the last point is the price at `end`.
+    Evenly timed samples (at least `SAMPLE_SPACING` apart), and where there
+    were few events, each one's price just before and right after it, so a
+    jump shows where it happened. Three queries whatever the volume; the
+    last point is the price at `end`.
     """
     opened = db.session.scalar(
         select(PriceState.at)
@@ -199,9 +205,23 @@ def price_history(
     start = max(start, opened or reward.created_at)
     if start >= end:
         return [(end, price_now(reward, end))]
-    step = (end - start) / (points - 1)
-    moments = [start + step * index for index in range(points - 1)] + [end]
-    return list(zip(moments, prices_at([reward], moments)[reward.id], strict=True))
+    events = db.session.execute(
+        select(PriceState.at, PriceState.price_before, PriceState.price_after)
+        .where(PriceState.reward_id == reward.id, PriceState.at > start, PriceState.at <= end)
+        .order_by(PriceState.at, PriceState.id)
+        .limit(CHART_EVENTS + 1)
+    ).all()
+    jumps = []
+    if len(events) <= CHART_EVENTS:
+        for at, before, after in events:
+            if before is not None and before != after:
+                jumps += [(at, before), (at, after)]
+    samples = max(2, min(points - len(jumps), int((end - start) / SAMPLE_SPACING) + 1))
+    step = (end - start) / (samples - 1)
+    moments = [start + step * index for index in range(samples - 1)] + [end]
+    sampled = zip(moments, prices_at([reward], moments)[reward.id], strict=True)
+    # Sorted by time; at a jump's moment the price before comes first (a stable sort).
+    return sorted([*jumps, *sampled], key=lambda point: point[0])
 
 
 def change_over(prices: list[int], days_back: int, created_at: datetime, at: datetime):

@@ -19,6 +19,7 @@ from wtforms.widgets import HiddenInput
 from pojo import bounds
 from pojo.bounds import WholeNumberField
 from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_SETTINGS
+from pojo.market.pricing import DEFAULT_HALF_LIFE_DAYS, DEFAULT_STEP_PCT
 
 CATEGORY_LABELS = {
     "experience": _l("Experience"),
@@ -115,11 +116,9 @@ _HELP = {
     "expected_per_30d": _l(
         "At this demand the price stays at base; more raises it, less lowers it."
     ),
-    "max_step_pct": _l(
-        "The most one redemption raises the price, in percent (1 to 25). Default 8."
-    ),
+    "max_step_pct": _l("The most one redemption raises the price, in percent (1 to 25). Empty: 8."),
     "half_life_days": _l(
-        "Without redemptions, demand halves in this many days and the price eases down. Default 14."
+        "Without redemptions, demand halves in this many days and the price eases down. Empty: 14."
     ),
     "stock": _l("Empty: unlimited."),
     "per_person_limit": _l("Empty: no limit."),
@@ -157,13 +156,15 @@ class RewardForm(FlaskForm):
     max_step_pct = WholeNumberField(
         _l("Max step per redemption (%)"),
         bounds.MAX_STEP_PCT,
-        default=8,
+        required=False,
+        default=DEFAULT_STEP_PCT,
         description=_HELP["max_step_pct"],
     )
     half_life_days = WholeNumberField(
         _l("Half-life of demand (days)"),
         bounds.HALF_LIFE_DAYS,
-        default=14,
+        required=False,
+        default=DEFAULT_HALF_LIFE_DAYS,
         description=_HELP["half_life_days"],
     )
     stock = _optional(_l("Stock left"), bounds.STOCK, "stock")
@@ -190,6 +191,11 @@ class RewardForm(FlaskForm):
             for name in REWARD_SETTINGS
             if name in self and name not in ("image", "image_type")
         }
+        # Left empty: the engine's defaults.
+        if fields["max_step_pct"] is None:
+            fields["max_step_pct"] = DEFAULT_STEP_PCT
+        if fields["half_life_days"] is None:
+            fields["half_life_days"] = DEFAULT_HALF_LIFE_DAYS
         fields["description_en"] = fields["description_en"] or ""
         fields["description_fi"] = fields["description_fi"] or ""
         cleaned = getattr(self.image, "cleaned", None)
