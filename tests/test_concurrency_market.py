@@ -64,7 +64,7 @@ def test_sixteen_clients_and_one_last_unit_exactly_one_gets_it(app, make_employe
 
 def test_one_balance_cannot_pay_for_two_rewards_at_once(app, make_employee):
     agent = make_employee()
-    give_points(app, agent, 200)  # enough for one at 180, not two
+    give_points(app, agent, 320)  # enough for one at 300, not two
     first = add_reward(app)
     second = add_reward(app, name_en="Spa day")
     outcomes = run_together(app, [(agent, first, 600, None), (agent, second, 600, None)])
@@ -75,13 +75,13 @@ def test_one_balance_cannot_pay_for_two_rewards_at_once(app, make_employee):
 
 def test_many_clients_spending_one_balance_never_overdraw_it(app, make_employee):
     agent = make_employee()
-    give_points(app, agent, 600)  # three redemptions at the floor price of 180 and up
+    give_points(app, agent, 1000)  # three redemptions at the opening price of 300
     rewards = [add_reward(app, name_en=f"Reward {n}") for n in range(CLIENTS)]
     outcomes = run_together(app, [(agent, reward, 600, None) for reward in rewards])
     assert outcomes.count("redeemed") == 3
     assert outcomes.count("insufficient_points") == CLIENTS - 3
     with app.app_context():
-        assert balance_of(get_employee(agent).id) == 600 - 3 * 180
+        assert balance_of(get_employee(agent).id) == 1000 - 3 * 300
 
 
 def test_double_submitted_form_racing_itself_makes_one_redemption(app, make_employee):
@@ -92,4 +92,4 @@ def test_double_submitted_form_racing_itself_makes_one_redemption(app, make_empl
     assert outcomes == ["redeemed"] * 4
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Redemption)) == 1
-        assert balance_of(get_employee(agent).id) == 820
+        assert balance_of(get_employee(agent).id) == 700

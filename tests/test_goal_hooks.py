@@ -19,10 +19,10 @@ from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
 
-# The Massage costs 180 at no demand; helped_colleague is worth 30, an NPS of 10 is worth 50.
+# The Massage opens at 300; helped_colleague is worth 30, an NPS of 10 is worth 50.
 
 
-def saver_short_of_the_massage(app, make_employee, balance=150):
+def saver_short_of_the_massage(app, make_employee, balance=270):
     """An agent with `balance` points and the Massage pinned as their goal."""
     agent = make_employee()
     give_points(app, agent, balance)
@@ -60,7 +60,7 @@ def test_award_that_makes_the_goal_affordable_notifies_in_the_same_transaction(a
     with app.app_context():
         (notice,) = goal_notices(agent)
         assert (
-            render_message(notice, "en") == "You can now afford your goal: Massage, at 180 points."
+            render_message(notice, "en") == "You can now afford your goal: Massage, at 300 points."
         )
         assert notice.link == f"/market/rewards/{reward_id}"
 
@@ -97,13 +97,14 @@ def test_outcome_import_that_makes_goals_affordable_notifies_each_saver_once(app
 
 
 def test_refund_of_a_cancelled_redemption_notifies_the_goal_it_makes_affordable(app, make_employee):
-    agent, goal_id = saver_short_of_the_massage(app, make_employee, balance=200)
+    # Pinned when already affordable, so not announced; the redemption takes it out of reach.
+    agent, goal_id = saver_short_of_the_massage(app, make_employee, balance=300)
     hr = make_employee(role="hr", team="Office")
     hoodie_id = add_reward(
         app, name_en="Hoodie", name_fi="Huppari", base_price=200, floor_price=120
     )
     with app.app_context(), unit_of_work():
-        redemption_id = redemptions.redeem(get_employee(agent), hoodie_id, 120).id  # 80 left
+        redemption_id = redemptions.redeem(get_employee(agent), hoodie_id, 200).id  # 100 left
     with app.app_context(), unit_of_work():
         redemptions.cancel(get_employee(hr), redemption_id, "Out of sizes")
     with app.app_context():
@@ -151,16 +152,17 @@ def test_backdated_goal_keeps_the_price_of_its_day_as_reference(app, make_employ
     buyer = make_employee()
     saver = make_employee()
     give_points(app, buyer, 2000)
-    reward_id = add_reward(app)
+    reward_id = add_reward(app, at=utcnow() - timedelta(days=90))
     with app.app_context(), unit_of_work():
-        for _ in range(4):  # four redemptions in 30 days: 300 instead of 180
+        for _ in range(4):  # four redemptions now raise today's price
             redemptions.redeem(get_employee(buyer), reward_id, 600)
     pinned = utcnow() - timedelta(days=60)
     with app.app_context(), unit_of_work():
         goals.set_goal(get_employee(saver), reward_id, at=pinned)
     with app.app_context():
         goal = db.session.get(SavingsGoal, get_employee(saver).id)
-        assert (goal.created_at, goal.reference_price) == (pinned, 180)
+        # 30 days after opening at 300, nobody had redeemed it: it had eased down to 256.
+        assert (goal.created_at, goal.reference_price) == (pinned, 256)
 
 
 def test_backdated_outcome_import_dates_outcome_award_and_entry(app, make_employee):

@@ -61,9 +61,9 @@ def award_from_a_new_giver(username: str, note: str = "Well done") -> None:
 
 
 def redeem_new_reward(app, username: str) -> None:
-    reward_id = add_reward(app, name_en=row_name(), base_price=20, floor_price=10, ceiling_price=40)
+    reward_id = add_reward(app, name_en=row_name(), base_price=20, floor_price=13, ceiling_price=40)
     with app.app_context(), unit_of_work():
-        redemptions.redeem(get_employee(username), reward_id, 10)
+        redemptions.redeem(get_employee(username), reward_id, 20)
 
 
 class Lists:

@@ -34,13 +34,13 @@ def kinds(app, username):
 def test_goal_shows_progress_and_an_estimate_at_the_recent_earning_rate(app, make_employee):
     agent = make_employee()
     reward_id = add_reward(app)
-    give_points(app, agent, 90, at=utcnow() - timedelta(days=30))
+    give_points(app, agent, 150, at=utcnow() - timedelta(days=30))
     pin(app, agent, reward_id)
     with app.app_context():
         status = goal_status(get_employee(agent))
-        assert (status.price, status.balance, status.progress_pct) == (180, 90, 50)
-        assert status.points_needed == 90
-        # 90 points in 90 days is a point a day: 90 more days.
+        assert (status.price, status.balance, status.progress_pct) == (300, 150, 50)
+        assert status.points_needed == 150
+        # 150 points in 90 days: the other 150 take 90 more days.
         assert (status.eta - utcnow().date()).days in (89, 90, 91)
 
 
@@ -57,20 +57,20 @@ def test_affordable_goal_is_notified_once_until_out_of_reach_again(app, make_emp
     goal_id = add_reward(app)
     other_id = add_reward(app, name_en="Hoodie", name_fi="Huppari", base_price=200, floor_price=120)
     pin(app, agent, goal_id)
-    earn(app, agent, 100)
+    earn(app, agent, 200)
     assert kinds(app, agent) == []
-    earn(app, agent, 100)  # 200 >= 180
+    earn(app, agent, 100)  # 300 >= 300
     assert kinds(app, agent) == ["goal_affordable"]
     earn(app, agent, 50)
     assert kinds(app, agent) == ["goal_affordable"]
     with app.app_context(), unit_of_work():
-        redemptions.redeem(get_employee(agent), other_id, 200)  # 250 - 120: out of reach
-    earn(app, agent, 100)
+        redemptions.redeem(get_employee(agent), other_id, 200)  # 350 - 200: out of reach
+    earn(app, agent, 150)
     assert kinds(app, agent) == ["goal_affordable", "goal_affordable"]
     with app.app_context():
         (latest, _first) = recent(get_employee(agent).id)
         assert render_message(latest, "en") == (
-            "You can now afford your goal: Massage, at 180 points."
+            "You can now afford your goal: Massage, at 300 points."
         )
         assert latest.link == f"/market/rewards/{goal_id}"
 
@@ -84,27 +84,22 @@ def test_goal_pinned_when_already_affordable_is_not_announced(app, make_employee
 
 
 def test_price_drop_of_ten_percent_is_notified_by_the_tick_and_resets_reference(app, make_employee):
-    buyer, saver = make_employee(), make_employee()
-    give_points(app, buyer, 5000)
-    reward_id = add_reward(app)
+    saver = make_employee()
     now = utcnow()
-    # Four redemptions 29 days ago keep the price at base (300) until they expire.
-    for hours in range(4):
-        with app.app_context(), unit_of_work():
-            at = now - timedelta(days=29, hours=hours)
-            redemptions.redeem(get_employee(buyer), reward_id, 600, at=at)
-    pin(app, saver, reward_id)
+    reward_id = add_reward(app, at=now)
+    pin(app, saver, reward_id)  # at the opening price, 300
     with app.app_context():
         run_job("price_tick", now)
     assert kinds(app, saver) == []
     with app.app_context():
-        run_job("price_tick", now + timedelta(days=2))  # all four expired: floor, 180
-        assert db.session.get(SavingsGoal, get_employee(saver).id).reference_price == 180
+        # Nobody redeemed it: in 20 days it eased down to 263, over 10 % below 300.
+        run_job("price_tick", now + timedelta(days=20))
+        assert db.session.get(SavingsGoal, get_employee(saver).id).reference_price == 263
     assert kinds(app, saver) == ["goal_price_drop"]
     with app.app_context():
         (notice,) = recent(get_employee(saver).id)
-        assert "dropped to 180 points (it was 300)" in render_message(notice, "en")
-        run_job("price_tick", now + timedelta(days=3))
+        assert "dropped to 263 points (it was 300)" in render_message(notice, "en")
+        run_job("price_tick", now + timedelta(days=25))  # 259: not 10 % below 263
     assert kinds(app, saver) == ["goal_price_drop"]
 
 
