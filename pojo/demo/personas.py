@@ -20,6 +20,8 @@ from pojo.demo.people import Agent
 
 # Rewards an impulse redeemer or a new hire reaches for; savers aim above this.
 CHEAP_PRICE = 180
+# Balanced agents treat themselves to anything from this up.
+TREAT_PRICE = 150
 MEDIUM_PRICE = 450
 FAVOURITES = 4
 GOAL_PRICE = 900
@@ -124,7 +126,7 @@ def choose(
     treats = [
         item
         for item in open_items
-        if 200 <= item.spec.base_price <= 1200 and prices[item.id] <= wallet.balance * 0.8
+        if TREAT_PRICE <= item.spec.base_price <= 1200 and prices[item.id] <= wallet.balance * 0.8
     ]
     treat = _pick(rng, treats)
     wait = rng.randint(30, 55) if treat is not None else rng.randint(5, 10)

@@ -22,14 +22,17 @@ news, and the fading of their demand stays within half a step a day.
 
 How demand fades, so that prices move smoothly and never fall fast::
 
-    dD/dt = −clamp(k · D,  k · D_tail,  φ / w)   while D > 0
+    dD/dt = −min(k · D, φ / w)      while D ≥ D_tail
+    dD/dt = −D_tail / T_tail         while 0 < D < D_tail
 
 - demand fades exponentially (halving every ``h`` days) in the middle;
 - above ``D_fast = φ / (w · k)`` it falls linearly, so the price never falls
   by more than ``φ`` (half a step) in a day;
-- below ``D_tail = 1/4`` it falls linearly to zero, reached at most
-  ``1 / k`` days (20 days at the default half-life) later, so the price
-  reaches its resting level in a finite time: `resting_horizon_days`.
+- below ``D_tail = min(1/2, E)`` it falls linearly to zero in ``T_tail = 90``
+  days (at most ``E``, so a reward redeemed as expected stays near base):
+  the last stretch is slow, so a reward nobody redeems for months still
+  eases down week by week, and the price reaches its resting level in a
+  finite time: `resting_horizon_days`.
 
 Demand stays between ``D_bottom`` and ``D_top``, the demands at which ``x``
 reaches the floor and the ceiling: a reward at its ceiling gains no
@@ -57,8 +60,10 @@ from datetime import datetime, timedelta
 
 # The price falls by at most this share of a step a day.
 MAX_DAILY_FALL_STEPS = 0.5
-# Below this demand, it falls linearly to zero.
-TAIL_DEMAND = 0.25
+# Below this demand, it falls linearly to zero in `TAIL_DAYS`: the last stretch to the
+# resting level is slow, so a reward nobody redeems for months still eases down each week.
+TAIL_DEMAND = 0.5
+TAIL_DAYS = 90
 # One redemption is worth a whole step up to this expected rate (redemptions per day).
 FULL_STEP_RATE = 0.25
 STEP_PCT = (1, 25)
@@ -119,6 +124,11 @@ class PriceSettings:
         return max(0.0, self.expected_demand - steps / self.weight)
 
     @property
+    def tail_demand(self) -> float:
+        """``D_tail``: below it demand falls linearly to zero in `TAIL_DAYS`."""
+        return min(TAIL_DEMAND, self.expected_demand)
+
+    @property
     def fast_demand(self) -> float:
         """``D_fast``: above it demand falls linearly, half a step of price a day."""
         return MAX_DAILY_FALL_STEPS / (self.weight * self.k)
@@ -177,7 +187,7 @@ def faded(settings: PriceSettings, demand: float, days: float) -> float:
 def _faded(settings: PriceSettings, demand: float, days: float) -> float:
     if days <= 0 or demand <= 0:
         return max(demand, 0.0)
-    k, fast, tail = settings.k, settings.fast_demand, TAIL_DEMAND
+    k, fast, tail = settings.k, settings.fast_demand, settings.tail_demand
     if demand > fast:
         speed = MAX_DAILY_FALL_STEPS / settings.weight
         linear = (demand - fast) / speed
@@ -189,7 +199,7 @@ def _faded(settings: PriceSettings, demand: float, days: float) -> float:
         if days <= exponential:
             return demand * math.exp(-k * days)
         days, demand = days - exponential, tail
-    return max(0.0, demand - k * tail * days)
+    return max(0.0, demand - tail / TAIL_DAYS * days)
 
 
 def fading_days(settings: PriceSettings, demand: float, target: float) -> float:
@@ -197,7 +207,7 @@ def fading_days(settings: PriceSettings, demand: float, target: float) -> float:
     target = max(target, settings.bottom_demand)
     if target >= demand:
         return 0.0
-    k, fast, tail = settings.k, settings.fast_demand, TAIL_DEMAND
+    k, fast, tail = settings.k, settings.fast_demand, settings.tail_demand
     days = 0.0
     if demand > fast:
         speed = MAX_DAILY_FALL_STEPS / settings.weight
@@ -208,7 +218,7 @@ def fading_days(settings: PriceSettings, demand: float, target: float) -> float:
         if target >= tail:
             return days + math.log(demand / target) / k
         days, demand = days + math.log(demand / tail) / k, tail
-    return days + (demand - target) / (k * tail)
+    return days + (demand - target) * TAIL_DAYS / tail
 
 
 def _days(start: datetime, end: datetime) -> float:

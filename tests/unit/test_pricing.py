@@ -128,7 +128,7 @@ def test_demand_is_continuous_no_cliff_at_any_hour(found, times, hour):
     assert 0 <= now - next_hour <= step_limit(found, now)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(price_settings(), st.integers(min_value=0, max_value=3600))
 def test_redeemed_steadily_at_the_expected_rate_it_stays_within_one_step_of_base(found, offset):
     interval = timedelta(days=30) / found.expected_per_30d
@@ -156,6 +156,7 @@ def test_next_fall_is_the_first_moment_the_price_falls(found, times, later):
         assert price(found, state, falls - timedelta(seconds=2)) == now
 
 
+@settings(deadline=None)
 @given(price_settings(), price_settings(), histories, histories)
 def test_replaying_a_history_reproduces_its_prices_exactly(first, second, before, after):
     """The price is a pure function of the settings, the opening and the redemption times."""
