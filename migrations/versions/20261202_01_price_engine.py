@@ -1,15 +1,19 @@
 """The new price engine: fading demand, a step per redemption, and the recorded price states
 
 Each reward gets the step (default 8 %) and half-life (default 14 days)
-settings and the engine's state. Its redemptions so far are replayed
-through the new engine from its creation, and the demand they leave is
-anchored at the upgrade as an "upgraded" state: prices follow the new rule
-from that moment, and the ticks recorded before it keep the prices that were.
+settings and the engine's state, anchored at the upgrade as an "upgraded"
+state with the demand at which the new rule gives the price the old one
+gives now: no price jumps at the upgrade, prices follow the new rule from
+that moment, and the ticks recorded before it keep the prices that were. A
+reward the old rule had left below the new resting level (it rested at the
+floor) keeps its price as a cap: it rises from there only with redemptions,
+at most a step each, and never jumps up by itself.
 
 Revision ID: 20261202_01_price_engine
 Revises: 20261201_03_sessions_throttle
 """
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,14 +25,18 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('rewards', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('max_step_pct', sa.Integer(), nullable=False, server_default='8'))
-        batch_op.add_column(sa.Column('half_life_days', sa.Integer(), nullable=False, server_default='14'))
-        batch_op.add_column(sa.Column('demand', sa.Float(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('demand_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('price_cap', sa.Integer(), nullable=True))
-        batch_op.create_check_constraint('max_step', 'max_step_pct BETWEEN 1 AND 25')
-        batch_op.create_check_constraint('half_life', 'half_life_days BETWEEN 3 AND 60')
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        # ADD COLUMN in place: a batch copy of rewards would trip the foreign keys of its
+        # redemptions. The two checks are the service's on SQLite (as for every engine).
+        for column in _new_columns(sa.text("'2000-01-01 00:00:00'")):
+            op.add_column('rewards', column)
+    else:
+        with op.batch_alter_table('rewards', schema=None) as batch_op:
+            for column in _new_columns(None):
+                batch_op.add_column(column)
+            batch_op.create_check_constraint('max_step', 'max_step_pct BETWEEN 1 AND 25')
+            batch_op.create_check_constraint('half_life', 'half_life_days BETWEEN 3 AND 60')
     op.create_table('price_states',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reward_id', sa.Integer(), nullable=False),
@@ -54,51 +62,77 @@ def upgrade():
     with op.batch_alter_table('price_states', schema=None) as batch_op:
         batch_op.create_index('ix_price_states_reward_id_at', ['reward_id', 'at', 'id'], unique=False)
     _anchor_existing_rewards()
-    with op.batch_alter_table('rewards', schema=None) as batch_op:
-        batch_op.alter_column('demand_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+    if bind.dialect.name != "sqlite":
+        with op.batch_alter_table('rewards', schema=None) as batch_op:
+            batch_op.alter_column('demand_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+
+
+def _new_columns(demand_at_default):
+    return [
+        sa.Column('max_step_pct', sa.Integer(), nullable=False, server_default='8'),
+        sa.Column('half_life_days', sa.Integer(), nullable=False, server_default='14'),
+        sa.Column('demand', sa.Float(), nullable=False, server_default='0'),
+        sa.Column('demand_at', sa.DateTime(timezone=True), nullable=demand_at_default is None,
+                  server_default=demand_at_default),
+        sa.Column('price_cap', sa.Integer(), nullable=True),
+    ]
+
+
+def _old_price(base, floor, ceiling, expected, recent):
+    """The price of the engine this replaces: `recent` redemptions in the last 30 days."""
+    recent = min(recent, 2 * expected)
+    if recent <= expected:
+        value = floor * (base / floor) ** (recent / expected)
+    else:
+        value = base * (ceiling / base) ** ((recent - expected) / expected)
+    return min(max(math.floor(value + 0.5 + 1e-9), floor), ceiling)
+
+
+def _demand_for(base, floor, ceiling, expected, price):
+    """The new engine's demand at which a reward costs `price`, and its price there (8 %, 14 days).
+
+    Written out here rather than imported, so this migration never changes with the code:
+    E = rate / k, w = min(1, 0.25 / rate), price = base * 1.08 ** (w * (D - E)).
+    """
+    rate, k, step = expected / 30, math.log(2) / 14, 0.08
+    e, w = rate / k, min(1.0, 0.25 / rate)
+    top = e + math.log(ceiling / base) / math.log1p(step) / w
+    bottom = max(0.0, e - math.log(base / floor) / math.log1p(step) / w)
+    demand = min(max(e + math.log(price / base) / math.log1p(step) / w, bottom), top)
+    value = base * (1 + step) ** (w * (demand - e))
+    return demand, min(max(math.floor(min(max(value, floor), ceiling) + 0.5 + 1e-9), floor), ceiling)
 
 
 def _anchor_existing_rewards():
-    # The engine is pure (no Flask, no database), so the migration may use it as it is today.
-    from pojo.market import pricing
-
+    """Each reward keeps the price it has now: the new engine starts from the demand that gives it."""
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     now = datetime.now(UTC)
-
-    def aware(value):
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-    def stored(value):
-        return value.replace(tzinfo=None) if sqlite else value
-
+    stored = now.replace(tzinfo=None) if sqlite else now
+    since = stored - timedelta(days=30)
     rewards = bind.execute(sa.text(
-        "SELECT id, base_price, floor_price, ceiling_price, expected_per_30d, created_at FROM rewards"
+        "SELECT id, base_price, floor_price, ceiling_price, expected_per_30d FROM rewards"
     )).all()
-    for reward_id, base, floor, ceiling, expected, created_at in rewards:
-        settings = pricing.PriceSettings(base=base, floor=floor, ceiling=ceiling, expected_per_30d=expected)
-        state = pricing.opening(settings, min(aware(created_at), now))
-        times = bind.execute(sa.text(
-            "SELECT created_at FROM redemptions WHERE reward_id = :id ORDER BY created_at, id"
-        ), {"id": reward_id}).scalars()
-        for moment in times:
-            state = pricing.redeemed(settings, state, min(aware(moment), now))
-        demand = pricing.demand_at(settings, state, now)
-        anchored = pricing.DemandState(demand, now, None)
-        price = pricing.price(settings, anchored, now)
+    for reward_id, base, floor, ceiling, expected in rewards:
+        recent = bind.execute(sa.text(
+            "SELECT COUNT(*) FROM redemptions WHERE reward_id = :id AND created_at > :since"
+        ), {"id": reward_id, "since": since}).scalar_one()
+        old = _old_price(base, floor, ceiling, expected, recent)
+        demand, price = _demand_for(base, floor, ceiling, expected, old)
+        # Below the new resting level (the old rule rested at the floor), the old price is kept
+        # as a cap, as a redemption's cap: it rises only with redemptions, a step at a time.
+        cap = old if price > old else None
+        price = min(price, old)
         bind.execute(sa.text(
-            "UPDATE rewards SET demand = :demand, demand_at = :at, price_cap = NULL WHERE id = :id"
-        ), {"demand": demand, "at": stored(now), "id": reward_id})
+            "UPDATE rewards SET demand = :demand, demand_at = :at, price_cap = :cap WHERE id = :id"
+        ), {"demand": demand, "at": stored, "cap": cap, "id": reward_id})
         bind.execute(sa.text(
             "INSERT INTO price_states (reward_id, at, cause, base_price, floor_price, ceiling_price,"
             " expected_per_30d, max_step_pct, half_life_days, demand, price_cap, price_before,"
             " price_after) VALUES (:id, :at, 'upgraded', :base, :floor, :ceiling, :expected,"
-            " :step, :half_life, :demand, NULL, NULL, :price)"
-        ), {"id": reward_id, "at": stored(now), "base": base, "floor": floor, "ceiling": ceiling,
-            "expected": expected, "step": settings.step_pct, "half_life": settings.half_life_days,
-            "demand": demand, "price": price})
+            " 8, 14, :demand, :cap, :price, :price)"
+        ), {"id": reward_id, "at": stored, "base": base, "floor": floor, "ceiling": ceiling,
+            "expected": expected, "demand": demand, "cap": cap, "price": price})
 
 
 def downgrade():
