@@ -5,6 +5,7 @@ the reward page both use these, so a figure reads the same everywhere.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from flask_babel import format_percent, to_user_timezone
 from flask_babel import gettext as _
@@ -12,6 +13,8 @@ from flask_babel import gettext as _
 from pojo.formatting import format_points
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 28
+# The most points the reward page's price chart embeds, whatever the history's volume.
+CHART_POINTS = 240
 
 _CHANGE_LABELS = {
     ("up", "24h"): lambda pct: _("Up %(pct)s in 24 hours", pct=pct),
@@ -119,6 +122,43 @@ def points_formatter() -> Callable[[int], str]:
         return f"{value:,}".replace(",", group) if value >= 0 else format_points(value)
 
     return points
+
+
+def price_series(ticks: list[tuple[datetime, int]], limit: int = CHART_POINTS) -> list[list[int]]:
+    """The price chart's points, oldest first, as [milliseconds since the epoch, price].
+
+    At most `limit` points, so the page cannot grow with the history (the history
+    may come already thinned). Past the limit the span is cut into equal stretches of
+    time, and each keeps its lowest and its highest price, so a jump at a redemption
+    and the low before it stay on the chart; the first and the last point always stay.
+    """
+    ticks = sorted(ticks, key=lambda tick: tick[0])
+    if len(ticks) > limit:
+        ticks = _lows_and_highs(ticks, max(1, (limit - 2) // 2))
+    return [[round(at.timestamp() * 1000), price] for at, price in ticks]
+
+
+def _lows_and_highs(ticks: list[tuple[datetime, int]], stretches: int) -> list:
+    first, *middle, last = ticks
+    span = (last[0] - first[0]).total_seconds() or 1.0
+    groups: dict[int, list] = {}
+    for tick in middle:
+        index = int((tick[0] - first[0]).total_seconds() / span * stretches)
+        groups.setdefault(min(index, stretches - 1), []).append(tick)
+    kept = [first]
+    for index in sorted(groups):
+        group = groups[index]
+        low = min(group, key=lambda tick: tick[1])
+        high = max(group, key=lambda tick: tick[1])
+        kept.extend(sorted({low, high}, key=lambda tick: tick[0]))
+    kept.append(last)
+    return kept
+
+
+def price_range(ticks: list[tuple[datetime, int]]) -> dict | None:
+    """The lowest and the highest price of the whole history, for the chart's text alternative."""
+    prices = [price for _at, price in ticks]
+    return {"low": min(prices), "high": max(prices)} if prices else None
 
 
 def daily_closes(history: list[tuple], days: int = 30) -> list[dict]:
