@@ -5,9 +5,8 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.market_helpers import add_reward
 from tests.test_layout_browser import browser, served  # noqa: F401 (fixtures)
-from tests.test_reward_chart import add_heavy_history
+from tests.test_reward_chart import heavy_reward
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +22,7 @@ DAY_LABEL = {"fi": r"\d{1,2}\.\d{1,2}\.", "en": r"\d{1,2} [A-Z][a-z]{2,3}"}
 @pytest.mark.parametrize("width", [360, 1280])
 def test_price_chart_has_a_readable_time_axis(app, served, browser, make_employee, language, width):  # noqa: F811
     agent = make_employee(language=language)
-    reward_id = add_reward(app)
-    add_heavy_history(app, reward_id, every_minutes=60)
+    reward_id = heavy_reward(app, agent, redeemed=20)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     errors = []

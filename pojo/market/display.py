@@ -124,40 +124,38 @@ def points_formatter() -> Callable[[int], str]:
     return points
 
 
-def price_series(ticks: list[tuple[datetime, int]], limit: int = CHART_POINTS) -> list[list[int]]:
+def price_series(history: list[tuple[datetime, int]], limit: int = CHART_POINTS) -> list[list[int]]:
     """The price chart's points, oldest first, as [milliseconds since the epoch, price].
 
-    At most `limit` points, so the page cannot grow with the history (the history
-    may come already thinned). Past the limit the span is cut into equal stretches of
-    time, and each keeps its lowest and its highest price, so a jump at a redemption
-    and the low before it stay on the chart; the first and the last point always stay.
+    The history comes thinned already (`pojo.market.demand.price_history`); this
+    cap makes sure the page can never grow with the volume. Past `limit` points
+    the span is cut into equal stretches of time and each keeps its lowest and its
+    highest point, so a peak stays on the chart; the first and the last point stay.
+    A jump is two points at one moment (the price before, then after): kept in order.
     """
-    ticks = sorted(ticks, key=lambda tick: tick[0])
-    if len(ticks) > limit:
-        ticks = _lows_and_highs(ticks, max(1, (limit - 2) // 2))
-    return [[round(at.timestamp() * 1000), price] for at, price in ticks]
+    points = sorted(history, key=lambda point: point[0])  # stable: a jump's two stay in order
+    if len(points) > limit:
+        points = _lows_and_highs(points, max(1, (limit - 2) // 2))
+    return [[round(at.timestamp() * 1000), price] for at, price in points]
 
 
-def _lows_and_highs(ticks: list[tuple[datetime, int]], stretches: int) -> list:
-    first, *middle, last = ticks
-    span = (last[0] - first[0]).total_seconds() or 1.0
-    groups: dict[int, list] = {}
-    for tick in middle:
-        index = int((tick[0] - first[0]).total_seconds() / span * stretches)
-        groups.setdefault(min(index, stretches - 1), []).append(tick)
-    kept = [first]
-    for index in sorted(groups):
-        group = groups[index]
-        low = min(group, key=lambda tick: tick[1])
-        high = max(group, key=lambda tick: tick[1])
-        kept.extend(sorted({low, high}, key=lambda tick: tick[0]))
-    kept.append(last)
-    return kept
+def _lows_and_highs(points: list[tuple[datetime, int]], stretches: int) -> list:
+    start, span = points[0][0], (points[-1][0] - points[0][0]).total_seconds() or 1.0
+    stretch_of: dict[int, list[int]] = {}
+    for position in range(1, len(points) - 1):
+        elapsed = (points[position][0] - start).total_seconds()
+        stretch = min(int(elapsed / span * stretches), stretches - 1)
+        stretch_of.setdefault(stretch, []).append(position)
+    kept = {0, len(points) - 1}
+    for positions in stretch_of.values():
+        kept.add(min(positions, key=lambda position: points[position][1]))
+        kept.add(max(positions, key=lambda position: points[position][1]))
+    return [points[position] for position in sorted(kept)]
 
 
-def price_range(ticks: list[tuple[datetime, int]]) -> dict | None:
+def price_range(history: list[tuple[datetime, int]]) -> dict | None:
     """The lowest and the highest price of the whole history, for the chart's text alternative."""
-    prices = [price for _at, price in ticks]
+    prices = [price for _at, price in history]
     return {"low": min(prices), "high": max(prices)} if prices else None
 
 

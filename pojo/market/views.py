@@ -59,8 +59,6 @@ def reward(reward_id: int):
     detail = reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
     goal = goals.goal_status(current_user)
-    # The chart ends at the price now: with no recent redemption the last tick may be older.
-    ticks = [*detail.history, (utcnow(), detail.price)]
     return render_template(
         "market/reward.html",
         detail=detail,
@@ -68,10 +66,11 @@ def reward(reward_id: int):
         action=display.action(detail.price, detail.stock_left, balance),
         change_24h=display.change(detail.change_24h_pct, "24h"),
         change_7d=display.change(detail.change_7d_pct, "7d"),
-        series=display.price_series(ticks),
-        price_range=display.price_range(ticks),
+        # The history ends with the price now.
+        series=display.price_series(detail.history),
+        price_range=display.price_range(detail.history),
         zone=site_zone().key,
-        daily=display.daily_closes(ticks),
+        daily=display.daily_closes(detail.history),
         demand=display.demand_days(detail.recent_redemptions_by_day),
         is_goal=goal is not None and goal.reward.id == reward_id,
         goal_form=GoalForm(reward=reward_id),

@@ -21,7 +21,8 @@
   }
 
   function priceChart(canvas) {
-    // [[milliseconds since the epoch, price], ...], oldest first, ending with the price now.
+    // [[milliseconds since the epoch, price], ...], oldest first, ending with the price now;
+    // a jump is two points at one moment.
     const points = JSON.parse(canvas.dataset.points);
     const style = dateStyle();
     const zone = canvas.dataset.zone || undefined;
@@ -44,13 +45,13 @@
           borderColor: brand,
           backgroundColor: cssColor("--brand-soft", "#e8efff"),
           fill: true,
-          // Each point is the price from that moment on: it holds until the next point,
-          // so a jump at a redemption is drawn where it happened, not eased in before it.
-          stepped: "after",
+          // Straight segments: between redemptions the price eases down, and a jump is
+          // two points at one moment (before, after), so it is drawn upright where it was.
+          tension: 0,
           pointRadius: 0,
           pointHoverRadius: 4,
           pointHitRadius: 8,
-          borderWidth: 2,
+          borderWidth: narrow ? 1.5 : 2,
         }],
       },
       options: {
