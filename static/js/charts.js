@@ -90,6 +90,7 @@
     const counts = JSON.parse(canvas.dataset.points);
     const days = JSON.parse(canvas.dataset.days).map((day) => new Date(`${day}T12:00:00`));
     const style = dateStyle();
+    const narrow = canvas.parentElement.clientWidth < 480;
     const dayFormat = new Intl.DateTimeFormat(style.locale, { day: "numeric", month: style.month });
     return new window.Chart(canvas, {
       type: "bar",
@@ -107,7 +108,7 @@
         animation: false,
         plugins: { legend: { display: false } },
         scales: {
-          x: { ticks: { maxTicksLimit: 6, maxRotation: 0 }, grid: { display: false } },
+          x: { ticks: { maxTicksLimit: narrow ? 4 : 6, maxRotation: 0 }, grid: { display: false } },
           y: { beginAtZero: true, ticks: { precision: 0 } },
         },
       },
