@@ -5,6 +5,7 @@ the reward page both use these, so a figure reads the same everywhere.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from flask_babel import format_percent, to_user_timezone
 from flask_babel import gettext as _
@@ -12,6 +13,8 @@ from flask_babel import gettext as _
 from pojo.formatting import format_points
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 28
+# The most points the reward page's price chart embeds, whatever the history's volume.
+CHART_POINTS = 240
 
 _CHANGE_LABELS = {
     ("up", "24h"): lambda pct: _("Up %(pct)s in 24 hours", pct=pct),
@@ -119,6 +122,41 @@ def points_formatter() -> Callable[[int], str]:
         return f"{value:,}".replace(",", group) if value >= 0 else format_points(value)
 
     return points
+
+
+def price_series(history: list[tuple[datetime, int]], limit: int = CHART_POINTS) -> list[list[int]]:
+    """The price chart's points, oldest first, as [milliseconds since the epoch, price].
+
+    The history comes thinned already (`pojo.market.demand.price_history`); this
+    cap makes sure the page can never grow with the volume. Past `limit` points
+    the span is cut into equal stretches of time and each keeps its lowest and its
+    highest point, so a peak stays on the chart; the first and the last point stay.
+    A jump is two points at one moment (the price before, then after): kept in order.
+    """
+    points = sorted(history, key=lambda point: point[0])  # stable: a jump's two stay in order
+    if len(points) > limit:
+        points = _lows_and_highs(points, max(1, (limit - 2) // 2))
+    return [[round(at.timestamp() * 1000), price] for at, price in points]
+
+
+def _lows_and_highs(points: list[tuple[datetime, int]], stretches: int) -> list:
+    start, span = points[0][0], (points[-1][0] - points[0][0]).total_seconds() or 1.0
+    stretch_of: dict[int, list[int]] = {}
+    for position in range(1, len(points) - 1):
+        elapsed = (points[position][0] - start).total_seconds()
+        stretch = min(int(elapsed / span * stretches), stretches - 1)
+        stretch_of.setdefault(stretch, []).append(position)
+    kept = {0, len(points) - 1}
+    for positions in stretch_of.values():
+        kept.add(min(positions, key=lambda position: points[position][1]))
+        kept.add(max(positions, key=lambda position: points[position][1]))
+    return [points[position] for position in sorted(kept)]
+
+
+def price_range(history: list[tuple[datetime, int]]) -> dict | None:
+    """The lowest and the highest price of the whole history, for the chart's text alternative."""
+    prices = [price for _at, price in history]
+    return {"low": min(prices), "high": max(prices)} if prices else None
 
 
 def daily_closes(history: list[tuple], days: int = 30) -> list[dict]:

@@ -29,6 +29,7 @@ from pojo.market.reward_detail import reward_detail
 from pojo.notifications.service import bell_count
 from pojo.pagination import requested_page
 from pojo.policy import EVERYONE
+from pojo.rows import site_zone
 from pojo.web import allow, flash_refusal, local_path, new_request_id
 
 
@@ -58,9 +59,6 @@ def reward(reward_id: int):
     detail = reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
     goal = goals.goal_status(current_user)
-    # The chart ends at the price now: with no recent redemption the last tick may be older.
-    ticks = [*detail.history, (utcnow(), detail.price)]
-    history = [{"at": at.isoformat(), "price": price} for at, price in ticks]
     return render_template(
         "market/reward.html",
         detail=detail,
@@ -68,8 +66,11 @@ def reward(reward_id: int):
         action=display.action(detail.price, detail.stock_left, balance),
         change_24h=display.change(detail.change_24h_pct, "24h"),
         change_7d=display.change(detail.change_7d_pct, "7d"),
-        history=history,
-        daily=display.daily_closes(ticks),
+        # The history ends with the price now.
+        series=display.price_series(detail.history),
+        price_range=display.price_range(detail.history),
+        zone=site_zone().key,
+        daily=display.daily_closes(detail.history),
         demand=display.demand_days(detail.recent_redemptions_by_day),
         is_goal=goal is not None and goal.reward.id == reward_id,
         goal_form=GoalForm(reward=reward_id),
