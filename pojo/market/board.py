@@ -21,7 +21,12 @@ these changes:
 The viewer's own parts (balance, goal strip and highlight, the Redeem
 buttons, the forms' CSRF token and request id) fill slots in the cached
 HTML on each request (`pojo.market.board_html` draws and fills); the texts
-they need are translated once per language.
+they need are translated once per language. So does the filter "within my
+reach": it picks from the cached rows by the viewer's balance.
+
+The feed of the latest redemptions (`pojo.market.feed`) is kept with the
+rows, read in one query when a built board is first drawn: only a
+redemption (or its cancellation) changes it, and that changes the version.
 """
 
 from collections.abc import Callable
@@ -36,8 +41,9 @@ from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.models import Balance
 from pojo.market import goals
-from pojo.market.board_html import PAGE_SIZE, DrawnBoard, draw
+from pojo.market.board_html import PAGE_SIZE, DrawnBoard, Filters, draw
 from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, next_fall
+from pojo.market.feed import FeedItem, latest_redemptions
 from pojo.market.models import CATEGORIES, Reward, SavingsGoal
 from pojo.people.models import Employee
 
@@ -131,14 +137,21 @@ class SharedBoard:
     categories: list[str]
     _drawn: dict[str, DrawnBoard] = field(default_factory=dict)
     _listings: dict[tuple, list[dict]] = field(default_factory=dict)
+    _feed: list[FeedItem] | None = None
 
     def fresh(self, version: tuple[int, int, int], now: datetime) -> bool:
         return version == self.version and (self.valid_until is None or now < self.valid_until)
 
+    def feed(self) -> list[FeedItem]:
+        """The latest redemptions, read the first time the board is drawn (the API needs none)."""
+        if self._feed is None:
+            self._feed = latest_redemptions()
+        return self._feed
+
     def drawn(self, language: str) -> DrawnBoard:
         """The board drawn in `language` (the current request's), drawing it the first time."""
         if language not in self._drawn:
-            self._drawn[language] = draw(self.rows, self.categories, language)
+            self._drawn[language] = draw(self.rows, self.categories, language, self.feed())
         return self._drawn[language]
 
     def listing(self, language: str, shape: Callable[[BoardRow, str], dict]) -> list[dict]:
@@ -222,23 +235,50 @@ def _goal(board, employee, balance, goal_reward_id) -> goals.GoalStatus | None:
     return goals.goal_progress(row.reward, row.price, balance)
 
 
-def board_page(employee: Employee, language: str, category: str | None, number: int) -> Markup:
-    """The board page's body for this viewer: a category (None or unknown: all) and page of it."""
-    viewer = board_for(employee, language)
-    category = category if category in CATEGORIES else None
-    page = viewer.drawn.page(category, number)
-    return viewer.drawn.page_html(category, page, viewer.balance, viewer.goal, language)
+def _filters(category: str | None, falling: bool, reach: bool) -> Filters:
+    """The filters asked for: an unknown category is all of them."""
+    return Filters(category if category in CATEGORIES else None, bool(falling), bool(reach))
 
 
-def board_refresh(employee: Employee, language: str, category: str | None, number: int) -> dict:
-    """The figures of one board page for board.js's refresh: the balance and each row."""
+def board_page(
+    employee: Employee,
+    language: str,
+    category: str | None,
+    number: int,
+    *,
+    falling: bool = False,
+    reach: bool = False,
+) -> Markup:
+    """The board page's body for this viewer: a category (None or unknown: all) and page of it.
+
+    `falling` lists only rewards cheaper than 7 days ago, `reach` only those
+    the viewer can redeem now.
+    """
     viewer = board_for(employee, language)
-    page = viewer.drawn.page(category if category in CATEGORIES else None, number)
+    filters = _filters(category, falling, reach)
+    page = viewer.drawn.page(filters, number, viewer.balance)
+    return viewer.drawn.page_html(filters, page, viewer.balance, viewer.goal, language)
+
+
+def board_refresh(
+    employee: Employee,
+    language: str,
+    category: str | None,
+    number: int,
+    *,
+    falling: bool = False,
+    reach: bool = False,
+) -> dict:
+    """The figures of one board page for board.js's refresh: the balance, each row, the feed."""
+    viewer = board_for(employee, language)
     drawn = viewer.drawn
+    page = drawn.page(_filters(category, falling, reach), number, viewer.balance)
     return {
         "balance": viewer.balance,
         "balance_text": drawn.points(viewer.balance),
         "rewards": [
             {**row.entry, "action": drawn.action(row, viewer.balance)} for row in page.items
         ],
+        "on_market": drawn.on_market,
+        "feed": drawn.feed,
     }

@@ -5,11 +5,17 @@ market version. Drawing (templates, translations, number formats) happens
 once; a request only fills the slots: balance, goal strip and highlight,
 Redeem buttons, the forms' CSRF token and request id. Rows are the board's
 `BoardRow`s; this module reads nothing from the database.
+
+The filters "getting cheaper" (a fall over 7 days) and "within my reach"
+(redeemable with the viewer's balance) pick from the cached rows on each
+request; a page's body is drawn once per what it shows around the rows
+(category, filters, page number and count), never per viewer.
 """
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -18,6 +24,7 @@ from markupsafe import Markup, escape
 
 from pojo.formatting import format_points
 from pojo.market import display
+from pojo.market.feed import FeedItem
 from pojo.market.forms import CATEGORY_LABELS
 from pojo.pagination import Pagination, paginate_list
 
@@ -75,6 +82,18 @@ def _entry(row, language: str) -> dict:
     }
 
 
+def _feed_entry(item: FeedItem, language: str) -> dict:
+    """One redemption of the feed as plain data, no name of who redeemed (board.js reads it too)."""
+    return {
+        "id": item.redemption_id,
+        "name": item.name(language),
+        "url": url_for("market.reward", reward_id=item.reward_id),
+        "move": display.move(item.move_pct),
+        "at": item.at.isoformat(),
+        "time_text": display.moment_text(item.at),
+    }
+
+
 STATES = ("redeem", "short", "sold_out")
 
 
@@ -86,6 +105,7 @@ class CachedRow:
     category: str
     price: int
     stock_left: int | None
+    falling: bool  # cheaper than 7 days ago
     entry: dict
     # The whole row per state of its Redeem button, its form's token and request id open;
     # "short" leaves the button's text open too (it depends on the balance).
@@ -117,23 +137,55 @@ def _draw_row(row, language: str, texts: dict[str, str]) -> CachedRow:
         category=row.reward.category,
         price=row.price,
         stock_left=row.stock_left,
+        falling=row.change_7d_pct is not None and row.change_7d_pct < 0,
         entry=entry,
         html=html,
         texts=fixed,
     )
 
 
+class Filters(NamedTuple):
+    """Which rows a board page lists: a category (None: all), falling ones, ones within reach."""
+
+    category: str | None = None
+    falling: bool = False
+    reach: bool = False
+
+    def keep(self, row: "CachedRow") -> bool:
+        """Whether the row passes the filters that are the same for every viewer."""
+        return self.category in (None, row.category) and (row.falling or not self.falling)
+
+    def args(self, page: int = 1) -> dict:
+        """The query string that shows these filters (and page): what the links and board.js ask."""
+        return {
+            "category": self.category,
+            "falling": 1 if self.falling else None,
+            "reach": 1 if self.reach else None,
+            "page": page if page > 1 else None,
+        }
+
+
 @dataclass(frozen=True)
 class BodyFacts:
-    """What the page around the rows shows: the same for every viewer of this category and page."""
+    """What the page around the rows shows: the same for every viewer of these filters and page."""
 
     categories: list[str]
     category: str | None
     page: Pagination  # of CachedRow
+    filters: Filters = Filters()
+    feed: Markup = Markup("")
     category_labels = CATEGORY_LABELS
 
+    def link(self, **changes) -> str:
+        """The board with some filters changed (category, falling, reach), from its first page."""
+        return url_for("market.board", **self.filters._replace(**changes).args())
+
     def page_url(self, number: int) -> str:
-        return url_for("market.board", category=self.category, page=number if number > 1 else None)
+        return url_for("market.board", **self.filters.args(number))
+
+    def source(self) -> str:
+        """Where board.js reads this page's figures."""
+        return url_for("market.board_data", **self.filters.args(self.page.page))
 
 
 def _draw_body(facts: BodyFacts) -> Slotted:
@@ -151,29 +203,45 @@ class DrawnBoard:
     points: Callable[[int], str]
     goal_tag: str
     goal_texts: dict[str, str]
-    by_category: dict[str | None, list[CachedRow]] = field(default_factory=dict)
-    # Keyed by (category, page number): a handful, as numbers past the end are the last page.
-    pages: dict[tuple[str | None, int], Pagination] = field(default_factory=dict)
-    bodies: dict[tuple[str | None, int], Slotted] = field(default_factory=dict)
+    # The latest redemptions: as board.js reads them, and drawn.
+    feed: list[dict]
+    feed_html: Markup
+    # Every row's id, for board.js to tell a withdrawn reward from one a filter hides.
+    on_market: list[int] = field(default_factory=list)
+    # Keyed by the filters but the viewer's reach: a handful of lists.
+    listed: dict[Filters, list[CachedRow]] = field(default_factory=dict)
+    # Keyed by (filters, page number): a handful, as numbers past the end are the last page.
+    pages: dict[tuple[Filters, int], Pagination] = field(default_factory=dict)
+    # Keyed by (filters, page number, rows listed): "within my reach" lists as many rows
+    # as the balance affords, so at most one body per row count, never one per viewer.
+    bodies: dict[tuple[Filters, int, int], Slotted] = field(default_factory=dict)
     goal_strips: dict[int, Slotted] = field(default_factory=dict)
 
-    def page(self, category: str | None, number: int) -> Pagination:
-        """A page of the rows of a category (None: all); out of range, the nearest page."""
-        rows = self.by_category.get(category)
+    def page(self, filters: Filters, number: int, balance: int = 0) -> Pagination:
+        """A page of the rows the filters pick (`balance` for "within my reach").
+
+        Out of range, the nearest page. Within reach is the viewer's: filtered
+        from the cached list on each request, paged then (both cheap).
+        """
+        shared = filters._replace(reach=False)
+        rows = self.listed.get(shared)
         if rows is None:
-            rows = [row for row in self.rows if category in (None, row.category)]
-            self.by_category[category] = rows
+            rows = self.listed[shared] = [row for row in self.rows if shared.keep(row)]
+        if filters.reach:
+            rows = [row for row in rows if row.state(balance) == "redeem"]
+            return paginate_list(rows, number, PAGE_SIZE)
         number = min(max(number, 1), max(1, -(-len(rows) // PAGE_SIZE)))
-        key = (category, number)
+        key = (shared, number)
         if key not in self.pages:
             self.pages[key] = paginate_list(rows, number, PAGE_SIZE)
         return self.pages[key]
 
-    def body(self, category: str | None, page: Pagination) -> Slotted:
+    def body(self, filters: Filters, page: Pagination) -> Slotted:
         """The whole page around the rows, drawn the first time it is asked for."""
-        key = (category, page.page)
+        key = (filters, page.page, page.total)
         if key not in self.bodies:
-            self.bodies[key] = _draw_body(BodyFacts(self.categories, category, page))
+            facts = BodyFacts(self.categories, filters.category, page, filters, self.feed_html)
+            self.bodies[key] = _draw_body(facts)
         return self.bodies[key]
 
     def _goal_strip(self, reward_id: int, name: str) -> Slotted:
@@ -219,11 +287,11 @@ class DrawnBoard:
         strip = self._goal_strip(goal.reward.id, goal.reward.name(language))
         return strip.fill({"progress": str(goal.progress_pct), "text": escape(text)})
 
-    def page_html(self, category: str | None, page: Pagination, balance: int, goal, language):
+    def page_html(self, filters: Filters, page: Pagination, balance: int, goal, language):
         """The board page's whole body for one viewer."""
         goal_id = goal.reward.id if goal else None
         return Markup(
-            self.body(category, page).fill(
+            self.body(filters, page).fill(
                 {
                     "balance": escape(self.points(balance)),
                     "goal": self.goal_html(goal, language),
@@ -233,9 +301,10 @@ class DrawnBoard:
         )
 
 
-def draw(rows: list, categories: list[str], language: str) -> DrawnBoard:
+def draw(rows: list, categories: list[str], language: str, feed: list[FeedItem]) -> DrawnBoard:
     """Draw the board in `language`, the current request's (its locale translates the texts)."""
     buttons = display.button_texts()
+    entries = [_feed_entry(item, language) for item in feed]
     return DrawnBoard(
         rows=[_draw_row(row, language, buttons) for row in rows],
         categories=categories,
@@ -243,4 +312,7 @@ def draw(rows: list, categories: list[str], language: str) -> DrawnBoard:
         points=display.points_formatter(),
         goal_tag=str(_macros().goal_tag()),
         goal_texts={"to_go": _("%(points)s points to go"), "reached": _("Within reach now")},
+        feed=entries,
+        feed_html=_macros().board_feed(entries),
+        on_market=[row.reward.id for row in rows],
     )

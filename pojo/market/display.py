@@ -7,7 +7,8 @@ the reward page both use these, so a figure reads the same everywhere.
 from collections.abc import Callable
 from datetime import datetime
 
-from flask_babel import format_percent, to_user_timezone
+from babel.dates import format_skeleton
+from flask_babel import format_percent, get_locale, to_user_timezone
 from flask_babel import gettext as _
 
 from pojo.formatting import format_points
@@ -16,29 +17,70 @@ SPARK_WIDTH, SPARK_HEIGHT = 100, 28
 # The most points the reward page's price chart embeds, whatever the history's volume.
 CHART_POINTS = 240
 
+# Said as a buyer hears it: a rise is dearer (bad news), a fall cheaper (good news).
 _CHANGE_LABELS = {
-    ("up", "24h"): lambda pct: _("Up %(pct)s in 24 hours", pct=pct),
-    ("down", "24h"): lambda pct: _("Down %(pct)s in 24 hours", pct=pct),
+    ("up", "24h"): lambda pct: _("Dearer by %(pct)s in 24 hours", pct=pct),
+    ("down", "24h"): lambda pct: _("Cheaper by %(pct)s in 24 hours", pct=pct),
     ("flat", "24h"): lambda pct: _("Unchanged in 24 hours"),
-    ("up", "7d"): lambda pct: _("Up %(pct)s in 7 days", pct=pct),
-    ("down", "7d"): lambda pct: _("Down %(pct)s in 7 days", pct=pct),
+    ("up", "7d"): lambda pct: _("Dearer by %(pct)s in 7 days", pct=pct),
+    ("down", "7d"): lambda pct: _("Cheaper by %(pct)s in 7 days", pct=pct),
     ("flat", "7d"): lambda pct: _("Unchanged in 7 days"),
+}
+_MOVE_LABELS = {
+    "up": lambda pct: _("the price rose by %(pct)s", pct=pct),
+    "down": lambda pct: _("the price fell by %(pct)s", pct=pct),
+    "flat": lambda pct: _("the price did not change"),
 }
 _ARROWS = {"up": "▲", "down": "▼", "flat": ""}
 
 
+def _direction(pct: float) -> str:
+    return "up" if pct > 0 else "down" if pct < 0 else "flat"
+
+
+def _shown(pct: float) -> str:
+    """The size of a change as the board writes it: one decimal, the locale's percent sign."""
+    return format_percent(abs(pct) / 100, format="#,##0.0%")
+
+
 def change(pct: float | None, period: str) -> dict:
-    """A price change as shown: direction, visible text (▲ 4.2 %) and a sentence for screen readers."""
+    """A price change as shown: direction, visible text (▲ 4.2 %) and a sentence for screen readers.
+
+    The direction is the price's ("up" is dearer); the stylesheet colours a
+    rise as the bad news it is to a buyer. A reward too young for the
+    period has no change: "New" for the 7 days, a dash for the 24 hours.
+    """
     if pct is None:
+        if period == "7d":
+            return {
+                "pct": None,
+                "direction": "new",
+                "text": _("New"),
+                "label": _("New on the market: no 7-day change yet"),
+            }
         return {"pct": None, "direction": "none", "text": "–", "label": _("No history yet")}
-    direction = "up" if pct > 0 else "down" if pct < 0 else "flat"
-    shown = format_percent(abs(pct) / 100, format="#,##0.0%")
-    text = f"{_ARROWS[direction]} {shown}".strip()
+    direction = _direction(pct)
+    shown = _shown(pct)
+    return {
+        "pct": pct,
+        "direction": direction,
+        "text": f"{_ARROWS[direction]} {shown}".strip(),
+        "label": _CHANGE_LABELS[direction, period](shown),
+    }
+
+
+def move(pct: float | None) -> dict:
+    """How one redemption moved the price (the board's feed): as `change`, None when unknown."""
+    if pct is None:
+        return {"pct": None, "direction": "none", "text": "", "label": ""}
+    direction = _direction(pct)
+    shown = _shown(pct)
+    text = f"{_ARROWS[direction] or '±'} {shown}"
     return {
         "pct": pct,
         "direction": direction,
         "text": text,
-        "label": _CHANGE_LABELS[direction, period](shown),
+        "label": _MOVE_LABELS[direction](shown),
     }
 
 
@@ -157,6 +199,12 @@ def price_range(history: list[tuple[datetime, int]]) -> dict | None:
     """The lowest and the highest price of the whole history, for the chart's text alternative."""
     prices = [price for _at, price in history]
     return {"low": min(prices), "high": max(prices)} if prices else None
+
+
+def moment_text(at: datetime) -> str:
+    """A recent moment, short, in the site's zone: "Mar 12 14:05", "12.3. 14.05"."""
+    local, locale = to_user_timezone(at), get_locale()
+    return f"{format_skeleton('MMMd', local, locale=locale)} {format_skeleton('Hm', local, locale=locale)}"
 
 
 def daily_closes(history: list[tuple], days: int = 30) -> list[dict]:

@@ -33,21 +33,26 @@ from pojo.rows import site_zone
 from pojo.web import allow, flash_refusal, local_path, new_request_id
 
 
+def _board_args() -> tuple:
+    """The board's ?category=, ?page=, ?falling=1 and ?reach=1; any other value is no filter."""
+    flags = {name: request.args.get(name) == "1" for name in ("falling", "reach")}
+    return (current_user, g.language, request.args.get("category"), requested_page()), flags
+
+
 @bp.route("/market")
 @allow(EVERYONE)
 def board():
     # An unknown ?category= shows everything; a page past the end, the last page.
-    body = board_page(current_user, g.language, request.args.get("category"), requested_page())
-    return render_template("market/board.html", body=body)
+    args, flags = _board_args()
+    return render_template("market/board.html", body=board_page(*args, **flags))
 
 
 @bp.route("/market/board.json")
 @allow(EVERYONE)
 def board_data():
-    """The figures of one board page (as ?category= and ?page=) for board.js's refresh."""
-    figures = board_refresh(
-        current_user, g.language, request.args.get("category"), requested_page()
-    )
+    """The figures of one board page (as the board's query string) for board.js's refresh."""
+    args, flags = _board_args()
+    figures = board_refresh(*args, **flags)
     response = jsonify(at=utcnow().isoformat(), unread=bell_count(current_user.id), **figures)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,5 @@
-// Pojopörssi: keeps the board's prices, changes, sparklines and Redeem buttons current
-// without a reload, and asks for a second tap before spending points.
+// Pojopörssi: keeps the board's prices, changes, sparklines, Redeem buttons and the feed of
+// the latest redemptions current without a reload, and asks for a second tap before spending points.
 // The page works without this file: the server renders the same figures.
 (() => {
   "use strict";
@@ -72,20 +72,81 @@
     updateAction(row, reward);
   }
 
+  // "5 minutes ago" for a recent moment; the local time the server wrote stays as its title.
+  function relativeTimes(root) {
+    if (!window.Intl || !Intl.RelativeTimeFormat) return;
+    const format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto" });
+    root.querySelectorAll("time[data-relative]").forEach((element) => {
+      const at = Date.parse(element.getAttribute("datetime"));
+      if (Number.isNaN(at)) return;
+      if (!element.dataset.local) element.dataset.local = element.textContent.trim();
+      element.title = element.dataset.local;
+      const seconds = Math.max(0, (Date.now() - at) / 1000);
+      let text = element.dataset.local;
+      if (seconds < 45) text = format.format(0, "second");
+      else if (seconds < 3600) text = format.format(-Math.max(1, Math.round(seconds / 60)), "minute");
+      else if (seconds < 86400) text = format.format(-Math.round(seconds / 3600), "hour");
+      else if (seconds < 7 * 86400) text = format.format(-Math.round(seconds / 86400), "day");
+      setText(element, text);
+    });
+  }
+
+  function feedItem(template, entry) {
+    const item = template.content.querySelector("li").cloneNode(true);
+    item.dataset.redemption = String(entry.id);
+    const name = item.querySelector('[data-field="name"]');
+    name.href = entry.url;
+    name.textContent = entry.name;
+    const move = item.querySelector("[data-move]");
+    swapClass(move, "change-", entry.move.direction);
+    setText(move.querySelector(".change-text"), entry.move.text);
+    setText(move.querySelector(".change-label"), entry.move.label);
+    const time = item.querySelector("time");
+    time.setAttribute("datetime", entry.at);
+    time.dataset.local = entry.time_text;
+    time.textContent = entry.time_text;
+    return item;
+  }
+
+  // The latest redemptions, newest first: drawn again only when a redemption came or went.
+  function updateFeed(entries) {
+    const feed = document.querySelector("[data-feed]");
+    if (!feed || !Array.isArray(entries)) return;
+    const list = feed.querySelector("[data-feed-list]");
+    const template = feed.querySelector("template[data-feed-item]");
+    const shown = [...list.children].map((item) => item.dataset.redemption);
+    if (shown.join(",") !== entries.map((entry) => String(entry.id)).join(",")) {
+      const seen = new Set(shown);
+      const items = entries.map((entry) => feedItem(template, entry));
+      list.replaceChildren(...items);
+      items.filter((item) => !seen.has(item.dataset.redemption)).forEach(flash);
+    }
+    feed.hidden = entries.length === 0;
+    relativeTimes(feed);
+  }
+
   function update(board, data) {
     const rows = new Map([...board.querySelectorAll("[data-reward]")].map((row) => [row.dataset.reward, row]));
     const category = board.dataset.category;
+    const filtered = board.hasAttribute("data-filtered");
     let unseen = false;
+    let reshuffled = false;
     data.rewards.forEach((reward) => {
       const row = rows.get(String(reward.id));
       if (row) updateRow(row, reward);
+      else if (filtered) reshuffled = true;
       else if (!category || category === reward.category) unseen = true;
     });
     const listed = new Set(data.rewards.map((reward) => String(reward.id)));
+    const onMarket = new Set((data.on_market || []).map(String));
     rows.forEach((row, id) => {
+      if (listed.has(id)) return;
+      // Still on the market, no longer what the filters pick (dearer now, or out of reach).
+      if (filtered && onMarket.has(id)) reshuffled = true;
       // Withdrawn or gone: it can no longer be redeemed from here.
-      if (!listed.has(id)) row.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+      else row.querySelectorAll("button").forEach((button) => { button.disabled = true; });
     });
+    updateFeed(data.feed);
     document.querySelectorAll("[data-balance]").forEach((element) => setText(element, data.balance_text));
     document.querySelectorAll("[data-unread]").forEach((element) => {
       setText(element, String(data.unread));
@@ -97,6 +158,7 @@
       const time = new Date(data.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
       let text = board.dataset.tUpdated.replace("{time}", time);
       if (unseen) text += " " + board.dataset.tChanged;
+      if (reshuffled) text += " " + board.dataset.tReshuffled;
       setText(note, text);
     }
   }
@@ -158,6 +220,13 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     armConfirm(document);
+    relativeTimes(document);
+    // A chosen chip past the edge of a phone's row: bring it into view.
+    document.querySelectorAll(".chips").forEach((row) => {
+      const current = row.querySelector("[aria-current]");
+      const shift = current ? current.getBoundingClientRect().right - row.getBoundingClientRect().right : 0;
+      if (shift > 0) row.scrollLeft += shift + 16;
+    });
     const board = document.querySelector("[data-board]");
     if (board && window.fetch) startPolling(board);
   });
