@@ -1,6 +1,7 @@
 """Redeeming like a limit order, HR's decisions, the board and price history."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -345,3 +346,21 @@ def test_unknown_or_impossible_reward_ids_are_not_found(app, make_employee, rewa
             goals.set_goal(get_employee(agent), reward_id)
         with pytest.raises(NotFound):
             reward_detail(get_employee(agent), reward_id)
+
+
+def test_reward_page_closes_are_the_prices_at_each_local_days_end(app, make_employee):
+    agent = make_employee()
+    now = utcnow()
+    reward_id = add_reward(app, at=now - timedelta(days=10, hours=3))
+    with app.app_context():
+        detail = reward_detail(get_employee(agent), reward_id, at=now)
+        zone = ZoneInfo(app.config["TIMEZONE"])
+        (today, price_now), (yesterday, price_then) = detail.closes[:2]
+        assert today == now.astimezone(zone).date() and price_now == detail.price
+        midnight = datetime.combine(today, time(), zone).astimezone(UTC)
+        reward = db.session.get(Reward, reward_id)
+        replayed = pricing.replay([pricing.Opened(reward.created_at, settings_of(reward))])
+        assert yesterday == today - timedelta(days=1)
+        assert price_then == pricing.prices_along(replayed, [midnight])[0]
+        # Only the days it was on the market: ten or eleven, as the local clock falls.
+        assert len(detail.closes) in (11, 12)

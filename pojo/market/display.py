@@ -207,12 +207,9 @@ def moment_text(at: datetime) -> str:
     return f"{format_skeleton('MMMd', local, locale=locale)} {format_skeleton('Hm', local, locale=locale)}"
 
 
-def daily_closes(history: list[tuple], days: int = 30) -> list[dict]:
-    """The last price of each local day, newest first: the chart's text alternative."""
-    closes: dict = {}
-    for at, price in sorted(history, key=lambda tick: tick[0]):
-        closes[to_user_timezone(at).date()] = price
-    return [{"day": day, "price": closes[day]} for day in sorted(closes, reverse=True)[:days]]
+def daily_closes(closes: list[tuple]) -> list[dict]:
+    """The price at the end of each local day, newest first: the chart's text alternative."""
+    return [{"day": day, "price": price} for day, price in closes]
 
 
 def demand_days(by_day: list[tuple]) -> list[dict]:

@@ -1,19 +1,19 @@
 """One reward's page (and its API twin): the price, its changes, 90 days of prices, 30 of demand."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.market.catalogue import get_reward
-from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, price_history
+from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, price_history, prices_at
 from pojo.market.models import Redemption, Reward
 from pojo.market.policy import VIEW_REWARD
 from pojo.people.models import Employee
 from pojo.policy import require
-from pojo.rows import local_date
+from pojo.rows import local_date, site_zone
 
 HISTORY_DAYS = 90
 # The chart has at most this many points, whatever the number of redemptions.
@@ -34,6 +34,8 @@ class RewardDetail:
     demand_30d: int
     # (local date, redemptions) for each of the last 30 days, oldest first.
     recent_redemptions_by_day: list[tuple[date, int]]
+    # (local date, the price at the day's end, or now for today), newest first.
+    closes: list[tuple[date, int]]
 
 
 def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
@@ -55,6 +57,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
         )
     ).all()
     today = local_date(at)
+    closes = _closes(reward, today, at)
     by_day = {today - timedelta(days=back): 0 for back in range(WINDOW.days - 1, -1, -1)}
     for moment in times:
         day = local_date(moment)
@@ -69,4 +72,20 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
         history=history,
         demand_30d=len(times),
         recent_redemptions_by_day=list(by_day.items()),
+        closes=closes,
     )
+
+
+def _closes(reward: Reward, today: date, at: datetime) -> list[tuple[date, int]]:
+    """The price at the end of each local day of the last 30 (today: now), in one query."""
+    zone = site_zone()
+    days = [today - timedelta(days=back) for back in range(DEMAND_DAYS)]
+    ends = [
+        min(at, datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC))
+        for day in days
+    ]
+    kept = [(day, end) for day, end in zip(days, ends, strict=True) if end > reward.created_at]
+    if not kept:
+        return []
+    prices = prices_at([reward], [end for _day, end in kept])[reward.id]
+    return [(day, price) for (day, _end), price in zip(kept, prices, strict=True)]

@@ -75,7 +75,7 @@ def reward(reward_id: int):
         series=display.price_series(detail.history),
         price_range=display.price_range(detail.history),
         zone=site_zone().key,
-        daily=display.daily_closes(detail.history),
+        daily=display.daily_closes(detail.closes),
         demand=display.demand_days(detail.recent_redemptions_by_day),
         is_goal=goal is not None and goal.reward.id == reward_id,
         goal_form=GoalForm(reward=reward_id),
