@@ -437,3 +437,11 @@ def test_market_navigation_for_agents_and_hr(client_as):
     assert 'href="/market"' in agent_nav and "/market/admin/rewards" not in agent_nav
     hr_nav = client_as("hr", team="Office").get("/wallet").get_data(as_text=True)
     assert "/market/admin/rewards" in hr_nav and "/market/admin/redemptions" in hr_nav
+
+
+def test_reward_page_says_where_the_price_rests_without_demand(app, client_as):
+    agent = client_as("agent")
+    reward_id = add_reward(app, name_en="Massage")
+    page = agent.get(f"/market/rewards/{reward_id}").get_data(as_text=True)
+    # 300 at 4 a month; with no demand 300 × 1.08^-2.69 ≈ 244 (above the floor of 180).
+    assert "300 points at normal demand; with none it eases down to 244; at most 600" in page

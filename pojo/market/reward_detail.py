@@ -8,9 +8,17 @@ from sqlalchemy import select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.market.catalogue import get_reward
-from pojo.market.demand import WEEK_DAYS, change_over, daily_prices, price_history, prices_at
+from pojo.market.demand import (
+    WEEK_DAYS,
+    change_over,
+    daily_prices,
+    price_history,
+    prices_at,
+    settings_of,
+)
 from pojo.market.models import Redemption, Reward
 from pojo.market.policy import VIEW_REWARD
+from pojo.market.pricing import resting_price
 from pojo.people.models import Employee
 from pojo.policy import require
 from pojo.rows import local_date, site_zone
@@ -36,6 +44,8 @@ class RewardDetail:
     recent_redemptions_by_day: list[tuple[date, int]]
     # (local date, the price at the day's end, or now for today), newest first.
     closes: list[tuple[date, int]]
+    # Where the price eases down to when nobody redeems it.
+    resting_price: int
 
 
 def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -> RewardDetail:
@@ -73,6 +83,7 @@ def reward_detail(actor: Employee, reward_id: int, at: datetime | None = None) -
         demand_30d=len(times),
         recent_redemptions_by_day=list(by_day.items()),
         closes=closes,
+        resting_price=resting_price(settings_of(reward)),
     )
 
 
