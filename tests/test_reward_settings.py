@@ -116,7 +116,7 @@ def test_preview_shows_the_price_now_and_with_the_new_settings_and_saves_nothing
     ) in page
     assert (
         f"Resting level with no demand: {expected.resting} points, "
-        f"reached within {expected.resting_within_days} days."
+        f"reached within {expected.resting_within_days} days if nobody redeems it."
     ) in page
     # The form comes back as HR filled it in, with its Save button.
     assert 'value="350"' in page and 'value="12"' in page and "Save reward" in page
@@ -185,6 +185,9 @@ def test_saving_changed_settings_applies_them_from_now_and_keeps_the_prices_befo
         reward = db.session.get(Reward, reward_id)
         assert demand.prices_at([reward], moments[:-1])[reward_id] == old_prices[:-1]
         assert demand.price_now(reward, frozen) == expected.price_new
+        # Nobody redeems it: the price reaches the resting level the preview said, when it said.
+        rested = frozen + timedelta(days=expected.horizon_days, seconds=1)
+        assert demand.price_now(reward, rested) == expected.resting < expected.price_new
         assert db.session.get(Redemption, redemption_id).price_paid == paid
     # The board shows the new price at once (its cache follows the reward's revision).
     assert board_price(agent) == str(expected.price_new)
@@ -289,3 +292,17 @@ def test_the_catalogue_lists_each_rewards_step_and_half_life(app, client_as):
     add_reward(app, max_step_pct=12, half_life_days=21)
     page = hr.get("/market/admin/rewards").get_data(as_text=True)
     assert "Step · half-life" in page and "12 % · 21 d" in page
+
+
+def test_preview_of_a_reward_at_rest_says_the_price_is_already_there(app, client_as, frozen):
+    hr = client_as("hr", team="Office")
+    with app.app_context(), unit_of_work():
+        reward_id = catalogue.create_reward(None, **MASSAGE, at=frozen - timedelta(days=200)).id
+    data = edit_data(hr, EDIT.format(reward_id), max_step_pct="10", preview="y")
+    page = post(hr, EDIT.format(reward_id), data).get_data(as_text=True)
+    with app.app_context():
+        expected = catalogue.preview_price(reward_id, max_step_pct=10)
+    assert expected.price_new == expected.resting
+    assert (
+        f"Resting level with no demand: {expected.resting} points, where the price already is."
+    ) in page

@@ -93,7 +93,8 @@ def preview_settings(reward: Reward, new: PriceSettings, at: datetime) -> "Previ
         price_now=pricing.price(old, state, max(at, state.at)),
         price_new=pricing.price(new, moved, moved.at),
         resting=pricing.resting_price(new),
-        horizon_days=pricing.resting_horizon_days(new),
+        # From the demand carried over, not the worst case from the ceiling: what HR will see.
+        horizon_days=pricing.fading_days(new, moved.demand, 0.0),
     )
 
 
@@ -103,7 +104,7 @@ def preview_opening(settings: PriceSettings, at: datetime) -> "Preview":
         price_now=None,
         price_new=pricing.price(settings, pricing.opening(settings, at), at),
         resting=pricing.resting_price(settings),
-        horizon_days=pricing.resting_horizon_days(settings),
+        horizon_days=pricing.fading_days(settings, settings.expected_demand, 0.0),
     )
 
 
@@ -111,8 +112,8 @@ def preview_opening(settings: PriceSettings, at: datetime) -> "Preview":
 class Preview:
     """A price preview: the price now (None for a new reward), with the new settings, at rest.
 
-    `horizon_days` is the most days the price takes to ease down to `resting`
-    without redemptions.
+    `horizon_days` is the most days the price then takes to ease down to
+    `resting` if nobody redeems it.
     """
 
     price_now: int | None
