@@ -26,8 +26,8 @@ from tests.market_helpers import MASSAGE, add_reward, give_points
 
 EDIT = "/market/admin/rewards/{}/edit"
 NEW = "/market/admin/rewards/new"
-BAD_STEPS = ("0", "26", str(2**31), "", str(10**20), "-1", "8.5", "1e3")
-BAD_HALF_LIVES = ("2", "61", str(2**31), "", str(10**20), "-1", "0")
+BAD_STEPS = ("0", "26", str(2**31), str(10**20), "-1", "8.5", "1e3")
+BAD_HALF_LIVES = ("2", "61", str(2**31), str(10**20), "-1", "0", "14.0")
 
 
 @pytest.fixture
@@ -240,6 +240,19 @@ def test_out_of_range_step_or_half_life_is_a_form_error(
     assert f'<p class="field-error">{message}</p>' in field
     assert "Price preview" not in page
     assert history(app, reward_id) == before
+
+
+def test_an_empty_step_or_half_life_means_the_engines_default(app, client_as, frozen):
+    # As the help texts say ("Empty: 8", "Empty: 14"); the preview shows what it makes.
+    hr = client_as("hr", team="Office")
+    reward_id = add_reward(app, max_step_pct=12, half_life_days=21)
+    data = edit_data(hr, EDIT.format(reward_id), max_step_pct="", half_life_days="")
+    preview = post(hr, EDIT.format(reward_id), {**data, "preview": "y"})
+    assert preview.status_code == 200 and "Price preview" in preview.get_data(as_text=True)
+    assert post(hr, EDIT.format(reward_id), data).status_code == 302
+    with app.app_context():
+        reward = db.session.get(Reward, reward_id)
+        assert (reward.max_step_pct, reward.half_life_days) == (8, 14)
 
 
 @pytest.mark.parametrize(
