@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from pojo.database import utcnow
@@ -23,6 +25,7 @@ from pojo.unit_of_work import unit_of_work
 from tests.conftest import csrf_token_from
 from tests.form_helpers import assert_saving_unchanged_changes_nothing, form_values
 from tests.market_helpers import MASSAGE, add_reward, give_points
+from tests.unit.test_pricing import price_settings
 
 EDIT = "/market/admin/rewards/{}/edit"
 NEW = "/market/admin/rewards/new"
@@ -319,3 +322,16 @@ def test_preview_of_a_reward_at_rest_says_the_price_is_already_there(app, client
     assert (
         f"Resting level with no demand: {expected.resting} points, where the price already is."
     ) in page
+
+
+@given(price_settings(), st.floats(min_value=0, max_value=1))
+def test_days_to_rest_is_when_the_price_reaches_its_resting_level(found, share):
+    # What the preview's "reached within N days" counts, from any demand, without redemptions.
+    demand = found.bottom_demand + share * (found.top_demand - found.bottom_demand)
+    start = utcnow()
+    state = pricing.DemandState(demand, start)
+    days = pricing.days_to_rest(found, demand)
+    rest = pricing.resting_price(found)
+    assert pricing.price(found, state, start + timedelta(days=days, seconds=1)) == rest
+    if days > 1 / 24:
+        assert pricing.price(found, state, start + timedelta(days=days, hours=-1)) > rest

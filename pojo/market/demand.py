@@ -94,7 +94,7 @@ def preview_settings(reward: Reward, new: PriceSettings, at: datetime) -> "Previ
         price_new=pricing.price(new, moved, moved.at),
         resting=pricing.resting_price(new),
         # From the demand carried over, not the worst case from the ceiling: what HR will see.
-        horizon_days=pricing.fading_days(new, moved.demand, 0.0),
+        horizon_days=pricing.days_to_rest(new, moved.demand),
     )
 
 
@@ -104,7 +104,7 @@ def preview_opening(settings: PriceSettings, at: datetime) -> "Preview":
         price_now=None,
         price_new=pricing.price(settings, pricing.opening(settings, at), at),
         resting=pricing.resting_price(settings),
-        horizon_days=pricing.fading_days(settings, settings.expected_demand, 0.0),
+        horizon_days=pricing.days_to_rest(settings, settings.expected_demand),
     )
 
 
