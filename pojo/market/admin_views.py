@@ -32,6 +32,8 @@ def edit_reward(reward_id: int | None):
     reward = catalogue.get_reward(reward_id) if reward_id is not None else None
     form = RewardForm(obj=reward)
     if form.validate_on_submit():
+        if form.preview.data:
+            return _preview(form, reward)
         try:
             if reward is None:
                 saved = catalogue.create_reward(current_user, **form.reward_fields())
@@ -44,6 +46,19 @@ def edit_reward(reward_id: int | None):
             return redirect(url_for("market.admin_rewards"))
     status = form_status(form)
     return render_template("market/edit_reward.html", form=form, reward=reward), status
+
+
+def _preview(form: RewardForm, reward):
+    """The form shown again, unsaved, with the price its settings would make."""
+    try:
+        if reward is None:
+            preview = catalogue.preview_new_reward(**form.reward_fields())
+        else:
+            preview = catalogue.preview_price(reward.id, **form.reward_fields())
+    except DomainError as error:
+        show_refusal(form, error)
+        return render_template("market/edit_reward.html", form=form, reward=reward), 422
+    return render_template("market/edit_reward.html", form=form, reward=reward, preview=preview)
 
 
 def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):

@@ -9,7 +9,14 @@ from pojo.database import utcnow
 from pojo.errors import InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.market import demand
-from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_KINDS, REWARD_SETTINGS, Reward
+from pojo.market.models import (
+    CATEGORIES,
+    LIMIT_PERIODS,
+    PRICE_SETTINGS,
+    REWARD_KINDS,
+    REWARD_SETTINGS,
+    Reward,
+)
 from pojo.market.policy import MANAGE_CATALOGUE
 from pojo.market.pricing import (
     DEFAULT_HALF_LIFE_DAYS,
@@ -95,16 +102,7 @@ def _clean_reward_fields(fields: dict) -> dict:
         fields["limit_period"] = None
     elif fields["limit_period"] not in LIMIT_PERIODS:
         raise InvalidInput(_("Choose the period the limit applies to."), field="limit_period")
-    problems = validate_settings(
-        PriceSettings(
-            base=fields["base_price"],
-            floor=fields["floor_price"],
-            ceiling=fields["ceiling_price"],
-            expected_per_30d=fields["expected_per_30d"],
-            step_pct=fields["max_step_pct"],
-            half_life_days=fields["half_life_days"],
-        )
-    )
+    problems = validate_settings(_price_settings(fields))
     if problems:
         message, values = problems[0]
         raise InvalidInput(_(message, **values), field="base_price")
@@ -124,14 +122,8 @@ def _known(settings: dict) -> dict:
     return settings
 
 
-def create_reward(actor: Employee | None, *, at: datetime | None = None, **settings) -> Reward:
-    """Add a reward (HR and admin) with these `REWARD_SETTINGS`, defaulted as in `NEW_REWARD`.
-
-    `name_en`, `name_fi` and `base_price` are required. The floor defaults
-    to 60 % of the base, the ceiling to twice it. It opens at its base price
-    at `at` (default now; the demo backdates it).
-    """
-    _check_catalogue_actor(actor)
+def _new_reward_fields(settings: dict) -> dict:
+    """A new reward's complete, validated settings: `NEW_REWARD` for those left out."""
     fields = _known({**NEW_REWARD, **settings})
     missing = set(REWARD_SETTINGS) - set(fields)
     if missing:
@@ -141,8 +133,19 @@ def create_reward(actor: Employee | None, *, at: datetime | None = None, **setti
         fields["floor_price"] = max(1, int(base_price * 0.6 + 0.5))
     if fields["ceiling_price"] is None:
         fields["ceiling_price"] = base_price * 2
+    return _clean_reward_fields(fields)
+
+
+def create_reward(actor: Employee | None, *, at: datetime | None = None, **settings) -> Reward:
+    """Add a reward (HR and admin) with these `REWARD_SETTINGS`, defaulted as in `NEW_REWARD`.
+
+    `name_en`, `name_fi` and `base_price` are required. The floor defaults
+    to 60 % of the base, the ceiling to twice it. It opens at its base price
+    at `at` (default now; the demo backdates it).
+    """
+    _check_catalogue_actor(actor)
     at = at or utcnow()
-    reward = Reward(**_clean_reward_fields(fields), created_at=at)
+    reward = Reward(**_new_reward_fields(settings), created_at=at)
     db.session.add(reward)
     db.session.flush()
     demand.record_opening(reward, at)
@@ -200,13 +203,13 @@ def preview_price(reward_id: int, **changes) -> demand.Preview:
     reward = get_reward(reward_id)
     fields = {name: getattr(reward, name) for name in REWARD_SETTINGS}
     fields.update(_known(changes))
-    cleaned = _clean_reward_fields(fields)
-    new = PriceSettings(
-        base=cleaned["base_price"],
-        floor=cleaned["floor_price"],
-        ceiling=cleaned["ceiling_price"],
-        expected_per_30d=cleaned["expected_per_30d"],
-        step_pct=cleaned["max_step_pct"],
-        half_life_days=cleaned["half_life_days"],
-    )
-    return demand.preview_settings(reward, new, utcnow())
+    return demand.preview_settings(reward, _price_settings(_clean_reward_fields(fields)), utcnow())
+
+
+def preview_new_reward(**settings) -> demand.Preview:
+    """What a reward not yet created would open at and rest at, for HR's editor; adds nothing."""
+    return demand.preview_opening(_price_settings(_new_reward_fields(settings)), utcnow())
+
+
+def _price_settings(fields: dict) -> PriceSettings:
+    return PriceSettings(**{name: fields[column] for name, column in PRICE_SETTINGS.items()})

@@ -9,6 +9,7 @@ the reward row, and the price at any past moment is one indexed lookup of
 the state in force then, whatever the volume of history.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,16 +93,38 @@ def preview_settings(reward: Reward, new: PriceSettings, at: datetime) -> "Previ
         price_now=pricing.price(old, state, max(at, state.at)),
         price_new=pricing.price(new, moved, moved.at),
         resting=pricing.resting_price(new),
-        horizon_days=pricing.resting_horizon_days(new),
+        # From the demand carried over, not the worst case from the ceiling: what HR will see.
+        horizon_days=pricing.days_to_rest(new, moved.demand),
+    )
+
+
+def preview_opening(settings: PriceSettings, at: datetime) -> "Preview":
+    """What a new reward with `settings` would open at (no price now), and where it rests."""
+    return Preview(
+        price_now=None,
+        price_new=pricing.price(settings, pricing.opening(settings, at), at),
+        resting=pricing.resting_price(settings),
+        horizon_days=pricing.days_to_rest(settings, settings.expected_demand),
     )
 
 
 @dataclass(frozen=True)
 class Preview:
-    price_now: int
+    """A price preview: the price now (None for a new reward), with the new settings, at rest.
+
+    `horizon_days` is the most days the price then takes to ease down to
+    `resting` if nobody redeems it.
+    """
+
+    price_now: int | None
     price_new: int
     resting: int
     horizon_days: float
+
+    @property
+    def resting_within_days(self) -> int:
+        """`horizon_days` in whole days, rounded up."""
+        return math.ceil(self.horizon_days - 1e-9)
 
 
 def price_now(reward: Reward, at: datetime) -> int:

@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -109,16 +110,24 @@ def _blank_to_none(value):
 
 
 # What each of the reward's numbers means, under its field; an optional one says what empty means.
+# They describe `pojo.market.pricing`: keep them true to it.
 _HELP = {
-    "base_price": _l("The price when the reward is redeemed as often as expected."),
-    "floor_price": _l("Lowest price, reached when nobody redeems it. Empty: 60 percent of base."),
-    "ceiling_price": _l("Highest price, however popular. Empty: twice the base."),
+    "base_price": _l(
+        "The price a new reward opens at, and stays near while redeemed as often as expected."
+    ),
+    "floor_price": _l(
+        "The lowest the price can go. When nobody redeems, the price eases down to its "
+        "resting level, often above the floor: the preview shows it. Empty: 60 percent of base."
+    ),
+    "ceiling_price": _l("The highest the price can go, however popular. Empty: twice the base."),
     "expected_per_30d": _l(
-        "At this demand the price stays at base; more raises it, less lowers it."
+        "Redeemed this often, the price stays near base; more often raises it, "
+        "less often lets it ease down toward the resting level."
     ),
     "max_step_pct": _l("The most one redemption raises the price, in percent (1 to 25). Empty: 8."),
     "half_life_days": _l(
-        "Without redemptions, demand halves in this many days and the price eases down. Empty: 14."
+        "Without redemptions, demand halves in this many days and the price eases down, "
+        "at most half a step a day. Empty: 14."
     ),
     "stock": _l("Empty: unlimited."),
     "per_person_limit": _l("Empty: no limit."),
@@ -178,6 +187,8 @@ class RewardForm(FlaskForm):
         validate_choice=False,
     )
     active = BooleanField(_l("On the market (untick to withdraw it)"), default=True)
+    # The second submit button: show the form again with the price it would make, unsaved.
+    preview = SubmitField(_l("Preview price"))
 
     def validate_limit_period(self, field):
         if field.data not in (None, *LIMIT_PERIODS):

@@ -265,6 +265,16 @@ def resting_horizon_days(settings: PriceSettings) -> float:
     return fading_days(settings, settings.top_demand, settings.bottom_demand)
 
 
+def days_to_rest(settings: PriceSettings, demand: float) -> float:
+    """How many days, with no redemption, from `demand` until the price is its resting price."""
+    rest = resting_price(settings)
+    if price_of(settings, demand) <= rest:
+        return 0.0
+    # The whole-point price is `rest` once x < rest + 1/2 (a hair less: `_whole` rounds up).
+    steps = math.log((rest + 0.5 - 1e-6) / settings.base) / math.log1p(settings.step)
+    return fading_days(settings, demand, settings.expected_demand + steps / settings.weight)
+
+
 def next_fall(settings: PriceSettings, state: DemandState, at: datetime) -> datetime | None:
     """The first moment after `at` at which the whole-point price falls, if it ever does."""
     now = price(settings, state, at)
