@@ -11,7 +11,8 @@ from pojo.database import utcnow
 from pojo.demo.build import build
 from pojo.demo.people import DEMO_PASSWORD
 from pojo.extensions import db
-from pojo.market.models import PriceTick, Redemption, Reward, SavingsGoal
+from pojo.market import replay
+from pojo.market.models import PriceState, PriceTick, Redemption, Reward, SavingsGoal
 from pojo.notifications.models import Notification
 from pojo.people.models import Employee, Team
 from pojo.unit_of_work import unit_of_work
@@ -119,6 +120,26 @@ def test_a_year_of_demo_history_shows_each_persona_clearly(app):
         assert all(now - agent.hired < timedelta(days=90) for agent in new_hires)
         assert _count(Redemption, Redemption.status == "pending") >= 1
         assert _count(Redemption, Redemption.status == "cancelled") >= 1
+
+
+def test_replaying_the_demo_year_reproduces_every_recorded_price(app):
+    """The price at any moment follows from the settings, the opening and the redemption times."""
+    with app.app_context():
+        with unit_of_work():
+            build(seed=2017, months=12)
+        rewards = db.session.scalars(select(Reward)).all()
+        # One recorded state per opening and per redemption, and each equals its replay.
+        assert _count(PriceState) == len(rewards) + _count(Redemption)
+        assert _count(PriceTick) > 1000
+        assert replay.mismatches() == []
+        # One redemption moves a price by at most the step, 8 %; none lowers it.
+        moves = db.session.execute(
+            select(PriceState.price_before, PriceState.price_after).where(
+                PriceState.cause == "redeemed"
+            )
+        ).all()
+        assert all(before <= after <= before * 1.08 for before, after in moves)
+        assert sum(after > before for before, after in moves) == len(moves)
 
 
 def test_every_run_shows_who_can_log_in_and_demo_logins_lists_everyone(app, runner, make_employee):
