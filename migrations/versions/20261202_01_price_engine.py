@@ -139,11 +139,14 @@ def downgrade():
     with op.batch_alter_table('price_states', schema=None) as batch_op:
         batch_op.drop_index('ix_price_states_reward_id_at')
     op.drop_table('price_states')
+    columns = ('price_cap', 'demand_at', 'demand', 'half_life_days', 'max_step_pct')
+    if op.get_bind().dialect.name == "sqlite":
+        # In place, as the upgrade added them (SQLite 3.35+ drops a column without a copy).
+        for column in columns:
+            op.drop_column('rewards', column)
+        return
     with op.batch_alter_table('rewards', schema=None) as batch_op:
         batch_op.drop_constraint('half_life', type_='check')
         batch_op.drop_constraint('max_step', type_='check')
-        batch_op.drop_column('price_cap')
-        batch_op.drop_column('demand_at')
-        batch_op.drop_column('demand')
-        batch_op.drop_column('half_life_days')
-        batch_op.drop_column('max_step_pct')
+        for column in columns:
+            batch_op.drop_column(column)
