@@ -23,7 +23,10 @@ the wallet, the API) is `bench_request_path.py`.
     .venv/bin/python bench/bench_market.py --quick    # a smoke test: small sizes, short runs
 
 Bulk rows go in with Core executemany: ledger entries in time order with their award or
-redemption rows, and balances equal to their sums; nobody's balance is ever below zero.
+redemption rows, and balances equal to their sums; nobody's balance is ever below zero. The
+rewards open before the first entry, and each bulk redemption pays the price engine's price
+at its moment and records what a live one does (`pojo.market.redemptions.redeem`): its
+price state and its price tick, so the history replays (`pojo.market.replay`).
 """
 
 import argparse
@@ -53,8 +56,15 @@ from pojo.awards.models import Award, Criterion  # noqa: E402
 from pojo.awards.service import award  # noqa: E402
 from pojo.extensions import db  # noqa: E402
 from pojo.ledger.models import Balance, LedgerEntry  # noqa: E402
-from pojo.market import catalogue  # noqa: E402
-from pojo.market.models import Redemption, Reward, SavingsGoal  # noqa: E402
+from pojo.market import catalogue, demand, pricing  # noqa: E402
+from pojo.market.models import (  # noqa: E402
+    PRICE_SETTINGS,
+    PriceState,
+    PriceTick,
+    Redemption,
+    Reward,
+    SavingsGoal,
+)
 from pojo.people.models import Employee  # noqa: E402
 from pojo.people.service import create_employee, get_employee  # noqa: E402
 from pojo.unit_of_work import unit_of_work  # noqa: E402
@@ -62,6 +72,7 @@ from pojo.unit_of_work import unit_of_work  # noqa: E402
 PASSWORD = "bench password 1"
 RECENT_DAYS = 60
 HISTORY_YEARS = 6
+HISTORY = timedelta(days=365 * HISTORY_YEARS)
 CHUNK = 20_000
 TOP_UP_MARGIN = 100
 PAGES = ("/market", "/wallet")
@@ -93,8 +104,8 @@ def reset(url: str) -> None:
         engine.dispose()
 
 
-def make_people_and_rewards(employees: int, rewards: int, start: datetime) -> list[tuple]:
-    """Employees (one with a password, for the pages), an HR user, and the rewards."""
+def make_people_and_rewards(employees: int, rewards: int, start: datetime) -> list[Reward]:
+    """Employees (one with a password, for the pages), an HR user, and the rewards, open at `start`."""
     create_employee("bench.agent", role="agent", team_name="Team 0", password=PASSWORD)
     create_employee("bench.hr", role="hr", team_name="Office", password=None)
     for number in range(1, employees):
@@ -106,48 +117,84 @@ def make_people_and_rewards(employees: int, rewards: int, start: datetime) -> li
         base = random.randint(10, 200) * 10
         reward = catalogue.create_reward(
             None,
+            at=start,
             name_en=f"Reward {number}",
             name_fi=f"Palkinto {number}",
             category=random.choice(["experience", "item", "wellbeing", "time_off"]),
             base_price=base,
             expected_per_30d=random.randint(1, 6),
         )
-        reward.created_at = start
-        made.append((reward.id, base))
-    db.session.flush()
+        made.append(reward)
     return made
 
 
-def entry_rows(count: int, begin: datetime, end: datetime, employee_ids, rewards, rng, running):
+class Market:
+    """Each reward's price engine state, in memory while the history is filled in time order."""
+
+    def __init__(self, rewards: list[Reward]):
+        self.rewards = rewards
+        self.settings = {reward.id: demand.settings_of(reward) for reward in rewards}
+        self.states = {reward.id: demand.state_of(reward) for reward in rewards}
+        self.reward_ids = sorted(self.states)
+
+    def redeem(self, reward_id: int, at: datetime) -> dict:
+        """A redemption at `at`: its `PriceState` row, as `demand.record_redemption` writes it.
+
+        Its `price_before` is the price the redemption pays.
+        """
+        settings, state = self.settings[reward_id], self.states[reward_id]
+        before = pricing.price(settings, state, max(at, state.at))
+        state = self.states[reward_id] = pricing.redeemed(settings, state, at)
+        return {
+            "reward_id": reward_id, "at": state.at, "cause": "redeemed",
+            **{column: getattr(settings, name) for name, column in PRICE_SETTINGS.items()},
+            "demand": state.demand, "price_cap": state.cap,
+            "price_before": before, "price_after": pricing.price(settings, state, state.at),
+        }  # fmt: skip
+
+    def close(self) -> None:
+        """Each reward row takes its last state, as the live market keeps it."""
+        for reward in self.rewards:
+            state = self.states[reward.id]
+            reward.demand, reward.demand_at, reward.price_cap = state.demand, state.at, state.cap
+
+
+def entry_rows(count: int, begin: datetime, end: datetime, employee_ids, market, rng, running):
     """`count` entries evenly spread in time: outcome points, and ~10 % redemptions.
 
-    `running` holds each employee's balance so far. Nobody redeems more than they hold: a
-    redemption the balance does not cover is preceded, at the same moment, by the points it
-    needs (an extra entry that draws nothing from `rng`, so the redemptions and their times are
-    the same whatever history came before).
+    Each yields (employee, points, kind, at, price state); a redemption's price state is its
+    `Market.redeem` row, None for other entries. `running` holds each employee's balance so
+    far. Nobody redeems more than they hold: a redemption the balance does not cover is
+    preceded, at the same moment, by the points it needs (an extra entry that draws nothing
+    from `rng`, so the redemptions and their times are the same whatever history came before;
+    only their prices follow it).
     """
     step = (end - begin) / max(count, 1)
     for index in range(count):
         at = begin + step * index
         employee = rng.choice(employee_ids)
         if rng.random() < 0.1:
-            reward_id, price = rng.choice(rewards)
+            state = market.redeem(rng.choice(market.reward_ids), at)
+            price = state["price_before"]
             if running[employee] < price:
                 top_up = price - running[employee] + TOP_UP_MARGIN
                 running[employee] += top_up
                 yield employee, top_up, "outcome", at, None
             running[employee] -= price
-            yield employee, -price, "redemption", at, reward_id
+            yield employee, -price, "redemption", at, state
         else:
             points = rng.randint(20, 60)
             running[employee] += points
             yield employee, points, "outcome", at, None
 
 
-def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
-    """Bulk-insert entries (oldest first, so ids follow time), redemptions and balances."""
+def fill_ledger(entries: int, employee_ids, market: Market, now: datetime) -> None:
+    """Bulk-insert entries (oldest first, so ids follow time), redemptions and balances.
+
+    Each redemption comes with its price state and tick; each reward row ends with its last state.
+    """
     recent = min(8_000, int(entries * 0.8))
-    history_start = now - timedelta(days=365 * HISTORY_YEARS)
+    history_start = now - HISTORY
     recent_start = now - timedelta(days=RECENT_DAYS)
     sums = Counter()
     running = Counter()
@@ -158,7 +205,7 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
             history_start,
             recent_start,
             employee_ids,
-            rewards,
+            market,
             random.Random(1),
             running,
         ),
@@ -167,13 +214,15 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
             recent_start,
             now - timedelta(minutes=5),
             employee_ids,
-            rewards,
+            market,
             random.Random(2),
             running,
         ),
     ]
     entry_id = redemption_id = 0
-    batch, redemptions, awards = [], [], []
+    state_id = db.session.scalar(db.select(db.func.max(PriceState.id))) or 0
+    tick_id = db.session.scalar(db.select(db.func.max(PriceTick.id))) or 0
+    batch, redemptions, awards, states, ticks = [], [], [], [], []
     criterion = db.session.scalar(db.select(Criterion.id).limit(1))
     award_count = [0]  # awards already flushed
 
@@ -187,7 +236,10 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
         entry["reference"] = f"award:{awards[-1]['id']}"
 
     def flush():
-        for table, rows in ((LedgerEntry, batch), (Redemption, redemptions), (Award, awards)):
+        for table, rows in (
+            (LedgerEntry, batch), (Redemption, redemptions), (Award, awards),
+            (PriceState, states), (PriceTick, ticks),
+        ):  # fmt: skip
             if rows:
                 db.session.execute(table.__table__.insert(), rows)
                 if table is Award:
@@ -201,7 +253,7 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
         for hour in range(30, 0, -1)
     )
     for stream in streams:
-        for employee, points, kind, at, reward_id in stream:
+        for employee, points, kind, at, state in stream:
             entry_id += 1
             sums[employee] += points
             row = {
@@ -209,17 +261,24 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
                 "at": at, "created_at": at, "actor_id": None, "note": None,
                 "reference": None, "reverses_id": None,
             }  # fmt: skip
-            if reward_id is not None:
+            if state is not None:
                 redemption_id += 1
+                state_id += 1
+                tick_id += 1
                 row["reference"] = f"redemption:{redemption_id}"
                 pending = at > now - timedelta(days=3)
                 redemptions.append({
-                    "id": redemption_id, "employee_id": employee, "reward_id": reward_id,
+                    "id": redemption_id, "employee_id": employee, "reward_id": state["reward_id"],
                     "price_paid": -points, "max_price": -points,
                     "status": "pending" if pending else "fulfilled", "created_at": at,
                     "decided_at": None if pending else at, "decided_by_id": None,
                     "decision_note": None, "entry_id": entry_id, "refund_entry_id": None,
                     "request_id": None,
+                })  # fmt: skip
+                states.append({**state, "id": state_id, "redemption_id": redemption_id})
+                ticks.append({
+                    "id": tick_id, "reward_id": state["reward_id"], "at": at,
+                    "price": state["price_after"], "period_start": None,
                 })  # fmt: skip
             else:
                 add_award_row(row)
@@ -234,6 +293,7 @@ def fill_ledger(entries: int, employee_ids, rewards, now: datetime) -> None:
         .values(points=bindparam("points")),
         [{"employee": e, "points": sums[e]} for e in employee_ids],
     )
+    market.close()
 
 
 def fill(url: str, employees: int, rewards: int, entries: int) -> None:
@@ -244,16 +304,23 @@ def fill(url: str, employees: int, rewards: int, entries: int) -> None:
     with app.app_context():
         upgrade()
         with unit_of_work():
-            made = make_people_and_rewards(employees, rewards, now - timedelta(days=400))
+            made = make_people_and_rewards(employees, rewards, now - HISTORY)
             employee_ids = list(db.session.scalars(db.select(Employee.id).order_by(Employee.id)))
-            fill_ledger(entries, employee_ids, made, now)
+            fill_ledger(entries, employee_ids, Market(made), now)
             agent = get_employee("bench.agent")
+            goal = made[0]
             db.session.add(
-                SavingsGoal(employee_id=agent.id, reward_id=made[0][0], reference_price=made[0][1])
+                SavingsGoal(
+                    employee_id=agent.id,
+                    reward_id=goal.id,
+                    reference_price=demand.price_now(goal, now),
+                    created_at=now,
+                )
             )
         with unit_of_work():
             if db.engine.dialect.name == "postgresql":
-                for table in ("ledger_entries", "redemptions", "awards"):
+                tables = ("ledger_entries", "redemptions", "awards", "price_states", "price_ticks")
+                for table in tables:
                     db.session.execute(
                         text(
                             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
