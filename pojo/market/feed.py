@@ -61,7 +61,18 @@ def latest_redemptions(limit: int = FEED_SIZE) -> list[FeedItem]:
     """The newest redemptions of rewards still on the market, newest first (one query).
 
     Cancelled ones are left out: refunded, they were not redeemed after all.
+    The newest are picked first and only their ticks looked up: SQLite
+    would look up the tick of every redemption before sorting them.
     """
+    order = (Redemption.created_at.desc(), Redemption.id.desc())
+    newest = (
+        select(Redemption.id)
+        .join(Reward, Reward.id == Redemption.reward_id)
+        .where(Reward.active.is_(True), Redemption.status != "cancelled")
+        .order_by(*order)
+        .limit(limit)
+        .correlate(None)
+    )
     rows = db.session.execute(
         select(
             Redemption.id,
@@ -73,8 +84,7 @@ def latest_redemptions(limit: int = FEED_SIZE) -> list[FeedItem]:
             _price_after(),
         )
         .join(Reward, Reward.id == Redemption.reward_id)
-        .where(Reward.active.is_(True), Redemption.status != "cancelled")
-        .order_by(Redemption.created_at.desc(), Redemption.id.desc())
-        .limit(limit)
+        .where(Redemption.id.in_(newest.scalar_subquery()))
+        .order_by(*order)
     )
     return [FeedItem(*row) for row in rows]
