@@ -1,4 +1,4 @@
-"""The new price engine: fading demand, a step per redemption, and the recorded price states
+"""The new price engine: fading demand, a step per redemption, the recorded price states, and an index for the newest redemptions
 
 Each reward gets the step (default 8 %) and half-life (default 14 days)
 settings and the engine's state, anchored at the upgrade as an "upgraded"
@@ -61,6 +61,7 @@ def upgrade():
     )
     with op.batch_alter_table('price_states', schema=None) as batch_op:
         batch_op.create_index('ix_price_states_reward_id_at', ['reward_id', 'at', 'id'], unique=False)
+    op.create_index('ix_redemptions_created_at', 'redemptions', ['created_at'], unique=False)
     _anchor_existing_rewards()
     if bind.dialect.name != "sqlite":
         with op.batch_alter_table('rewards', schema=None) as batch_op:
@@ -136,6 +137,7 @@ def _anchor_existing_rewards():
 
 
 def downgrade():
+    op.drop_index('ix_redemptions_created_at', table_name='redemptions')
     with op.batch_alter_table('price_states', schema=None) as batch_op:
         batch_op.drop_index('ix_price_states_reward_id_at')
     op.drop_table('price_states')

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from pojo.extensions import db
-from pojo.market.models import PriceTick, Redemption, Reward
+from pojo.market.models import PriceState, Redemption, Reward
 from pojo.rows import in_language
 
 FEED_SIZE = 8
@@ -43,15 +43,10 @@ class FeedItem:
 
 
 def _price_after():
+    # The price state the redemption recorded (unique per redemption); none before the engine.
     return (
-        select(PriceTick.price)
-        .where(
-            PriceTick.reward_id == Redemption.reward_id,
-            PriceTick.at == Redemption.created_at,
-            PriceTick.period_start.is_(None),
-        )
-        .order_by(PriceTick.id)
-        .limit(1)
+        select(PriceState.price_after)
+        .where(PriceState.redemption_id == Redemption.id)
         .correlate(Redemption)
         .scalar_subquery()
     )

@@ -154,6 +154,8 @@ class Redemption(db.Model):
         Index("ix_redemptions_reward_id_created_at", "reward_id", "created_at"),
         Index("ix_redemptions_employee_id_created_at", "employee_id", "created_at"),
         Index("ix_redemptions_status", "status"),
+        # The board's feed: the newest redemptions on the whole exchange.
+        Index("ix_redemptions_created_at", "created_at"),
     )
 
     def __repr__(self) -> str:
