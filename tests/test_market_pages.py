@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.ledger.service import balance_of
+from pojo.market import catalogue
 from pojo.market.models import Redemption, Reward
 from pojo.people.service import get_employee
+from pojo.unit_of_work import unit_of_work
 from tests.conftest import csrf_token_from
 from tests.market_helpers import add_reward, give_points
 
@@ -445,3 +447,13 @@ def test_reward_page_says_where_the_price_rests_without_demand(app, client_as):
     page = agent.get(f"/market/rewards/{reward_id}").get_data(as_text=True)
     # 300 at 4 a month; with no demand 300 × 1.08^-2.69 ≈ 244 (above the floor of 180).
     assert "300 points at normal demand; with none it eases down to 244; at most 600" in page
+
+
+def test_a_withdrawn_rewards_image_is_gone_for_agents_but_not_for_hr(app, client_as):
+    agent, hr = client_as("agent"), client_as("hr", team="Office")
+    reward_id = add_reward(app, image=png_bytes(), image_type="image/png")
+    assert agent.get(f"/market/rewards/{reward_id}/image").status_code == 200
+    with app.app_context(), unit_of_work():
+        catalogue.update_reward(None, reward_id, active=False)
+    assert agent.get(f"/market/rewards/{reward_id}/image").status_code == 404
+    assert hr.get(f"/market/rewards/{reward_id}/image").status_code == 200

@@ -25,10 +25,11 @@ from pojo.market.blueprint import bp
 from pojo.market.board import board_page, board_refresh
 from pojo.market.forms import GoalForm, RedeemForm
 from pojo.market.models import Reward
+from pojo.market.policy import VIEW_REWARD
 from pojo.market.reward_detail import reward_detail
 from pojo.notifications.service import bell_count
 from pojo.pagination import requested_page
-from pojo.policy import EVERYONE
+from pojo.policy import EVERYONE, can
 from pojo.rows import site_zone
 from pojo.web import allow, flash_refusal, local_path, new_request_id
 
@@ -84,10 +85,13 @@ def reward(reward_id: int):
 
 
 @bp.route("/market/rewards/<int:reward_id>/image")
-@allow(EVERYONE)
+@allow(VIEW_REWARD)
 def reward_image(reward_id: int):
     reward = db.session.get(Reward, reward_id)
-    if reward is None or not reward.image_type or reward.image is None:
+    # A withdrawn reward does not exist for those who may not see it: nor does its image.
+    if reward is None or not can(current_user, VIEW_REWARD, reward):
+        abort(404)
+    if not reward.image_type or reward.image is None:
         abort(404)
     response = make_response(reward.image)
     response.headers["Content-Type"] = reward.image_type
