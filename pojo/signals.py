@@ -17,5 +17,7 @@ _signals = Namespace()
 points_credited = _signals.signal("points-credited")
 
 # An employee was deactivated. Sent by `pojo.people.service` in the transaction that
-# deactivated them; the API revokes their tokens for good. Payload: employee (the Employee).
+# deactivated them (by HR, or the `contract_end` job); auth ends their stored sessions and
+# the API revokes their tokens for good. Shift swaps will hand an open swap back with a
+# refund here. Payload: employee (the Employee).
 employee_deactivated = _signals.signal("employee-deactivated")

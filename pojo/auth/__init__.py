@@ -12,9 +12,23 @@ def _configure_login(app) -> None:
     login_manager.session_protection = "basic"
 
 
+def _end_sessions(_app, *, employee) -> None:
+    """A deactivated employee's stored sessions end with the deactivation's transaction."""
+    from pojo.auth.service import end_sessions_of
+
+    end_sessions_of(employee)
+
+
 def feature():
     from pojo.auth import models
     from pojo.auth.views import bp
     from pojo.features import Feature
+    from pojo.signals import employee_deactivated
 
-    return Feature(name="auth", blueprints=(bp,), models=models, setup=_configure_login)
+    return Feature(
+        name="auth",
+        blueprints=(bp,),
+        models=models,
+        setup=_configure_login,
+        receivers={employee_deactivated: _end_sessions},
+    )

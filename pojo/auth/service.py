@@ -80,6 +80,16 @@ def end_session(token: str | None) -> None:
         )
 
 
+def end_sessions_of(employee: Employee) -> int:
+    """End every live session of this employee (deactivation); returns how many ended."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(UserSession.employee_id == employee.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return result.rowcount
+
+
 @cache
 def _session_user_query() -> Select:
     """The user loader's one statement, built once: every request runs it, only values change."""
