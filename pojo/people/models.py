@@ -3,7 +3,17 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pojo.database import UTCDateTime, utcnow
@@ -11,6 +21,10 @@ from pojo.extensions import db
 from pojo.policy import ROLES
 
 EMPLOYMENT_TYPES = ("permanent", "temp")
+# What happens to a temp's unspent points when their contract ends (HR's setting).
+UNSPENT_POINTS = ("keep", "expire")
+# What the contract jobs did for one contract end date, once each.
+CONTRACT_EVENTS = ("reminder_14", "reminder_3", "ended")
 LANGUAGES = ("fi", "en")
 
 team_supervisors = Table(
@@ -98,3 +112,45 @@ class Employee(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.username} {self.role}>"
+
+
+class Setting(db.Model):
+    """One site-wide setting HR chooses (e.g. `unspent_points`), kept as text."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+
+    def __repr__(self) -> str:
+        return f"<Setting {self.name}={self.value}>"
+
+
+class ContractEvent(db.Model):
+    """A reminder sent, or the end handled, for one temp's contract end date.
+
+    Unique per employee, end date and kind: a job that runs twice finds the
+    row and does nothing; an extended contract has a new end date, so its
+    reminders come again.
+    """
+
+    __tablename__ = "contract_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    contract_end: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    # For "ended": what the setting did with the points (keep or expire) and how many.
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    points: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("employee_id", "contract_end", "kind"),
+        CheckConstraint(f"kind IN {CONTRACT_EVENTS}", name="kind"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ContractEvent {self.employee_id} {self.contract_end} {self.kind}>"

@@ -94,3 +94,11 @@ VIEW_LEDGER = capability(
 def grantable_roles(actor) -> tuple[str, ...]:
     """The roles the actor may give (the role field's choices)."""
     return tuple(role for role in ROLES if can(actor, GRANT_ROLE, role))
+
+
+MANAGE_CONTRACTS = capability(
+    "manage_contracts",
+    ("hr", "admin"),
+    "See temps' contracts ending soon, extend them, and choose what happens to unspent points",
+    refusal=_l("Only HR and admin manage contracts."),
+)
