@@ -64,6 +64,8 @@ MAX_STEP_PCT = Bound(1, 25)
 HALF_LIFE_DAYS = Bound(3, 60)
 PER_PERSON_LIMIT = Bound(1, 1000)
 PAGE = Bound(1, 100_000)
+# How far ahead HR may extend a temp's contract, in days from today.
+CONTRACT_EXTENSION_DAYS = Bound(1, 3 * 366)
 PAGE_SIZE = Bound(1, 200)
 
 # Every integer a page reads from its query string, by name: one name, one meaning.

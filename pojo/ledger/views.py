@@ -25,6 +25,7 @@ bp = Blueprint("ledger", __name__)
 KIND_LABELS = {
     "award": pgettext("ledger entry", "Award"),
     "outcome": _l("Customer outcome"),
+    "expiry": _l("Expired at contract end"),
     "redemption": _l("Redemption"),
     "refund": _l("Refund"),
     "reversal": _l("Reversal"),

@@ -80,3 +80,39 @@ class TeamForm(FlaskForm):
         _l("New team"),
         validators=[Present(), DataRequired(message=_l("Give the team a name.")), Length(max=80)],
     )
+
+
+class ExtendContractForm(FlaskForm):
+    """A temp's new contract end (the contracts page, one form per temp)."""
+
+    contract_end = DateField(
+        _l("New end date"), validators=[Present(), DataRequired(message=_l("Give a date."))]
+    )
+
+
+class UnspentPointsForm(FlaskForm):
+    """HR's choice of what a temp's unspent points do when the contract ends."""
+
+    unspent_points = SelectField(
+        _l("Unspent points at the end of a contract"),
+        choices=[
+            ("keep", _l("Keep them frozen for a re-hire")),
+            ("expire", _l("Expire them with a ledger entry")),
+        ],
+        validators=[Present()],
+    )
+
+
+class PeopleFilterForm(FlaskForm):
+    """The people list's filters, from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    employment = SelectField(
+        _l("Employment"),
+        choices=[("", _l("Everyone")), ("temp", _l("Temps")), ("permanent", _l("Permanent"))],
+        validators=[Optional()],
+    )
+    agency = SelectField(_l("Agency"), validators=[Optional()])
+    ends_by = DateField(_l("Contract ends by"), validators=[Optional()])

@@ -248,8 +248,7 @@ def update_employee(
     team = get_team(team_id)
     moved = team.id != employee.team_id
     if employee.active and not active:
-        employee.session_version += 1
-        employee_deactivated.send(current_app._get_current_object(), employee=employee)
+        deactivate(employee)
     employee.team = team
     _set_details(
         employee, display_name, email, employment_type, agency_name, contract_end, language
@@ -271,6 +270,20 @@ def update_employee(
     employee.role = role
     db.session.flush()
     return employee
+
+
+def deactivate(employee: Employee) -> None:
+    """Deactivate an account and end its access at once, in the caller's transaction.
+
+    The session version moves on (every session cookie stops working) and
+    `employee_deactivated` lets the features above act in the same
+    transaction: auth ends the stored sessions, the API revokes the tokens.
+    A feature with open work to hand back (a shift swap) listens there too.
+    """
+    employee.session_version += 1
+    employee.active = False
+    employee_deactivated.send(current_app._get_current_object(), employee=employee)
+    db.session.flush()
 
 
 def _check_edit(
@@ -313,12 +326,49 @@ def visible_teams(actor: Employee) -> list[Team]:
     return teams
 
 
-def people_with_balances(actor: Employee, page: int) -> PeoplePage:
-    """One page of the employees the actor may see, with their balances; active people first."""
-    query = (
-        visible_employees(actor)
-        .options(joinedload(Employee.team))
-        .order_by(Employee.active.desc(), Employee.display_name, Employee.id)
+class PeopleFilter(NamedTuple):
+    """The people list's filters; an agency or an end date leaves only temps."""
+
+    employment: str | None = None
+    agency: str | None = None
+    ends_by: date | None = None
+
+
+def agencies(actor: Employee) -> list[str]:
+    """The agencies of the temps the actor may see, by name (the filter's choices)."""
+    names = db.session.scalars(
+        select(Employee.agency_name)
+        .distinct()
+        .where(
+            visible_records(actor, team=Employee.team_id, employee=Employee.id),
+            Employee.agency_name.is_not(None),
+        )
+    )
+    return sorted(names, key=str.lower)
+
+
+def people_with_balances(
+    actor: Employee, page: int, filters: PeopleFilter | None = None
+) -> PeoplePage:
+    """One page of the employees the actor may see, with their balances; active people first.
+
+    Filtered by temps' agency or contract end, the soonest ends come first.
+    """
+    filters = filters or PeopleFilter()
+    query = visible_employees(actor)
+    temps_only = filters.employment == "temp" or filters.agency or filters.ends_by
+    if temps_only:
+        query = query.where(Employee.employment_type == "temp")
+    elif filters.employment == "permanent":
+        query = query.where(Employee.employment_type == "permanent")
+    if filters.agency:
+        query = query.where(Employee.agency_name == filters.agency)
+    if filters.ends_by:
+        query = query.where(Employee.contract_end <= filters.ends_by)
+    if filters.agency or filters.ends_by:
+        query = query.order_by(Employee.contract_end.is_(None), Employee.contract_end)
+    query = query.options(joinedload(Employee.team)).order_by(
+        Employee.active.desc(), Employee.display_name, Employee.id
     )
     found = paginate(query, page)
     balances = ledger.balances_of([person.id for person in found.items])

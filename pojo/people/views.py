@@ -1,6 +1,6 @@
 """People and team pages for HR, admin and supervisors."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from pojo.errors import DomainError
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
 from pojo.people import service
-from pojo.people.forms import ROLE_CHOICES, EmployeeForm, TeamForm
+from pojo.people.forms import ROLE_CHOICES, EmployeeForm, PeopleFilterForm, TeamForm
 from pojo.people.policy import (
     EDIT_EMPLOYEE,
     MANAGE_ACCESS,
@@ -25,8 +25,19 @@ bp = Blueprint("people", __name__)
 @bp.route("/people")
 @allow(VIEW_PEOPLE)
 def index():
-    people = service.people_with_balances(current_user, requested_page())
-    return render_template("people/index.html", rows=people.rows, pages=people.pages)
+    form = PeopleFilterForm(request.args)
+    form.agency.choices = [("", _("Any agency"))] + [
+        (name, name) for name in service.agencies(current_user)
+    ]
+    filters = service.PeopleFilter()
+    if form.validate():
+        filters = service.PeopleFilter(
+            form.employment.data or None, form.agency.data or None, form.ends_by.data
+        )
+    people = service.people_with_balances(current_user, requested_page(), filters)
+    return render_template(
+        "people/index.html", rows=people.rows, pages=people.pages, filter_form=form
+    )
 
 
 def _employee_fields(form: EmployeeForm) -> dict:
