@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from pojo.api.models import ApiToken
 from pojo.api.tokens import create_token
+from pojo.auth.models import UserSession
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.jobs.registry import run_job
@@ -112,6 +114,12 @@ def test_the_job_deactivates_the_day_after_the_end_and_ends_sessions_and_tokens(
     with app.app_context():
         employee = find_employee(username)
         assert not employee.active
+        sessions = db.session.scalars(
+            select(UserSession).where(UserSession.employee_id == employee.id)
+        ).all()
+        assert sessions and all(session.ended_at is not None for session in sessions)
+        tokens = db.session.scalars(select(ApiToken).where(ApiToken.employee_id == employee.id))
+        assert all(token.revoked_at is not None for token in tokens)
         assert ledger.balance_of(employee.id) == 50  # the default: kept
 
     assert run(app, "contract_end", NOW + timedelta(days=1)) == "0 ended contracts deactivated"
@@ -242,3 +250,30 @@ def test_people_list_filters_temps_by_agency_and_contract_end(app, make_employee
     page = hr.get("/people?employment=permanent").get_data(as_text=True)
     assert "@perm.anent" in page and "@temp.soon" not in page
     assert hr.get("/people?ends_by=not-a-date").status_code == 200
+
+
+def test_deactivation_and_its_effects_commit_or_roll_back_together(app, temp, login):
+    from pojo.signals import employee_deactivated
+
+    username = temp(-1)
+    browser = login(app.test_client(), username)
+    with app.app_context(), unit_of_work():
+        create_token(username)
+
+    def hand_back_fails(_sender, **_payload):
+        raise RuntimeError("a later receiver failed")
+
+    employee_deactivated.connect(hand_back_fails, sender=app)
+    try:
+        with pytest.raises(RuntimeError):
+            run(app, "contract_end")
+    finally:
+        employee_deactivated.disconnect(hand_back_fails, sender=app)
+    assert browser.get("/wallet").status_code == 200
+    with app.app_context():
+        employee = find_employee(username)
+        assert employee.active
+        assert db.session.scalars(
+            select(ApiToken.revoked_at).where(ApiToken.employee_id == employee.id)
+        ).all() == [None]
+    assert run(app, "contract_end") == "1 ended contracts deactivated"
