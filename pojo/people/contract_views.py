@@ -23,8 +23,10 @@ def _render(setting_form=None, failed=None, status=200):
         if failed and failed[0] == username:
             forms[username] = failed[1]
         else:
+            # An ended contract's date is past, outside the bounds: HR picks the new one.
+            end = None if row.ended else row.employee.contract_end
             forms[username] = ExtendContractForm(
-                formdata=None, prefix=username, data={"contract_end": row.employee.contract_end}
+                formdata=None, prefix=username, data={"contract_end": end}
             )
     setting_form = setting_form or UnspentPointsForm(
         formdata=None, data={"unspent_points": get_setting("unspent_points")}
