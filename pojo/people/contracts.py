@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -99,7 +99,7 @@ def _expiry_note(temp: Employee) -> str:
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
         return _(
             "Contract ended on %(date)s; unspent points expire (HR's setting).",
-            date=temp.contract_end.isoformat(),
+            date=format_date(temp.contract_end),
         )
 
 
