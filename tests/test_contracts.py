@@ -277,3 +277,16 @@ def test_deactivation_and_its_effects_commit_or_roll_back_together(app, temp, lo
             select(ApiToken.revoked_at).where(ApiToken.employee_id == employee.id)
         ).all() == [None]
     assert run(app, "contract_end") == "1 ended contracts deactivated"
+
+
+def test_a_temp_hr_reactivated_without_extending_is_not_ended_again(app, temp):
+    set_unspent_points(app, "expire")
+    username = temp(-1, points=40)
+    assert run(app, "contract_end") == "1 ended contracts deactivated"
+    with app.app_context(), unit_of_work():
+        find_employee(username).active = True  # HR's own decision on the edit page
+    give_points(app, username, 25)
+    assert run(app, "contract_end", NOW + timedelta(days=1)) == "0 ended contracts deactivated"
+    with app.app_context():
+        employee = find_employee(username)
+        assert employee.active and ledger.balance_of(employee.id) == 25

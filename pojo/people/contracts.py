@@ -121,12 +121,14 @@ def end_contracts(now: datetime) -> int:
             continue
         rule = get_setting("unspent_points")
         balance = ledger.balance_of(temp.id)
+        if not _record(temp, "ended", outcome=rule, points=balance):
+            # Ended once already and reactivated by HR since, end date unchanged: theirs to say.
+            continue
         if rule == "expire" and balance > 0:
             ledger.post_entry(
                 temp.id, -balance, "expiry", actor=None, note=_expiry_note(temp),
                 reference=f"contract:{temp.id}",
             )  # fmt: skip
-        _record(temp, "ended", outcome=rule, points=balance)
         deactivate(temp)
         handled += 1
     return handled
