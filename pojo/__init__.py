@@ -24,6 +24,7 @@ FEATURES = (
     "pojo.outcomes",
     "pojo.api",
     "pojo.market",
+    "pojo.shifts",
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",

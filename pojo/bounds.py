@@ -69,7 +69,7 @@ CONTRACT_EXTENSION_DAYS = Bound(1, 3 * 366)
 PAGE_SIZE = Bound(1, 200)
 
 # Every integer a page reads from its query string, by name: one name, one meaning.
-QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE}
+QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE, "team": ROW_ID}
 
 # Plain decimal digits only: "1e3", "3.5", "0x10" and "1_000" are not whole numbers here.
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")

@@ -38,6 +38,7 @@ FEATURES = {
     "notifications",
     "outcomes",
     "people",
+    "shifts",
 }
 
 

@@ -1,0 +1,35 @@
+"""How a shift's day and hours read, in the user's language and the site's zone."""
+
+from datetime import date
+
+import flask_babel
+
+from pojo.rows import site_zone
+
+# Day-month order in both languages ("to 24.12.", "Thu 24 Dec").
+_DAY = {"fi": "EEE d.M.", "en": "EEE d MMM"}
+
+
+def day_name(day: date) -> str:
+    """A weekday and date, short: "to 24.12." / "Thu 24 Dec"."""
+    locale = flask_babel.get_locale()
+    pattern = _DAY.get(locale.language if locale else "en", _DAY["en"])
+    return flask_babel.format_date(day, pattern)
+
+
+def shift_day(shift) -> str:
+    """The day a shift starts on."""
+    return day_name(shift.starts_at.astimezone(site_zone()).date())
+
+
+def shift_hours(shift) -> str:
+    """A shift's hours, "16:00–22:00" (the end's date when it is on a later day)."""
+    zone = site_zone()
+    start = shift.starts_at.astimezone(zone)
+    end = shift.ends_at.astimezone(zone)
+    end_text = (
+        end.strftime("%H:%M")
+        if end.date() == start.date()
+        else f"{day_name(end.date())} {end:%H:%M}"
+    )
+    return f"{start:%H:%M}–{end_text}"
