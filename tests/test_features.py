@@ -46,15 +46,18 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
     assert nav_endpoints(app) == [
         "market.board",
         "ledger.wallet",
+        "shifts.mine",
         "awards.catalogue",
         "awards.new_award",
         "outcomes.index",
+        "shifts.schedule",
         "market.queue",
         "market.admin_rewards",
         "people.index",
         "api_tokens.index",
     ]
     assert [item.endpoint for item in installed(app).nav if item.manage] == [
+        "shifts.schedule",
         "market.queue",
         "market.admin_rewards",
         "people.index",

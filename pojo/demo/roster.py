@@ -1,0 +1,83 @@
+"""The demo's roster: every agent's shifts from four weeks back to six weeks ahead.
+
+Each agent works one kind of shift a week (evening, then day, then morning:
+in that order at least 11 hours of rest lie between the weeks), with two days
+off in a row. The Christmas period has its own hours and labels, and the demo
+logins among the agents work a Christmas Eve evening, so the shift-swap reward
+has a shift to swap. Written in one bulk insert, deterministic by seed.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import insert
+
+from pojo.extensions import db
+from pojo.shifts.models import Shift
+
+WEEKS_BACK, WEEKS_AHEAD = 4, 6
+# One week's kind of shift, in rotation order: (start, end) in local hours.
+KINDS = ((time(14), time(22)), (time(9), time(17)), (time(7), time(15)))
+CHRISTMAS_EVE_EVENING = ((time(14), time(20)), "Christmas Eve evening")
+CHRISTMAS_EVE_MORNING = ((time(8), time(14)), "Christmas Eve morning")
+# Days the centre keeps short hours (a third of the team works them) or stays closed.
+SHORT_DAYS = {
+    (12, 25): ((time(9), time(15)), "Christmas Day"),
+    (12, 26): ((time(9), time(15)), "Boxing Day"),
+    (12, 31): ((time(8), time(16)), "New Year's Eve"),
+}
+CLOSED = {(1, 1), (1, 6)}
+# Demo logins that always work Christmas Eve evening.
+CHRISTMAS_EVE_WORKERS = {"aleksi.salminen", "johanna.miettinen"}
+
+
+def _hours(day: date, kind: int, index: int, username: str, zone):
+    """(start, end, label) of this agent's shift on `day`, or None for a day off."""
+    off = index % 7
+    works = day.weekday() not in (off, (off + 1) % 7)
+    if (day.month, day.day) == (12, 24):
+        if username in CHRISTMAS_EVE_WORKERS:
+            return CHRISTMAS_EVE_EVENING
+        if not works:
+            return None
+        return CHRISTMAS_EVE_MORNING if kind == 2 else CHRISTMAS_EVE_EVENING
+    if (day.month, day.day) in CLOSED:
+        return None
+    if (day.month, day.day) in SHORT_DAYS:
+        return SHORT_DAYS[(day.month, day.day)] if index % 3 == 0 else None
+    return (KINDS[kind], "") if works else None
+
+
+def plan_roster(agents, zone, today: date, seed: int) -> int:
+    """Insert the roster of `agents` (demo.people.Agent) around `today`; returns the shifts made."""
+    rng = random.Random(f"roster-{seed}")
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=WEEKS_BACK)
+    days = [first + timedelta(days=n) for n in range(7 * (WEEKS_BACK + WEEKS_AHEAD))]
+    rows = []
+    for index, agent in enumerate(agents):
+        offset = rng.randrange(len(KINDS))
+        # A temp is rostered only until their contract ends.
+        contract_end = agent.employee.contract_end
+        for day in days:
+            if contract_end is not None and day > contract_end:
+                break
+            week = (day - first).days // 7
+            kind = (offset + week) % len(KINDS)
+            planned = _hours(day, kind, index, agent.username, zone)
+            if planned is None:
+                continue
+            (start, end), label = planned
+            rows.append(
+                {
+                    "employee_id": agent.id,
+                    "team_id": agent.team_id,
+                    "starts_at": datetime.combine(day, start, zone),
+                    "ends_at": datetime.combine(day, end, zone),
+                    "label": label,
+                    "created_at": datetime.combine(first, time(6), zone),
+                }
+            )
+    if rows:
+        db.session.execute(insert(Shift), rows)
+    return len(rows)
