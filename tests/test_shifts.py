@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -252,3 +253,47 @@ def test_a_nul_or_huge_file_is_refused_with_a_message(app, hr):
     page = upload(hr, HEADER.encode() + b"x" * (3 * 1024 * 1024)).get_data(as_text=True)
     assert "larger than" in page or "too large" in page.lower()
     assert shift_count(app) == 0
+
+
+def test_the_demo_roster_spans_ten_weeks_with_christmas_and_enough_rest(app, make_employee):
+    from types import SimpleNamespace
+
+    from pojo.demo.roster import plan_roster
+    from pojo.rows import site_zone
+
+    names = ["aleksi.salminen", *(make_employee(team=team) for team in ("Alpha", "Bravo") * 3)]
+    make_employee("aleksi.salminen", team="Alpha")
+    today = datetime(2026, 12, 2).date()
+
+    def roster(seed):
+        with app.app_context(), unit_of_work():
+            db.session.query(Shift).delete()
+            people = db.session.scalars(select(Employee).where(Employee.username.in_(names)))
+            agents = [
+                SimpleNamespace(id=e.id, team_id=e.team_id, username=e.username, employee=e)
+                for e in sorted(people, key=lambda e: e.username)
+            ]
+            plan_roster(agents, site_zone(), today, seed)
+        with app.app_context():
+            return [
+                (s.employee.username, s.starts_at, s.ends_at, s.label)
+                for s in db.session.scalars(
+                    select(Shift).order_by(Shift.employee_id, Shift.starts_at)
+                )
+            ]
+
+    shifts = roster(7)
+    assert shifts == roster(7)
+    zone = ZoneInfo("Europe/Helsinki")
+    for seed, planned in ((7, shifts), (8, roster(8)), (9, roster(9))):
+        for name in names:
+            own = [s for s in planned if s[0] == name]
+            first = own[0][1].astimezone(zone).date()
+            last = own[-1][1].astimezone(zone).date()
+            assert first <= today - timedelta(weeks=4) + timedelta(days=6)
+            assert last >= today + timedelta(weeks=6) - timedelta(days=7)
+            for before, after in zip(own, own[1:], strict=False):
+                assert after[1] - before[2] >= timedelta(hours=11), (seed, before, after)
+    eve = [s for s in shifts if s[3] == "Christmas Eve evening"]
+    assert any(s[0] == "aleksi.salminen" for s in eve)
+    assert all(s[1].astimezone(zone).date().isoformat() == "2026-12-24" for s in eve)

@@ -20,18 +20,18 @@ WEEKS_BACK, WEEKS_AHEAD = 4, 6
 KINDS = ((time(14), time(22)), (time(9), time(17)), (time(7), time(15)))
 CHRISTMAS_EVE_EVENING = ((time(14), time(20)), "Christmas Eve evening")
 CHRISTMAS_EVE_MORNING = ((time(8), time(14)), "Christmas Eve morning")
-# Days the centre keeps short hours (a third of the team works them) or stays closed.
+# Days the centre keeps short hours (about a third of the agents work them) or stays closed.
 SHORT_DAYS = {
     (12, 25): ((time(9), time(15)), "Christmas Day"),
     (12, 26): ((time(9), time(15)), "Boxing Day"),
-    (12, 31): ((time(8), time(16)), "New Year's Eve"),
+    (12, 31): ((time(10), time(16)), "New Year's Eve"),
 }
 CLOSED = {(1, 1), (1, 6)}
 # Demo logins that always work Christmas Eve evening.
 CHRISTMAS_EVE_WORKERS = {"aleksi.salminen", "johanna.miettinen"}
 
 
-def _hours(day: date, kind: int, index: int, username: str, zone):
+def _hours(day: date, kind: int, index: int, username: str, holiday_crew: bool):
     """(start, end, label) of this agent's shift on `day`, or None for a day off."""
     off = index % 7
     works = day.weekday() not in (off, (off + 1) % 7)
@@ -44,7 +44,7 @@ def _hours(day: date, kind: int, index: int, username: str, zone):
     if (day.month, day.day) in CLOSED:
         return None
     if (day.month, day.day) in SHORT_DAYS:
-        return SHORT_DAYS[(day.month, day.day)] if index % 3 == 0 else None
+        return SHORT_DAYS[(day.month, day.day)] if holiday_crew else None
     return (KINDS[kind], "") if works else None
 
 
@@ -57,6 +57,7 @@ def plan_roster(agents, zone, today: date, seed: int) -> int:
     rows = []
     for index, agent in enumerate(agents):
         offset = rng.randrange(len(KINDS))
+        holiday_crew = rng.random() < 1 / 3
         # A temp is rostered only until their contract ends.
         contract_end = agent.employee.contract_end
         for day in days:
@@ -64,7 +65,7 @@ def plan_roster(agents, zone, today: date, seed: int) -> int:
                 break
             week = (day - first).days // 7
             kind = (offset + week) % len(KINDS)
-            planned = _hours(day, kind, index, agent.username, zone)
+            planned = _hours(day, kind, index, agent.username, holiday_crew)
             if planned is None:
                 continue
             (start, end), label = planned

@@ -3,18 +3,27 @@
 from datetime import date
 
 import flask_babel
+from babel import dates as babel_dates
 
 from pojo.rows import site_zone
 
-# Day-month order in both languages ("to 24.12.", "Thu 24 Dec").
+# Day-month order in both languages ("to 24.12.", "Thu 24 Dec"); Finnish writes 14.00.
 _DAY = {"fi": "EEE d.M.", "en": "EEE d MMM"}
+_TIME = {"fi": "H.mm", "en": "HH:mm"}
+
+
+def _language() -> str:
+    locale = flask_babel.get_locale()
+    return locale.language if locale and locale.language in _DAY else "en"
 
 
 def day_name(day: date) -> str:
     """A weekday and date, short: "to 24.12." / "Thu 24 Dec"."""
-    locale = flask_babel.get_locale()
-    pattern = _DAY.get(locale.language if locale else "en", _DAY["en"])
-    return flask_babel.format_date(day, pattern)
+    return flask_babel.format_date(day, _DAY[_language()])
+
+
+def _clock(moment) -> str:
+    return babel_dates.format_time(moment, _TIME[_language()], locale=_language())
 
 
 def shift_day(shift) -> str:
