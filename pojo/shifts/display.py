@@ -32,13 +32,10 @@ def shift_day(shift) -> str:
 
 
 def shift_hours(shift) -> str:
-    """A shift's hours, "16:00–22:00" (the end's date when it is on a later day)."""
+    """A shift's hours, "16:00–22:00" or "16.00–22.00" (the end's date when it is on a later day)."""
     zone = site_zone()
     start = shift.starts_at.astimezone(zone)
     end = shift.ends_at.astimezone(zone)
-    end_text = (
-        end.strftime("%H:%M")
-        if end.date() == start.date()
-        else f"{day_name(end.date())} {end:%H:%M}"
-    )
-    return f"{start:%H:%M}–{end_text}"
+    if end.date() == start.date():
+        return f"{_clock(start)}–{_clock(end)}"
+    return f"{_clock(start)}–{day_name(end.date())} {_clock(end)}"
