@@ -297,3 +297,41 @@ def test_the_demo_roster_spans_ten_weeks_with_christmas_and_enough_rest(app, mak
     eve = [s for s in shifts if s[3] == "Christmas Eve evening"]
     assert any(s[0] == "aleksi.salminen" for s in eve)
     assert all(s[1].astimezone(zone).date().isoformat() == "2026-12-24" for s in eve)
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends"),
+    [
+        ("0001-01-01T00:00", "0001-01-01T08:00"),
+        ("9999-12-31T14:00", "9999-12-31T22:00"),
+        ("2026-12-24T16:00", "9999-12-31T23:59"),
+        ("", ""),
+        ("2147483648", "-1"),
+        ("x" * 100_000, "a\x00b"),
+    ],
+)
+def test_bad_times_in_the_shift_form_are_refused_without_a_server_error(
+    app, hr, make_employee, starts, ends
+):
+    agent = make_employee(team="Alpha")
+    with app.app_context():
+        employee = db.session.scalar(select(Employee).where(Employee.username == agent))
+        ids = (employee.id, employee.team_id)
+    form = {"employee": ids[0], "starts_at": starts, "ends_at": ends, "label": "x"}
+    response = hr.post(f"/shifts/new?team={ids[1]}", data=form)
+    assert response.status_code in (400, 422)
+    assert shift_count(app) == 0
+
+
+def test_a_roster_row_in_a_far_year_is_rejected_with_its_line(app, hr, make_employee):
+    agent = make_employee()
+    page = upload(
+        hr,
+        csv_file(
+            f"{agent},9999-12-31T20:00:00-05:00,9999-12-31T23:00:00-05:00,",
+            f"{agent},{at(24 * 500)},{at(24 * 500 + 8)},",
+        ),
+    ).get_data(as_text=True)
+    assert '<td class="num">2</td>' in page and "not in the years 2000–2100" in page
+    assert '<td class="num">3</td>' in page and "check the year" in page
+    assert shift_count(app) == 0

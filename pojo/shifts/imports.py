@@ -62,6 +62,11 @@ def _time(name: str, text: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except (ValueError, OverflowError):
         parsed = None
+    # Years far off are typos, and near the ends of the calendar UTC cannot hold them.
+    if parsed is not None and not 2000 <= parsed.year <= 2100:
+        raise ValueError(
+            _("%(field)s %(value)s is not in the years 2000–2100.", field=name, value=text[:40])
+        )
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(
             _(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 LONGEST = timedelta(hours=24)
+# A roster plans this far ahead at most: a shift years away is a typo in the year.
+FARTHEST = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -18,13 +20,16 @@ class Span:
 
 
 def time_problem(span: Span, now: datetime) -> str | None:
-    """Why these times cannot be a new shift: `ends_first`, `too_long`, `in_past`, or None."""
+    """Why these times cannot be a new shift: `ends_first`, `too_long`, `in_past`,
+    `too_far` (over FARTHEST ahead), or None."""
     if span.ends_at <= span.starts_at:
         return "ends_first"
     if span.ends_at - span.starts_at > LONGEST:
         return "too_long"
     if span.starts_at < now:
         return "in_past"
+    if span.starts_at > now + FARTHEST:
+        return "too_far"
     return None
 
 

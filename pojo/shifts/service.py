@@ -33,6 +33,7 @@ def time_message(problem: str) -> str:
         "ends_first": _("The shift must end after it starts."),
         "too_long": _("A shift lasts at most 24 hours."),
         "in_past": _("The shift starts in the past; only coming shifts can be planned."),
+        "too_far": _("The shift starts more than %(days)s days ahead; check the year.", days=400),
     }[problem]
 
 
@@ -64,7 +65,7 @@ def shifts_near(employee_ids, earliest: datetime, latest: datetime) -> list[Shif
 def _check(employee: Employee, span: rules.Span, label: str, *, ignore: int | None = None):
     problem = rules.time_problem(span, utcnow())
     if problem:
-        field = "starts_at" if problem == "in_past" else "ends_at"
+        field = "starts_at" if problem in ("in_past", "too_far") else "ends_at"
         raise InvalidInput(time_message(problem), field=field)
     if len(label) > LABEL_MAX_LENGTH:
         raise InvalidInput(
