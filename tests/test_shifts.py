@@ -335,3 +335,14 @@ def test_a_roster_row_in_a_far_year_is_rejected_with_its_line(app, hr, make_empl
     assert '<td class="num">2</td>' in page and "not in the years 2000–2100" in page
     assert '<td class="num">3</td>' in page and "check the year" in page
     assert shift_count(app) == 0
+
+
+def test_ledger_verify_finds_two_shifts_of_one_person_at_once(app, runner, make_employee):
+    agent = make_employee()
+    add_shift(app, agent, starts=0)
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
+    add_shift(app, agent, starts=4)
+    result = runner.invoke(args=["ledger", "verify"])
+    assert result.exit_code != 0 and "no two shifts of one person overlap" in result.output
+    with app.app_context(), unit_of_work():
+        db.session.query(Shift).delete()

@@ -9,6 +9,7 @@ def feature():
     from pojo.shifts import models
     from pojo.shifts.cli import shifts_cli
     from pojo.shifts.display import day_name, shift_day, shift_hours
+    from pojo.shifts.invariants import CHECKS
     from pojo.shifts.policy import PLAN_SHIFTS
     from pojo.shifts.views import bp
     from pojo.web import NavItem
@@ -22,5 +23,6 @@ def feature():
             NavItem(48, "shifts.schedule", _l("Schedule"), PLAN_SHIFTS, manage=True),
         ),
         template_globals={"day_name": day_name, "shift_day": shift_day, "shift_hours": shift_hours},
+        checks=CHECKS,
         models=models,
     )
