@@ -346,3 +346,21 @@ def test_ledger_verify_finds_two_shifts_of_one_person_at_once(app, runner, make_
     assert result.exit_code != 0 and "no two shifts of one person overlap" in result.output
     with app.app_context(), unit_of_work():
         db.session.query(Shift).delete()
+
+
+def test_the_schedule_and_my_shifts_run_as_many_statements_for_many_shifts_as_for_few(
+    app, client_as, make_employee
+):
+    from tests.query_count import statements_for
+
+    hr = client_as("hr", team=None)
+    agent = client_as("agent", team="Alpha")
+    add_shift(app, agent.username, starts=0)
+    week = START.date() - timedelta(days=START.date().weekday())
+    path = f"/shifts/schedule?week={week.isoformat()}"
+    few, few_mine = statements_for(app, hr, path), statements_for(app, agent, "/shifts")
+    for n in range(1, 6):
+        add_shift(app, make_employee(team="Alpha"), starts=0, label=f"n{n}")
+        add_shift(app, agent.username, starts=24 * n)
+    assert statements_for(app, hr, path) == few
+    assert statements_for(app, agent, "/shifts") == few_mine
