@@ -364,3 +364,14 @@ def test_the_schedule_and_my_shifts_run_as_many_statements_for_many_shifts_as_fo
         add_shift(app, agent.username, starts=24 * n)
     assert statements_for(app, hr, path) == few
     assert statements_for(app, agent, "/shifts") == few_mine
+
+
+def test_a_shift_that_has_begun_is_kept_as_worked(app, hr, make_employee):
+    agent = make_employee()
+    begun = add_shift(app, agent, starts=-24 * 8, hours=8)
+    form = {"starts_at": "2030-01-01T08:00", "ends_at": "2030-01-01T16:00", "label": "Moved"}
+    response = hr.post(f"/shifts/{begun}/edit", data=form)
+    assert response.status_code == 422 and "kept as worked" in response.get_data(as_text=True)
+    hr.post(f"/shifts/{begun}/delete")
+    assert "kept as worked" in hr.get("/shifts/schedule").get_data(as_text=True)
+    assert shift_count(app) == 1

@@ -130,11 +130,17 @@ def get_shift(actor: Employee, shift_id: int) -> Shift:
     return shift
 
 
+def _refuse_begun(shift: Shift) -> None:
+    if shift.starts_at <= utcnow():
+        raise InvalidInput(_("This shift has begun; it is kept as worked."), field="starts_at")
+
+
 def update_shift(
     actor: Employee, shift_id: int, starts_at: datetime, ends_at: datetime, label: str = ""
 ) -> Shift:
-    """New times or label for a shift; a shift already begun is not moved."""
+    """New times or label for a coming shift; one already begun is kept as worked."""
     shift = get_shift(actor, shift_id)
+    _refuse_begun(shift)
     lock_row(Employee, shift.employee_id)
     _check(shift.employee, rules.Span(starts_at, ends_at), label, ignore=shift.id)
     shift.starts_at, shift.ends_at, shift.label = starts_at, ends_at, label
@@ -143,8 +149,9 @@ def update_shift(
 
 
 def delete_shift(actor: Employee, shift_id: int) -> None:
-    """Remove a shift from the roster."""
+    """Remove a coming shift from the roster."""
     shift = get_shift(actor, shift_id)
+    _refuse_begun(shift)
     db.session.delete(shift)
     db.session.flush()
 

@@ -14,7 +14,7 @@ from pojo.rows import site_zone
 from pojo.shifts import imports, service
 from pojo.shifts.forms import ApplyForm, EditShiftForm, ShiftForm, UploadForm
 from pojo.shifts.policy import PLAN_SHIFTS
-from pojo.web import allow
+from pojo.web import allow, flash_refusal
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
@@ -140,8 +140,12 @@ def delete(shift_id: int):
     if not form.validate_on_submit():
         abort(400)
     target = _back_to(shift)
-    service.delete_shift(current_user, shift_id)
-    flash(_("Shift deleted."), "success")
+    try:
+        service.delete_shift(current_user, shift_id)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Shift deleted."), "success")
     return target
 
 
