@@ -217,6 +217,8 @@ def test_the_schedule_shows_the_week_and_its_neighbours(app, hr, make_employee):
     assert "Christmas Eve evening" in page
     assert f"week={(week + timedelta(days=7)).isoformat()}" in page
     assert f"week={(week - timedelta(days=7)).isoformat()}" in page
+    form = hr.get(f"/shifts/new?day={week.isoformat()}").get_data(as_text=True)
+    assert f'value="{week.isoformat()}T09:00"' in form
 
 
 @pytest.mark.parametrize(
@@ -239,6 +241,8 @@ def test_the_schedule_shows_the_week_and_its_neighbours(app, hr, make_employee):
 def test_bad_schedule_parameters_are_no_server_error(hr, query):
     for path in ("/shifts/schedule", "/shifts/new", "/shifts"):
         assert hr.get(f"{path}?{query}").status_code < 500, (path, query)
+        day_query = query.replace("week=", "day=")
+        assert hr.get(f"{path}?{day_query}").status_code < 500, (path, day_query)
 
 
 @pytest.mark.parametrize("shift_id", ["2147483648", "-1", "0", "9" * 1000])

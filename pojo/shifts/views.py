@@ -1,6 +1,6 @@
 """Shift pages: my shifts, the team schedule, single shifts, the roster import."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,17 +21,21 @@ bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 SHOWN_REJECTED = 200
 # The weeks a schedule link may ask for; anything else shows this week.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+DAY_SHIFT = (time(9), time(17))
+
+
+def _requested_day(name: str) -> date | None:
+    """The query string's date `name` (YYYY-MM-DD within the bounded years), else None."""
+    text = request.args.get(name, "")
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def _requested_monday() -> date:
-    text = request.args.get("week", "")
-    try:
-        day = date.fromisoformat(text[:10]) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
-        day = datetime.now(site_zone()).date()
-    return service.week_of(day)
+    return service.week_of(_requested_day("week") or datetime.now(site_zone()).date())
 
 
 @bp.route("")
@@ -69,6 +73,11 @@ def new():
     except DomainError:
         abort(404)
     form = ShiftForm()
+    day = _requested_day("day")
+    if day is not None and not form.is_submitted():
+        # A day chosen in the week view: an ordinary day shift to adjust.
+        form.starts_at.data = datetime.combine(day, DAY_SHIFT[0])
+        form.ends_at.data = datetime.combine(day, DAY_SHIFT[1])
     form.employee.choices = [(m.id, m.display_name) for m in team.members if m.active]
     if form.validate_on_submit():
         members = {m.id: m for m in team.members}
