@@ -247,8 +247,21 @@ def preview(actor: Employee | None, data: bytes) -> Plan:
 
 
 def apply(actor: Employee | None, data: bytes) -> Plan:
-    """Import the file; RejectedRows (nothing changed) when any row is rejected."""
-    result = preview(actor, data)
+    """Import the file; RejectedRows (nothing changed) when any row is rejected.
+
+    The people it names are locked first (in id order, so two imports cannot deadlock),
+    as `service.create_shift` locks its one, so no overlap slips in between plan and write.
+    """
+    rows, rejected = read(data)
+    names = sorted({row.employee for row in rows})
+    db.session.scalars(
+        select(Employee.id)
+        .where(Employee.username.in_(names))
+        .order_by(Employee.id)
+        .with_for_update()
+    ).all()
+    result = plan(actor, rows)
+    result.rejected = sorted(rejected + result.rejected)
     if result.rejected:
         raise RejectedRows(
             ngettext(
