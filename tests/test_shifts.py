@@ -124,6 +124,9 @@ def test_cli_import_is_idempotent(app, runner, make_employee, tmp_path):
     agent = make_employee()
     path = tmp_path / "roster.csv"
     path.write_bytes(csv_file(f"{agent},{at(0)},{at(8)},", f"{agent},{at(24)},{at(32)},"))
+    dry = runner.invoke(args=["shifts", "import", "--dry-run", str(path)])
+    assert dry.exit_code == 0 and "2 new" in dry.output and "nothing changed" in dry.output
+    assert shift_count(app) == 0
     first = runner.invoke(args=["shifts", "import", str(path)])
     assert first.exit_code == 0, first.output
     assert "2 new" in first.output
@@ -168,6 +171,10 @@ def test_a_supervisor_plans_their_team_and_cannot_touch_another_teams_shift(
     assert shift_count(app) == 1
 
     other_shift = add_shift(app, theirs)
+    with app.app_context():
+        bravo = db.session.scalar(select(Employee.team_id).where(Employee.username == theirs))
+    assert supervisor.get(f"/shifts/schedule?team={bravo}").status_code == 404
+    assert supervisor.get(f"/shifts/new?team={bravo}").status_code == 404
     assert supervisor.get(f"/shifts/{other_shift}/edit").status_code == 404
     edited = {**form, "label": "Mine now"}
     assert supervisor.post(f"/shifts/{other_shift}/edit", data=edited).status_code == 404
