@@ -1,16 +1,17 @@
 """Shifts: who works when, in which team, under what label
 
 A new table only; nothing existing is copied, so no foreign key pointing at
-another table is disturbed on SQLite.
+another table is disturbed on SQLite. Written beside the contracts revision and
+chained after it, which main had by then.
 
 Revision ID: 20261202_02_shifts
-Revises: 20261202_01_price_engine
+Revises: 20261202_03_contracts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261202_02_shifts"
-down_revision = "20261202_01_price_engine"
+down_revision = "20261202_03_contracts"
 branch_labels = None
 depends_on = None
 
