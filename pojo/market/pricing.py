@@ -55,7 +55,7 @@ from then on; the prices before stay as they were.
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 # The price falls by at most this share of a step a day.
@@ -378,7 +378,3 @@ def prices_along(steps: Sequence[Step], moments: Iterable[datetime]) -> list[int
         step = steps[index]
         found.append(price(step.settings, step.state, moment))
     return found
-
-
-def with_state(state: DemandState, **changes) -> DemandState:
-    return replace(state, **changes)

@@ -127,19 +127,34 @@ def _row(line: int, fields: dict[str, str], zone: ZoneInfo) -> OutcomeInput:
 
 def read(text: str, zone: ZoneInfo) -> CsvContent:
     """Parse a decoded file; times without an offset are in `zone` (the site's)."""
+    rows, rejected = read_table(text, COLUMNS, lambda line, fields: _row(line, fields, zone))
+    return CsvContent(rows=rows, rejected=rejected)
+
+
+def read_table(
+    text: str, columns, parse_row, max_rows: int = MAX_ROWS
+) -> tuple[list, list[Rejection]]:
+    """A decoded CSV file with exactly these `columns` (any order, either delimiter).
+
+    `parse_row(line, fields)` makes each row or raises ValueError, which rejects
+    that line with its number; a row of the wrong width is rejected too.
+    CsvFileError for a file that cannot be read as a whole. Also read by the
+    shifts import.
+    """
     if not text.strip():
         raise CsvFileError(_("The file is empty."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text.split("\n", 1)[0]))
-    content = CsvContent(rows=[], rejected=[])
+    rows: list = []
+    rejected: list[Rejection] = []
     try:
         header = [name.strip().lower() for name in next(reader)]
-        missing = [name for name in COLUMNS if name not in header]
-        unknown = [name for name in header if name not in COLUMNS]
-        if missing or unknown or len(header) != len(COLUMNS):
+        missing = [name for name in columns if name not in header]
+        unknown = [name for name in header if name not in columns]
+        if missing or unknown or len(header) != len(columns):
             raise CsvFileError(
                 _(
                     "Line 1 must name the columns %(columns)s. Missing: %(missing)s. Not expected: %(unknown)s.",
-                    columns=", ".join(COLUMNS),
+                    columns=", ".join(columns),
                     missing=", ".join(missing) or "–",
                     unknown=", ".join(name[:40] for name in unknown[:5]) or "–",
                 )
@@ -148,12 +163,12 @@ def read(text: str, zone: ZoneInfo) -> CsvContent:
             line = reader.line_num
             if not any(value.strip() for value in values):
                 continue
-            if len(content.rows) + len(content.rejected) >= MAX_ROWS:
+            if len(rows) + len(rejected) >= max_rows:
                 raise CsvFileError(
-                    _("The file has more than %(n)s rows; split it.", n=format_points(MAX_ROWS))
+                    _("The file has more than %(n)s rows; split it.", n=format_points(max_rows))
                 )
             if len(values) != len(header):
-                content.rejected.append(
+                rejected.append(
                     Rejection(
                         line,
                         "invalid",
@@ -167,13 +182,13 @@ def read(text: str, zone: ZoneInfo) -> CsvContent:
                 continue
             fields = {name: value.strip() for name, value in zip(header, values, strict=True)}
             try:
-                content.rows.append(_row(line, fields, zone))
+                rows.append(parse_row(line, fields))
             except ValueError as error:
-                content.rejected.append(Rejection(line, "invalid", str(error)))
+                rejected.append(Rejection(line, "invalid", str(error)))
     except csv.Error as error:
         raise CsvFileError(
             _("Line %(line)s cannot be read as CSV: %(reason)s", line=reader.line_num, reason=error)
         ) from None
-    if not content.rows and not content.rejected:
+    if not rows and not rejected:
         raise CsvFileError(_("The file has a header but no rows."))
-    return content
+    return rows, rejected

@@ -9,8 +9,6 @@ applied in part is worse than none. The file's shape is read with the
 outcomes import's helpers (`decode`, the dialect, `CsvFileError`).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,8 +19,7 @@ from sqlalchemy import select
 from pojo.database import utcnow
 from pojo.errors import InvalidInput, RejectedRows
 from pojo.extensions import db
-from pojo.formatting import format_points
-from pojo.outcomes.csvfile import CsvFileError, _dialect, decode
+from pojo.outcomes.csvfile import CsvFileError, decode, read_table
 from pojo.outcomes.service import Rejection
 from pojo.people.models import Employee
 from pojo.policy import can
@@ -103,57 +100,10 @@ def read(data: bytes) -> tuple[list[ShiftRow], list[Rejection]]:
         text = decode(data)
     except CsvFileError as error:
         raise InvalidInput(error.message, field="file") from None
-    if not text.strip():
-        raise InvalidInput(_("The file is empty."), field="file")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text.split("\n", 1)[0]))
-    rows: list[ShiftRow] = []
-    rejected: list[Rejection] = []
     try:
-        header = [name.strip().lower() for name in next(reader)]
-        if sorted(header) != sorted(COLUMNS):
-            raise InvalidInput(
-                _("Line 1 must name the columns %(columns)s.", columns=", ".join(COLUMNS)),
-                field="file",
-            )
-        for values in reader:
-            line = reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            if len(rows) + len(rejected) >= MAX_ROWS:
-                raise InvalidInput(
-                    _("The file has more than %(n)s rows; split it.", n=format_points(MAX_ROWS)),
-                    field="file",
-                )
-            if len(values) != len(header):
-                rejected.append(
-                    Rejection(
-                        line,
-                        "invalid",
-                        _(
-                            "%(found)s fields where %(expected)s were expected.",
-                            found=len(values),
-                            expected=len(header),
-                        ),
-                    )
-                )
-                continue
-            fields = {name: value.strip() for name, value in zip(header, values, strict=True)}
-            try:
-                rows.append(_row(line, fields))
-            except ValueError as error:
-                rejected.append(Rejection(line, "invalid", str(error)))
-    except csv.Error as error:
-        raise InvalidInput(
-            _(
-                "Line %(line)s cannot be read as CSV: %(reason)s",
-                line=reader.line_num,
-                reason=error,
-            ),
-            field="file",
-        ) from None
-    if not rows and not rejected:
-        raise InvalidInput(_("The file has a header but no rows."), field="file")
-    return rows, rejected
+        return read_table(text, COLUMNS, _row, MAX_ROWS)
+    except CsvFileError as error:
+        raise InvalidInput(error.message, field="file") from None
 
 
 def plan(actor: Employee | None, rows: list[ShiftRow]) -> Plan:
