@@ -25,6 +25,7 @@ FEATURES = (
     "pojo.api",
     "pojo.market",
     "pojo.shifts",
+    "pojo.swaps",
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",

@@ -94,6 +94,46 @@ class RewardUnavailable(DomainError, code="reward_unavailable"):
     """The market: the reward was withdrawn from the exchange."""
 
 
+class ShiftRequired(DomainError, code="shift_required"):
+    """Shift swaps: a shift-swap reward is redeemed for one of one's own coming shifts."""
+
+
+class NotYourShift(DomainError, code="not_your_shift"):
+    """Shift swaps: the shift named is someone else's (or no shift at all)."""
+
+
+class TooLate(DomainError, code="too_late"):
+    """Shift swaps: the shift starts inside the swap deadline window."""
+
+
+class AlreadyOnBoard(Conflict, code="already_on_board"):
+    """Shift swaps: the shift is already on the swap board."""
+
+
+class AlreadyTaken(Conflict, code="already_taken"):
+    """Shift swaps: someone took the swap first, or it is no longer open."""
+
+
+class OwnSwap(DomainError, code="own_swap"):
+    """Shift swaps: nobody takes their own swap."""
+
+
+class ShiftOverlap(DomainError, code="overlap"):
+    """Shift swaps: the shift overlaps one of the taker's own."""
+
+
+class RestPeriod(DomainError, code="rest_period"):
+    """Shift swaps: the shift leaves the taker less than the minimum rest beside their own."""
+
+
+class ContractEnded(DomainError, code="contract_ended"):
+    """Shift swaps: the shift falls after the taker's contract ends."""
+
+
+class OtherTeam(DomainError, code="not_in_team"):
+    """Shift swaps: the shift belongs to another team than the taker's (422, unlike awards' 403)."""
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

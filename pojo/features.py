@@ -55,6 +55,10 @@ class Feature:
     notices: Mapping[str, Callable] = field(default_factory=dict)
     # pojo.signals signal -> receiver(app, **payload), connected for this app only.
     receivers: Mapping[Any, Callable] = field(default_factory=dict)
+    # reward kind -> prepare(actor, reward, details, at): checks what a redemption of that kind
+    # needs (a shift for `shift_swap`) before anything is charged, and returns attach(redemption),
+    # called once the redemption exists. The market calls it; the feature owns the kind's rules.
+    reward_kinds: Mapping[str, Callable] = field(default_factory=dict)
     models: ModuleType | None = None  # imported so migrations know its tables
     # Anything the fields above do not cover, run last (auth configures the login manager).
     setup: Callable[[Flask], None] | None = None
@@ -73,6 +77,7 @@ class Installed:
     start_pages: dict[str, str] = field(default_factory=dict)
     me_fields: dict[str, MeField] = field(default_factory=dict)
     notices: dict[str, Callable] = field(default_factory=dict)
+    reward_kinds: dict[str, Callable] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         if any(known.name == feature.name for known in self.features):
@@ -89,6 +94,7 @@ class Installed:
         self.start_pages.update(feature.start_pages)
         self.me_fields.update((me_field.name, me_field) for me_field in feature.me_fields)
         self.notices.update(feature.notices)
+        self.reward_kinds.update(feature.reward_kinds)
 
 
 def installed(app: Flask | None = None) -> Installed:

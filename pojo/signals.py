@@ -18,6 +18,11 @@ points_credited = _signals.signal("points-credited")
 
 # An employee was deactivated. Sent by `pojo.people.service` in the transaction that
 # deactivated them (by HR, or the `contract_end` job); auth ends their stored sessions and
-# the API revokes their tokens for good. Shift swaps will hand an open swap back with a
-# refund here. Payload: employee (the Employee).
+# the API revokes their tokens for good; shift swaps hand an open swap back with a refund. Payload: employee (the Employee).
 employee_deactivated = _signals.signal("employee-deactivated")
+
+# A planner is about to change a shift: `change` is "edit" or "delete". Sent by
+# `pojo.shifts.service` under the person's lock, before anything is written; a receiver
+# refuses by raising a DomainError (shift swaps: a shift on the swap board, or with a swap
+# behind it, is not deleted). Payload: shift (the Shift), change.
+shift_changing = _signals.signal("shift-changing")

@@ -25,6 +25,8 @@ bp = Blueprint("ledger", __name__)
 KIND_LABELS = {
     "award": pgettext("ledger entry", "Award"),
     "outcome": _l("Customer outcome"),
+    # A shift swap's taker: the "Covered a colleague's shift" points, from no budget.
+    "cover": _l("Covered a shift"),
     "expiry": _l("Expired at contract end"),
     "redemption": _l("Redemption"),
     "refund": _l("Refund"),

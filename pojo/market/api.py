@@ -54,6 +54,16 @@ class RewardDetail(Reward):
 class RedemptionRequest(Schema):
     reward = Whole(bounds.ROW_ID)
     max_price = Whole(bounds.ACCEPTED_PRICE, description="the most you accept to pay")
+    shift = Whole(
+        bounds.ROW_ID,
+        required=False,
+        description="shift-swap rewards: the id of one of your own coming shifts to swap away",
+    )
+    offered_to = Text(
+        64,
+        required=False,
+        description="shift-swap rewards: offer the shift to this colleague (username) only",
+    )
 
 
 class Redemption(Schema):
@@ -124,9 +134,13 @@ def redeem(caller: Employee, body: dict):
 
     409 `price_moved` (the error carries the current `price`) or
     `out_of_stock`; 422 `insufficient_points`, `limit_reached` or
-    `reward_unavailable`; nothing is charged when refused.
+    `reward_unavailable`; nothing is charged when refused. A shift-swap reward
+    needs `shift`: 422 `shift_required` without it, `not_your_shift` for
+    another's, `too_late` inside the swap deadline window; 409
+    `already_on_board` when that shift is on the swap board already.
     """
-    made = redemptions.redeem(caller, body["reward"], body["max_price"])
+    details = {key: body[key] for key in ("shift", "offered_to") if key in body}
+    made = redemptions.redeem(caller, body["reward"], body["max_price"], details=details)
     return {
         "id": made.id,
         "reward": made.reward_id,

@@ -44,6 +44,9 @@ class RedeemForm(FlaskForm):
     reward = WholeNumberField(bound=bounds.ROW_ID, widget=HiddenInput())
     max_price = WholeNumberField(bound=bounds.ACCEPTED_PRICE, widget=HiddenInput())
     request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    # Shift-swap rewards: the shift to swap away, and optionally the one colleague offered it.
+    shift = WholeNumberField(bound=bounds.ROW_ID, required=False)
+    offered_to = WholeNumberField(bound=bounds.ROW_ID, required=False)
 
 
 class GoalForm(FlaskForm):

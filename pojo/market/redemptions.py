@@ -5,6 +5,7 @@ inside `post_entry`, the order of docs/architecture.md; a decision locks
 the reward, then the redemption.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from pojo.errors import (
     RewardUnavailable,
 )
 from pojo.extensions import db
+from pojo.features import installed
 from pojo.formatting import format_points
 from pojo.ledger.service import post_entry
 from pojo.market.catalogue import lock_reward
@@ -70,6 +72,18 @@ def _check_limit(reward: Reward, employee: Employee, at: datetime) -> None:
         )
 
 
+def _prepare_kind(
+    actor: Employee, reward: Reward, details: Mapping, at: datetime
+) -> Callable | None:
+    """The reward kind's own checks, before anything is charged (see `Feature.reward_kinds`)."""
+    if reward.kind == "standard":
+        return None
+    prepare = installed().reward_kinds.get(reward.kind)
+    if prepare is None:
+        raise RewardUnavailable(_("This reward cannot be redeemed here."))
+    return prepare(actor, reward, details, at)
+
+
 def redeem(
     actor: Employee,
     reward_id: int,
@@ -77,6 +91,7 @@ def redeem(
     *,
     request_id: str | None = None,
     at: datetime | None = None,
+    details: Mapping | None = None,
 ) -> Redemption:
     """Redeem a reward like a limit order: charged the current price if it is at most `max_price`.
 
@@ -84,7 +99,9 @@ def redeem(
     (OutOfStock), the price moved above `max_price` (PriceMoved, with the
     price), the per-person limit is used, or the balance is short
     (InsufficientPoints). A repeated `request_id` returns the first
-    redemption. `at` backdates it (demo history).
+    redemption. `at` backdates it (demo history). A reward of another kind
+    than `standard` is checked by its feature (`Feature.reward_kinds`) with
+    `details` (a shift swap's `shift`) before anything is charged.
     """
     if isinstance(max_price, bool) or not isinstance(max_price, int) or max_price < 1:
         raise InvalidInput(
@@ -102,6 +119,7 @@ def redeem(
         raise RewardUnavailable(_("This reward is no longer on the exchange."))
     if not actor.active:
         raise Forbidden(_("Your account is not active."))
+    attach = _prepare_kind(actor, reward, details or {}, at or utcnow())
     if reward.stock is not None and reward.stock <= 0:
         raise OutOfStock(_("Sold out: this reward has no stock left."))
     # Taken under the lock, and never before the reward's last price event: moments stay in order.
@@ -137,15 +155,16 @@ def redeem(
     state.redemption_id = redemption.id
     db.session.add(PriceTick(reward_id=reward.id, at=at, price=state.price_after))
     db.session.flush()
+    if attach is not None:
+        attach(redemption)
     # Dearer now for everyone saving toward it; the redeemer's own balance fell.
     check_goals(reward_ids=[reward.id], at=at)
     check_goals(employee_ids=[actor.id], at=at)
     return redemption
 
 
-def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redemption:
-    """Lock a pending redemption (reward row first, then the redemption) for HR's decision."""
-    require(actor, FULFIL_REDEMPTIONS)
+def _lock_pending(redemption_id: int) -> Redemption:
+    """Lock a pending redemption: its reward row first, then the redemption."""
     found = get_row(Redemption, redemption_id)
     if found is None:
         raise NotFound(_("No such redemption."))
@@ -155,6 +174,17 @@ def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redempt
         raise NotFound(_("No such redemption."))
     if redemption.status != "pending":
         raise Conflict(_("This redemption has already been decided."))
+    return redemption
+
+
+def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redemption:
+    """Lock a pending redemption for HR's decision; a shift swap's settles with its swap."""
+    require(actor, FULFIL_REDEMPTIONS)
+    redemption = _lock_pending(redemption_id)
+    if redemption.reward.kind != "standard":
+        raise Conflict(
+            _("This redemption is settled by its shift swap: covered, withdrawn or expired.")
+        )
     redemption.decided_at = at or utcnow()
     redemption.decided_by = actor
     return redemption
@@ -178,17 +208,8 @@ def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -
     return redemption
 
 
-def cancel(
-    actor: Employee, redemption_id: int, reason: str, *, at: datetime | None = None
-) -> Redemption:
-    """Cancel a pending redemption (HR and admin): refund by a compensating entry, restock.
-
-    `at` backdates the decision and the refund (demo data and history imports).
-    """
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 500:
-        raise InvalidInput(_("Give a reason of at most 500 characters."), field="reason")
-    redemption = _decide(actor, redemption_id, at)
+def _refund(redemption: Redemption, actor: Employee | None, reason: str, at: datetime | None):
+    """Cancel a locked pending redemption: a compensating entry gives the price back, restock."""
     # A credit: the market's points_credited receiver checks the goal (see market.feature).
     refund = post_entry(
         redemption.employee_id,
@@ -205,6 +226,20 @@ def cancel(
     reward = redemption.reward
     if reward.stock is not None:
         reward.stock += 1
+
+
+def cancel(
+    actor: Employee, redemption_id: int, reason: str, *, at: datetime | None = None
+) -> Redemption:
+    """Cancel a pending redemption (HR and admin): refund by a compensating entry, restock.
+
+    `at` backdates the decision and the refund (demo data and history imports).
+    """
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise InvalidInput(_("Give a reason of at most 500 characters."), field="reason")
+    redemption = _decide(actor, redemption_id, at)
+    _refund(redemption, actor, reason, at)
     notify(
         redemption.employee_id,
         "redemption_cancelled",
@@ -212,8 +247,30 @@ def cancel(
         at=at,
         points=redemption.price_paid,
         reason=reason,
-        **both_names("reward", reward),
+        **both_names("reward", redemption.reward),
     )
+    db.session.flush()
+    return redemption
+
+
+def settle(
+    redemption_id: int,
+    *,
+    fulfilled: bool,
+    actor: Employee | None,
+    note: str,
+    at: datetime | None = None,
+) -> Redemption:
+    """Close a pending redemption for the feature that owns its kind (a shift swap covered:
+    fulfilled; withdrawn or expired: refunded). That feature checks who may, and notifies."""
+    redemption = _lock_pending(redemption_id)
+    redemption.decided_at = at or utcnow()
+    redemption.decided_by = actor
+    if fulfilled:
+        redemption.status = "fulfilled"
+        redemption.decision_note = note or None
+    else:
+        _refund(redemption, actor, note, at)
     db.session.flush()
     return redemption
 
@@ -247,7 +304,8 @@ def pending_redemptions(page: int) -> Pagination:
             joinedload(Redemption.reward),
             joinedload(Redemption.employee).joinedload(Employee.team),
         )
-        .where(Redemption.status == "pending")
+        .where(Redemption.status == "pending", Reward.kind == "standard")
+        .join(Redemption.reward)
         .order_by(Redemption.id),
         page,
     )

@@ -31,7 +31,7 @@ from pojo.notifications.service import bell_count
 from pojo.pagination import requested_page
 from pojo.policy import EVERYONE, can
 from pojo.rows import site_zone
-from pojo.web import allow, flash_refusal, local_path, new_request_id
+from pojo.web import allow, flash_refusal, local_path, new_request_id, sections
 
 
 def _board_args() -> tuple:
@@ -81,6 +81,8 @@ def reward(reward_id: int):
         is_goal=goal is not None and goal.reward.id == reward_id,
         goal_form=GoalForm(reward=reward_id),
         action_form=ConfirmForm(),
+        # A reward of another kind puts its own redeem form here (a shift swap: which shift).
+        redeem_panels=sections("reward_redeem", reward=detail.reward, actor=current_user),
     )
 
 
@@ -127,9 +129,20 @@ def redeem():
             form.reward.data,
             form.max_price.data,
             request_id=form.request_id.data,
+            details={"shift": form.shift.data, "offered_to": form.offered_to.data},
         )
     except DomainError as error:
         return _refused(error, form.reward.data)
+    if made.reward.kind == "shift_swap":
+        flash(
+            _(
+                "Your shift is on the swap board for %(price)s points. If nobody covers it by "
+                "the deadline, the points come back.",
+                price=format_points(made.price_paid),
+            ),
+            "success",
+        )
+        return redirect(url_for("shifts.mine"))
     flash(
         _(
             "You redeemed %(reward)s for %(price)s points. HR will hand it over; "

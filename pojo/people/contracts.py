@@ -11,7 +11,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pojo.bounds import CONTRACT_EXTENSION_DAYS
 from pojo.database import upsert, utcnow
@@ -120,16 +120,26 @@ def end_contracts(now: datetime) -> int:
         if not temp.active or temp.contract_end is None or temp.contract_end >= today:
             continue
         rule = get_setting("unspent_points")
-        balance = ledger.balance_of(temp.id)
-        if not _record(temp, "ended", outcome=rule, points=balance):
+        if not _record(temp, "ended", outcome=rule, points=0):
             # Ended once already and reactivated by HR since, end date unchanged: theirs to say.
             continue
+        # First, so what deactivation hands back (an open swap's refund) is in the balance.
+        deactivate(temp)
+        balance = ledger.balance_of(temp.id)
+        db.session.execute(
+            update(ContractEvent)
+            .where(
+                ContractEvent.employee_id == temp.id,
+                ContractEvent.contract_end == temp.contract_end,
+                ContractEvent.kind == "ended",
+            )
+            .values(points=balance)
+        )
         if rule == "expire" and balance > 0:
             ledger.post_entry(
                 temp.id, -balance, "expiry", actor=None, note=_expiry_note(temp),
                 reference=f"contract:{temp.id}",
             )  # fmt: skip
-        deactivate(temp)
         handled += 1
     return handled
 

@@ -42,6 +42,8 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     # None: the site-wide POJO_TEAM_MONTHLY_BUDGET applies.
     monthly_award_budget: Mapped[int | None] = mapped_column(Integer)
+    # A covered shift swap moves the shift only once a supervisor approves it.
+    swap_needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list["Employee"]] = relationship(

@@ -1,4 +1,11 @@
-"""HR's site-wide settings: a small store of named choices with their defaults."""
+"""HR's site-wide settings: a small store of named choices with their defaults.
+
+A setting is either one of a few words (`unspent_points`: keep or expire) or a
+whole number within bounds (`swap_deadline_hours`); each names the capability
+that may change it. Stored as text; read back as the setting's type.
+"""
+
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -7,32 +14,70 @@ from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.people.models import UNSPENT_POINTS, Employee, Setting
 from pojo.people.policy import MANAGE_CONTRACTS
-from pojo.policy import require
-
-# name -> (allowed values, default)
-SETTINGS = {"unspent_points": (UNSPENT_POINTS, "keep")}
+from pojo.policy import Capability, require
 
 
-def get_setting(name: str) -> str:
+@dataclass(frozen=True)
+class Spec:
+    default: str | int
+    capability: Capability
+    choices: tuple[str, ...] = ()
+    # Whole-number settings: the bounds, inclusive.
+    least: int = 0
+    most: int = 0
+
+
+SETTINGS: dict[str, Spec] = {"unspent_points": Spec("keep", MANAGE_CONTRACTS, UNSPENT_POINTS)}
+
+
+def define_setting(name: str, spec: Spec) -> None:
+    """A feature adds a setting of its own (at import, before any request reads it)."""
+    SETTINGS.setdefault(name, spec)
+
+
+def _parse(spec: Spec, value: str | int) -> str | int | None:
+    if spec.choices:
+        return value if value in spec.choices else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 6:
+            return None
+        value = int(text)
+    if not isinstance(value, int) or not spec.least <= value <= spec.most:
+        return None
+    return value
+
+
+def get_setting(name: str) -> str | int:
     """The setting's stored value, else its default."""
-    row = db.session.get(Setting, name)
-    return row.value if row is not None else SETTINGS[name][1]
-
-
-def set_setting(actor: Employee, name: str, value: str) -> bool:
-    """Store HR's choice; True when it changed (saving the same value writes nothing)."""
-    require(actor, MANAGE_CONTRACTS)
-    allowed, _default = SETTINGS[name]
-    if value not in allowed:
-        raise InvalidInput(_("Choose one of the options."), field=name)
+    spec = SETTINGS[name]
     row = db.session.get(Setting, name)
     if row is None:
-        if value == get_setting(name):
-            return False
-        db.session.add(Setting(name=name, value=value, updated_by_id=actor.id))
-    elif row.value == value:
+        return spec.default
+    parsed = _parse(spec, row.value)
+    return spec.default if parsed is None else parsed
+
+
+def set_setting(actor: Employee, name: str, value: str | int) -> bool:
+    """Store HR's choice; True when it changed (saving the same value writes nothing)."""
+    spec = SETTINGS[name]
+    require(actor, spec.capability)
+    parsed = _parse(spec, value)
+    if parsed is None:
+        if spec.choices:
+            raise InvalidInput(_("Choose one of the options."), field=name)
+        raise InvalidInput(
+            _("Give a whole number from %(least)s to %(most)s.", least=spec.least, most=spec.most),
+            field=name,
+        )
+    if parsed == get_setting(name):
         return False
+    row = db.session.get(Setting, name)
+    if row is None:
+        db.session.add(Setting(name=name, value=str(parsed), updated_by_id=actor.id))
     else:
-        row.value, row.updated_at, row.updated_by_id = value, utcnow(), actor.id
+        row.value, row.updated_at, row.updated_by_id = str(parsed), utcnow(), actor.id
     db.session.flush()
     return True

@@ -41,3 +41,41 @@ def overlaps(one: Span, other: Span) -> bool:
 def overlapping(span: Span, others: Iterable[Span]) -> Span | None:
     """The first of `others` that overlaps `span`, or None."""
     return next((other for other in others if overlaps(span, other)), None)
+
+
+def rest_before_and_after(span: Span, others: Iterable[Span]) -> tuple[Span, timedelta] | None:
+    """The neighbouring shift closest to `span` that does not overlap it, with the rest
+    between them (the gap from one's end to the other's start); None without neighbours."""
+    gaps = []
+    for other in others:
+        if overlaps(span, other):
+            continue
+        gap = (
+            span.starts_at - other.ends_at
+            if other.ends_at <= span.starts_at
+            else (other.starts_at - span.ends_at)
+        )
+        gaps.append((gap, other))
+    if not gaps:
+        return None
+    gap, other = min(gaps, key=lambda pair: pair[0])
+    return other, gap
+
+
+def take_problem(
+    span: Span, own: Iterable[Span], minimum_rest: timedelta, within_contract: bool
+) -> tuple[str, Span | None]:
+    """Why a colleague may not take the shift `span`, given their own shifts `own`:
+    `contract_ended` (`within_contract` False: it ends after their contract does),
+    `overlap` (with the shift it overlaps), `rest_period` (less than `minimum_rest`
+    between it and a neighbour, that neighbour); ("", None) when they may."""
+    if not within_contract:
+        return "contract_ended", None
+    own = list(own)
+    clash = overlapping(span, own)
+    if clash is not None:
+        return "overlap", clash
+    closest = rest_before_and_after(span, own)
+    if closest is not None and closest[1] < minimum_rest:
+        return "rest_period", closest[0]
+    return "", None

@@ -8,6 +8,7 @@ The import of a whole roster lives in `pojo.shifts.imports` and uses the same ch
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from pojo.rows import get_row, lock_row, site_zone
 from pojo.shifts import rules
 from pojo.shifts.models import LABEL_MAX_LENGTH, Shift
 from pojo.shifts.policy import PLAN_SHIFTS
+from pojo.signals import shift_changing
 
 # How many of one's coming shifts "My shifts" lists.
 MY_SHIFTS_SHOWN = 100
@@ -142,6 +144,7 @@ def update_shift(
     shift = get_shift(actor, shift_id)
     _refuse_begun(shift)
     lock_row(Employee, shift.employee_id)
+    shift_changing.send(current_app._get_current_object(), shift=shift, change="edit")
     _check(shift.employee, rules.Span(starts_at, ends_at), label, ignore=shift.id)
     shift.starts_at, shift.ends_at, shift.label = starts_at, ends_at, label
     db.session.flush()
@@ -152,6 +155,8 @@ def delete_shift(actor: Employee, shift_id: int) -> None:
     """Remove a coming shift from the roster."""
     shift = get_shift(actor, shift_id)
     _refuse_begun(shift)
+    lock_row(Employee, shift.employee_id)
+    shift_changing.send(current_app._get_current_object(), shift=shift, change="delete")
     db.session.delete(shift)
     db.session.flush()
 

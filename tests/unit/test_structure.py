@@ -39,6 +39,7 @@ FEATURES = {
     "outcomes",
     "people",
     "shifts",
+    "swaps",
 }
 
 
