@@ -16,6 +16,7 @@ CONTRACT = {
     ("post", "/api/v1/awards"),
     ("get", "/api/v1/employees/{username}/ledger"),
     ("post", "/api/v1/outcomes"),
+    ("get", "/api/v1/shifts.ics"),
 }
 
 

@@ -52,6 +52,9 @@ What ``bp.api_view(rule, body=, query=, response=, status=, errors=)`` does:
   It calls one service function with ``caller`` as the actor and returns
   what ``response`` dumps (a dict, a model, a list with ``Schema(many=True)``)
   with ``status``; or a ready ``Response`` (cached JSON), sent as it is.
+- ``content_type``: for an answer that is not JSON (``"text/calendar"`` for
+  ``GET /api/v1/shifts.ics``): the view returns a ready ``Response`` and
+  ``response`` is its schema in the document, a dict (``{"type": "string"}``).
 - ``errors``: the error statuses the view itself may answer (404, 409, 422...).
   401, 403 (role-restricted views), 400 (body or query) and, on POST, 409,
   413 and 422 are documented automatically.

@@ -113,6 +113,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
         response=None,
         status=200,
         errors=(),
+        content_type=None,
     ):
         """Make a view an API operation; see the pojo.api docstring for the contract.
 
@@ -121,12 +122,16 @@ class ApiBlueprint(flask_smorest.Blueprint):
         and `query` as loaded by those schemas. `response` is the schema its
         answer is dumped with (or a function returning one, for a shape other
         features extend: then the view's answer is sent as it is).
+        `content_type` documents an answer other than JSON (``"text/calendar"``):
+        the view returns a ready ``Response`` and `response` is its OpenAPI schema
+        as a dict (``{"type": "string"}``).
         """
         check_rule(rule)
         later = response if callable(response) and not _is_schema(response) else None
 
         def decorator(view):
-            inner = self.response(status, None if later else response)(view)
+            documented = None if later else response
+            inner = self.response(status, documented, content_type=content_type)(view)
             inner = _idempotent(inner)
             # Instances: webargs would build a schema from a class on every request.
             if body is not None:

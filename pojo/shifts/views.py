@@ -14,7 +14,7 @@ from pojo.rows import site_zone
 from pojo.shifts import imports, service
 from pojo.shifts.forms import ApplyForm, EditShiftForm, ShiftForm, UploadForm
 from pojo.shifts.policy import PLAN_SHIFTS
-from pojo.web import allow, flash_refusal
+from pojo.web import allow, flash_refusal, sections
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
@@ -41,7 +41,11 @@ def _requested_monday() -> date:
 @bp.route("")
 @allow(EVERYONE)
 def mine():
-    return render_template("shifts/mine.html", shifts=service.my_shifts(current_user))
+    return render_template(
+        "shifts/mine.html",
+        shifts=service.my_shifts(current_user),
+        sections=sections("my_shifts", employee=current_user),
+    )
 
 
 @bp.route("/schedule")

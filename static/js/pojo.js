@@ -14,6 +14,22 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!group.contains(event.target)) group.removeAttribute("open");
     });
   });
+  // A read-only address is selected whole on focus; its copy button appears only where it works.
+  document.querySelectorAll("[data-select-all]").forEach((input) => {
+    input.addEventListener("focus", () => input.select());
+  });
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy]").forEach((button) => {
+      const input = document.getElementById(button.dataset.copy);
+      if (!input) return;
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        navigator.clipboard.writeText(input.value).then(() => {
+          button.textContent = button.dataset.copied;
+        });
+      });
+    });
+  }
   // Disable a submit button once its form is sent, so a double click sends one request.
   document.querySelectorAll("form").forEach((form) => {
     form.addEventListener("submit", () => {
