@@ -5,13 +5,13 @@ so no foreign key pointing at another table is disturbed on SQLite. The partial
 unique index keeps one live link per employee.
 
 Revision ID: 20261202_05_calendar_feeds
-Revises: 20261202_02_shifts
+Revises: 20261202_04_swaps
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261202_05_calendar_feeds"
-down_revision = "20261202_02_shifts"
+down_revision = "20261202_04_swaps"
 branch_labels = None
 depends_on = None
 

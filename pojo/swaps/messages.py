@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
 from flask_babel import format_date
+from flask_babel import gettext as _
 
 from pojo.formatting import format_points
 from pojo.notifications.service import link_to, notify
