@@ -20,12 +20,13 @@ def describe_swaps(ids: list[int], language: str) -> dict[int, Description]:
     found = {}
     with force_locale(language):
         for swap in swaps:
+            when = " ".join((shift_day(swap.shift), shift_hours(swap.shift)))
             found[swap.id] = Description(
                 label=_("Covered a colleague's shift"),
                 detail=_(
                     "%(name)s's shift %(when)s; not from a supervisor's budget",
                     name=swap.requested_by.display_name,
-                    when=f"{shift_day(swap.shift)} {shift_hours(swap.shift)}",
+                    when=when,
                 ),
             )
     return found
