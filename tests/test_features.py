@@ -47,6 +47,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "market.board",
         "ledger.wallet",
         "shifts.mine",
+        "swaps.board_page",
         "awards.catalogue",
         "awards.new_award",
         "outcomes.index",

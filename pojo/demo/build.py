@@ -11,7 +11,7 @@ from pojo.database import utcnow
 from pojo.demo import history
 from pojo.demo.catalogue import list_rewards
 from pojo.demo.people import DEMO_PASSWORD, Staff, create_staff
-from pojo.demo.roster import plan_roster
+from pojo.demo.roster import plan_roster, put_up_swaps
 from pojo.extensions import db
 from pojo.notifications.models import Notification
 from pojo.people.models import Employee
@@ -51,6 +51,7 @@ def build(seed: int, months: int) -> Demo:
     tally = history.run(sim)
     active = [agent for agent in staff.agents if agent.employee.active and agent.team_id]
     plan_roster(active, zone, now.astimezone(zone).date(), seed)
+    put_up_swaps(active, now)
     old = select(Notification).where(Notification.created_at < now - READ_AFTER)
     for notification in db.session.scalars(old):
         notification.read_at = notification.created_at + timedelta(days=1)

@@ -64,6 +64,10 @@ def period_key(period: str | None, at: datetime, zone: ZoneInfo) -> tuple:
 def allowed(wallet: Wallet, item: Listed, at: datetime, zone: ZoneInfo) -> bool:
     """In stock, in season and within the person's limit."""
     spec = item.spec
+    # A swap needs one of the person's coming shifts; the roster starts four weeks back, so the
+    # year's history has none (the demo puts live swaps on the board: `roster.put_up_swaps`).
+    if spec.kind == "shift_swap":
+        return False
     if item.stock_left == 0 or not item.wanted_in(at.astimezone(zone).month):
         return False
     if spec.per_person_limit is None:

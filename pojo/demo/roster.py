@@ -82,3 +82,46 @@ def plan_roster(agents, zone, today: date, seed: int) -> int:
     if rows:
         db.session.execute(insert(Shift), rows)
     return len(rows)
+
+
+# Who has put a Christmas Eve shift on the swap board when the demo opens (aleksi.salminen
+# keeps his, to try the swap himself).
+SWAPPERS = ("johanna.miettinen",)
+
+
+def put_up_swaps(agents, now) -> int:
+    """Put the SWAPPERS' Christmas Eve shifts on the swap board, through a real redemption of
+    the shift-swap reward, when they can afford it."""
+    from sqlalchemy import select
+
+    from pojo.errors import DomainError
+    from pojo.extensions import db
+    from pojo.ledger.service import balance_of
+    from pojo.market.demand import price_now
+    from pojo.market.models import Reward
+    from pojo.market.redemptions import redeem
+    from pojo.shifts.models import Shift
+
+    reward = db.session.scalar(select(Reward).where(Reward.kind == "shift_swap", Reward.active))
+    if reward is None:
+        return 0
+    made = 0
+    for agent in agents:
+        if agent.username not in SWAPPERS:
+            continue
+        shift = db.session.scalar(
+            select(Shift).where(
+                Shift.employee_id == agent.employee.id,
+                Shift.label == CHRISTMAS_EVE_EVENING[1],
+                Shift.starts_at > now,
+            )
+        )
+        price = price_now(reward, now)
+        if shift is None or balance_of(agent.employee.id) < price:
+            continue
+        try:
+            redeem(agent.employee, reward.id, price, details={"shift": shift.id})
+        except DomainError:
+            continue  # inside the swap deadline (a demo made on 23 December): no swap
+        made += 1
+    return made

@@ -15,12 +15,10 @@ def _when(shift) -> str:
     return f"{shift_day(shift)} {shift_hours(shift)}"
 
 
-def too_late(shift) -> str:
-    from pojo.swaps.service import swap_deadline
-
-    if shift.starts_at <= datetime.now(shift.starts_at.tzinfo):
+def too_late(shift, deadline: datetime, now: datetime) -> str:
+    if shift.starts_at <= now:
         return _("This shift has begun; it can no longer be swapped.")
-    hours = int((shift.starts_at - swap_deadline(shift)) / timedelta(hours=1))
+    hours = int((shift.starts_at - deadline) / timedelta(hours=1))
     return _(
         "Swaps close %(hours)s hours before the shift starts; this one (%(when)s) is too close.",
         hours=hours,

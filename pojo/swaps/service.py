@@ -91,7 +91,7 @@ def _requestable(actor: Employee, shift_id, at: datetime) -> Shift:
     if shift.employee_id != actor.id:
         raise NotYourShift(_("That is not one of your shifts."), field="shift")
     if at >= swap_deadline(shift):
-        raise TooLate(messages.too_late(shift), field="shift")
+        raise TooLate(messages.too_late(shift, swap_deadline(shift), at), field="shift")
     if active_swap_of(shift.id) is not None:
         raise AlreadyOnBoard(_("This shift is already on the swap board."), field="shift")
     return shift
