@@ -84,14 +84,14 @@ def plan_roster(agents, zone, today: date, seed: int) -> int:
     return len(rows)
 
 
-# Who has put a Christmas Eve shift on the swap board when the demo opens (aleksi.salminen
-# keeps his, to try the swap himself).
-SWAPPERS = ("johanna.miettinen",)
+# aleksi.salminen keeps his Christmas Eve shift, to try the swap himself.
+KEEPS_HIS_SHIFT = "aleksi.salminen"
+SWAPS_ON_THE_BOARD = 2
 
 
 def put_up_swaps(agents, now) -> int:
-    """Put the SWAPPERS' Christmas Eve shifts on the swap board, through a real redemption of
-    the shift-swap reward, when they can afford it."""
+    """Put a few Christmas Eve shifts on the swap board when the demo opens: those of the
+    best-off agents who work one, through a real redemption of the shift-swap reward."""
     from sqlalchemy import select
 
     from pojo.errors import DomainError
@@ -105,20 +105,25 @@ def put_up_swaps(agents, now) -> int:
     reward = db.session.scalar(select(Reward).where(Reward.kind == "shift_swap", Reward.active))
     if reward is None:
         return 0
-    made = 0
+    labels = (CHRISTMAS_EVE_EVENING[1], CHRISTMAS_EVE_MORNING[1])
+    candidates = []
     for agent in agents:
-        if agent.username not in SWAPPERS:
+        if agent.username == KEEPS_HIS_SHIFT:
             continue
         shift = db.session.scalar(
             select(Shift).where(
                 Shift.employee_id == agent.employee.id,
-                Shift.label == CHRISTMAS_EVE_EVENING[1],
+                Shift.label.in_(labels),
                 Shift.starts_at > now,
             )
         )
+        if shift is not None:
+            candidates.append((balance_of(agent.employee.id), agent.username, agent, shift))
+    made = 0
+    for balance, _name, agent, shift in sorted(candidates, key=lambda c: (-c[0], c[1])):
         price = price_now(reward, now)
-        if shift is None or balance_of(agent.employee.id) < price:
-            continue
+        if made == SWAPS_ON_THE_BOARD or balance < price:
+            break
         try:
             redeem(agent.employee, reward.id, price, details={"shift": shift.id})
         except DomainError:

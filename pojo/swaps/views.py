@@ -56,20 +56,24 @@ def _act(action, swap_id: int, done: str):
         flash(_("The form expired; try again."), "error")
         return redirect(url_for("swaps.board_page"))
     try:
-        action(current_user, swap_id)
+        swap = action(current_user, swap_id)
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(done, "success")
+        flash(done(swap) if callable(done) else done, "success")
     return redirect(request.form.get("next") or url_for("swaps.board_page"))
 
 
 @bp.route("/<int:swap_id>/take", methods=["POST"])
 @allow(EVERYONE)
 def take(swap_id: int):
-    return _act(
-        service.take, swap_id, _("You took the shift. It shows in your shifts once it moves.")
-    )
+    return _act(service.take, swap_id, _taken)
+
+
+def _taken(swap) -> str:
+    if swap.status == "covered":
+        return _("The shift is yours now; it is in your shifts.")
+    return _("You took the shift. It moves to you once a supervisor approves.")
 
 
 @bp.route("/<int:swap_id>/withdraw", methods=["POST"])
