@@ -1,6 +1,6 @@
 """Shift swaps: the shift-swap reward's workflow through API v1, the way a client drives it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,9 +16,8 @@ from pojo.swaps.models import Swap
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
 from tests.test_api import api_client
+from tests.test_shifts import START, add_shift
 
-# Ten days ahead, at a whole hour: well outside the 48-hour deadline.
-START = (datetime.now(UTC) + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
 SWAP = {
     "name_en": "Swap away a shift",
     "name_fi": "Vaihda vuoro pois",
@@ -31,19 +30,8 @@ SWAP = {
 }
 
 
-def shift_for(app, username, starts: float = 0, hours: float = 8, label="Evening") -> int:
-    with app.app_context(), unit_of_work():
-        employee = db.session.scalar(select(Employee).where(Employee.username == username))
-        shift = Shift(
-            employee_id=employee.id,
-            team_id=employee.team_id,
-            starts_at=START + timedelta(hours=starts),
-            ends_at=START + timedelta(hours=starts + hours),
-            label=label,
-        )
-        db.session.add(shift)
-        db.session.flush()
-        return shift.id
+def shift_for(app, username, starts: float = 0, hours: float = 8) -> int:
+    return add_shift(app, username, starts, hours, label="Evening")
 
 
 def owner_of(app, shift_id) -> str:
@@ -134,7 +122,7 @@ def test_the_refusals_of_a_request_have_their_codes_and_charge_nothing(app, team
     others = shift_for(app, team["taker"], starts=48)
     wrong = client.post("/api/v1/redemptions", json={**base, "shift": others})
     assert (wrong.status_code, wrong.get_json()["error"]["code"]) == (422, "not_your_shift")
-    soon = shift_for(app, team["requester"], starts=-24 * 10 + 24)  # starts in about a day
+    soon = shift_for(app, team["requester"], starts=-24 * 6)  # starts in about a day
     late = client.post("/api/v1/redemptions", json={**base, "shift": soon})
     assert (late.status_code, late.get_json()["error"]["code"]) == (422, "too_late")
     assert balance(app, team["requester"]) == 1000
