@@ -223,3 +223,28 @@ def test_a_shift_on_the_board_cannot_be_deleted(app, team, make_employee, login)
     response = client.post(f"/shifts/{team['shift']}/delete")
     assert response.status_code in (302, 409, 422)
     assert owner_of(app, team["shift"]) == team["requester"]
+
+
+def test_on_the_board_a_shift_swap_leads_to_its_page_where_one_picks_the_shift(app, team, login):
+    client = login(app.test_client(), team["requester"])
+    board = client.get("/market").get_data(as_text=True)
+    assert f'action="/market/rewards/{team["reward"]}"' in board
+    assert "Choose your shift" in board
+    page = client.get(f"/market/rewards/{team['reward']}").get_data(as_text=True)
+    assert f'<option value="{team["shift"]}">' in page
+    made = client.post(
+        "/market/redeem",
+        data={
+            "reward": team["reward"],
+            "max_price": 1000,
+            "request_id": "web-swap-1",
+            "shift": team["shift"],
+            "offered_to": "",
+        },
+    )
+    assert made.status_code == 302
+    assert client.get("/swaps").get_data(as_text=True).count("Withdraw") >= 1
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Swap.status).where(Swap.shift_id == team["shift"])) == "open"
+        )

@@ -64,6 +64,7 @@ class RewardFacts:
     name_en: str
     name_fi: str
     category: str
+    kind: str
     image_type: str | None
     created_at: datetime
     base_price: int

@@ -67,6 +67,8 @@ def _entry(row, language: str) -> dict:
         "id": reward.id,
         "name": reward.name(language),
         "category": reward.category,
+        # A shift swap is redeemed on its page, where one chooses the shift.
+        "kind": reward.kind,
         "category_text": str(CATEGORY_LABELS.get(reward.category, reward.category)),
         "url": url_for("market.reward", reward_id=reward.id),
         "image_url": image_url,
