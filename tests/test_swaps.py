@@ -248,3 +248,10 @@ def test_on_the_board_a_shift_swap_leads_to_its_page_where_one_picks_the_shift(a
         assert (
             db.session.scalar(select(Swap.status).where(Swap.shift_id == team["shift"])) == "open"
         )
+
+
+def test_my_shifts_shows_the_shift_on_the_board_and_leads_to_the_swap_reward(app, team, login):
+    _swap_id(app, team)
+    page = login(app.test_client(), team["requester"]).get("/shifts").get_data(as_text=True)
+    assert "On the board" in page
+    assert f'href="/market/rewards/{team["reward"]}"' in page

@@ -39,7 +39,7 @@ def feature():
     from pojo.swaps.messages import TEXTS
     from pojo.swaps.references import describe_swaps
     from pojo.swaps.service import prepare_request
-    from pojo.swaps.views import bp, reward_panel
+    from pojo.swaps.views import bp, my_shifts_panel, reward_panel
     from pojo.web import NavItem
 
     return Feature(
@@ -47,7 +47,7 @@ def feature():
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         nav=(NavItem(26, "swaps.board_page", _l("Swap board")),),
-        sections={"reward_redeem": reward_panel},
+        sections={"reward_redeem": reward_panel, "my_shifts": my_shifts_panel},
         references={"swap": describe_swaps},
         checks=CHECKS,
         jobs=(

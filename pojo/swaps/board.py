@@ -87,3 +87,14 @@ def future_shifts(actor: Employee, now: datetime | None = None) -> list[tuple[Sh
         )
     }
     return [(shift, swaps.get(shift.id)) for shift in shifts]
+
+
+def swap_rewards() -> list:
+    """The shift-swap rewards on the exchange (what "My shifts" links to)."""
+    from pojo.market.models import Reward
+
+    return list(
+        db.session.scalars(
+            select(Reward).where(Reward.kind == "shift_swap", Reward.active).order_by(Reward.id)
+        )
+    )

@@ -142,3 +142,13 @@ def reward_panel(reward=None, actor=None, **_context):
         if member.active and member.id != actor.id
     ]
     return "swaps/_reward_panel.html", {"shifts": open_, "colleagues": colleagues}
+
+
+def my_shifts_panel(employee=None, **_context):
+    """`sections["my_shifts"]`: one's shifts on the swap board, and where to swap one away."""
+    if employee is None:
+        return None
+    return "swaps/_my_shifts.html", {
+        "active": [swap for swap in board.swaps_of(employee) if swap.active][:20],
+        "rewards": board.swap_rewards(),
+    }
