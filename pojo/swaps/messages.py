@@ -33,6 +33,10 @@ def contract_ended(taker) -> str:
     )
 
 
+def overlap(own) -> str:
+    return _("The shift overlaps your own shift on %(when)s.", when=_when(own))
+
+
 def rest_period(neighbour, rest: timedelta) -> str:
     return _(
         "You would rest less than %(hours)s hours between this shift and yours on %(when)s.",

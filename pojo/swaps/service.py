@@ -47,7 +47,7 @@ from pojo.policy import require
 from pojo.rows import get_row, local_date, lock_row
 from pojo.shifts import rules
 from pojo.shifts.models import Shift
-from pojo.shifts.service import overlap_message, shifts_near
+from pojo.shifts.service import shifts_near
 from pojo.swaps import messages
 from pojo.swaps.models import ACTIVE, REASON_MAX_LENGTH, Swap
 from pojo.swaps.policy import APPROVE_SWAPS, SET_SWAP_RULES
@@ -162,7 +162,7 @@ def _check_fit(taker: Employee, shift: Shift) -> None:
     if problem == "contract_ended":
         raise ContractEnded(messages.contract_ended(taker))
     if problem == "overlap":
-        raise ShiftOverlap(overlap_message(other))
+        raise ShiftOverlap(messages.overlap(other))
     if problem == "rest_period":
         raise RestPeriod(messages.rest_period(other, rest))
 
