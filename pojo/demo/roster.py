@@ -108,7 +108,8 @@ def put_up_swaps(agents, now) -> int:
     labels = (CHRISTMAS_EVE_EVENING[1], CHRISTMAS_EVE_MORNING[1])
     candidates = []
     for agent in agents:
-        if agent.username == KEEPS_HIS_SHIFT:
+        # A dormant agent redeems nothing this half-year, a swap neither.
+        if agent.username == KEEPS_HIS_SHIFT or agent.persona == "dormant":
             continue
         shift = db.session.scalar(
             select(Shift).where(
