@@ -255,3 +255,20 @@ def test_my_shifts_shows_the_shift_on_the_board_and_leads_to_the_swap_reward(app
     page = login(app.test_client(), team["requester"]).get("/shifts").get_data(as_text=True)
     assert "On the board" in page
     assert f'href="/market/rewards/{team["reward"]}"' in page
+
+
+def test_a_roster_import_cannot_change_a_shift_on_the_board(app, team, make_employee):
+    from pojo.shifts import imports
+
+    _swap_id(app, team)
+    hr = make_employee("hr.importer", role="hr", team="Office")
+    starts = START.isoformat()
+    ends = (START + timedelta(hours=6)).isoformat()
+    data = (
+        f"employee,starts_at,ends_at,label\n{team['requester']},{starts},{ends},Evening\n".encode()
+    )
+    with app.app_context():
+        actor = db.session.scalar(select(Employee).where(Employee.username == hr))
+        plan = imports.preview(actor, data)
+    assert [(r.position, r.reason) for r in plan.rejected] == [(2, "conflict")]
+    assert "swap board" in plan.rejected[0].message

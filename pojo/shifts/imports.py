@@ -12,12 +12,13 @@ outcomes import's helpers (`decode`, the dialect, `CsvFileError`).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
 from pojo.database import utcnow
-from pojo.errors import InvalidInput, RejectedRows
+from pojo.errors import DomainError, InvalidInput, RejectedRows
 from pojo.extensions import db
 from pojo.outcomes.csvfile import CsvFileError, decode, read_table
 from pojo.outcomes.service import Rejection
@@ -27,6 +28,7 @@ from pojo.shifts import rules
 from pojo.shifts.models import LABEL_MAX_LENGTH, Shift
 from pojo.shifts.policy import PLAN_SHIFTS
 from pojo.shifts.service import overlap_message, shifts_near, time_message
+from pojo.signals import shift_changing
 
 COLUMNS = ("employee", "starts_at", "ends_at", "label")
 MAX_BYTES = 2 * 1024 * 1024
@@ -179,6 +181,11 @@ def plan(actor: Employee | None, rows: list[ShiftRow]) -> Plan:
         if clash is not None:
             result.rejected.append(Rejection(row.line, "overlap", overlap_message(clash)))
             continue
+        if found is not None:
+            refusal = _change_refused(found)
+            if refusal is not None:
+                result.rejected.append(Rejection(row.line, refusal.code, refusal.message))
+                continue
         accepted.setdefault(employee.id, []).append((span, row.line))
         if found is not None:
             result.changed.append((row, found))
@@ -186,6 +193,15 @@ def plan(actor: Employee | None, rows: list[ShiftRow]) -> Plan:
             result.new.append((row, employee))
     result.rejected.sort()
     return result
+
+
+def _change_refused(shift: Shift) -> DomainError | None:
+    """Why this shift may not change (a swap's hold on it, `pojo.signals.shift_changing`)."""
+    try:
+        shift_changing.send(current_app._get_current_object(), shift=shift, change="edit")
+    except DomainError as refusal:
+        return refusal
+    return None
 
 
 def preview(actor: Employee | None, data: bytes) -> Plan:
