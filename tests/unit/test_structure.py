@@ -40,6 +40,7 @@ FEATURES = {
     "people",
     "shifts",
     "swaps",
+    "insights",
 }
 
 
