@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
 from pojo.extensions import db
+from pojo.market.models import Reward
 from pojo.people.models import Employee
 from pojo.shifts.models import Shift
 from pojo.swaps.models import ACTIVE, Swap
@@ -91,8 +92,6 @@ def future_shifts(actor: Employee, now: datetime | None = None) -> list[tuple[Sh
 
 def swap_rewards() -> list:
     """The shift-swap rewards on the exchange (what "My shifts" links to)."""
-    from pojo.market.models import Reward
-
     return list(
         db.session.scalars(
             select(Reward).where(Reward.kind == "shift_swap", Reward.active).order_by(Reward.id)

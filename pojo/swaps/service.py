@@ -41,14 +41,15 @@ from pojo.errors import (
 from pojo.extensions import db
 from pojo.ledger.service import post_entry
 from pojo.market import redemptions
-from pojo.people.models import Employee
-from pojo.people.settings import Spec, define_setting, get_setting
+from pojo.people.models import Employee, Team
+from pojo.people.service import find_employee
+from pojo.people.settings import Spec, define_setting, get_setting, set_setting
 from pojo.policy import require
 from pojo.rows import get_row, local_date, lock_row
 from pojo.shifts import rules
 from pojo.shifts.models import Shift
 from pojo.shifts.service import shifts_near
-from pojo.swaps import messages
+from pojo.swaps import board, messages
 from pojo.swaps.models import ACTIVE, REASON_MAX_LENGTH, Swap
 from pojo.swaps.policy import APPROVE_SWAPS, SET_SWAP_RULES
 
@@ -90,8 +91,9 @@ def _requestable(actor: Employee, shift_id, at: datetime) -> Shift:
     db.session.refresh(shift)
     if shift.employee_id != actor.id:
         raise NotYourShift(_("That is not one of your shifts."), field="shift")
-    if at >= swap_deadline(shift):
-        raise TooLate(messages.too_late(shift, swap_deadline(shift), at), field="shift")
+    deadline = swap_deadline(shift)
+    if at >= deadline:
+        raise TooLate(messages.too_late(shift, deadline, at), field="shift")
     if active_swap_of(shift.id) is not None:
         raise AlreadyOnBoard(_("This shift is already on the swap board."), field="shift")
     return shift
@@ -101,7 +103,7 @@ def _colleague(actor: Employee, shift: Shift, offered_to) -> Employee | None:
     if offered_to in (None, ""):
         return None
     if isinstance(offered_to, str):
-        found = db.session.scalar(select(Employee).where(Employee.username == offered_to))
+        found = find_employee(offered_to)
     else:
         found = get_row(Employee, offered_to) if isinstance(offered_to, int) else None
     if found is None or found.team_id != shift.team_id or not found.active:
@@ -255,12 +257,17 @@ def turn_down(actor: Employee, swap_id: int, *, at: datetime | None = None) -> S
     now = at or utcnow()
     swap = _decidable(actor, swap_id)
     taker = swap.taken_by_id
-    swap.taken_by, swap.taken_at, swap.status = None, None, "open"
-    db.session.flush()
+    _reopen(swap)
     messages.tell(taker, "swap_turned_down", swap)
     if now >= swap.deadline:
         _close(swap, "expired", None, messages.expiry_note(), now)
     return swap
+
+
+def _reopen(swap: Swap) -> None:
+    """A take that will not happen: the swap is open on the board again."""
+    swap.taken_by, swap.taken_at, swap.status = None, None, "open"
+    db.session.flush()
 
 
 # -- closing without cover: withdrawn or expired, refunded -----------------------------------
@@ -327,8 +334,7 @@ def hand_back(employee: Employee) -> None:
         if swap.requested_by_id == employee.id:
             _close(swap, "withdrawn", None, messages.deactivation_note(), now)
         elif swap.taken_by_id == employee.id:
-            swap.taken_by, swap.taken_at, swap.status = None, None, "open"
-            db.session.flush()
+            _reopen(swap)
             messages.tell(swap.requested_by_id, "swap_back_on_board", swap)
 
 
@@ -347,11 +353,26 @@ def refuse_change(shift: Shift, change: str) -> None:
 
 def set_team_approval(actor: Employee, team_id, needs_approval: bool) -> None:
     """Whether a covered swap in the team waits for a supervisor's approval."""
-    from pojo.people.models import Team
-
     team = lock_row(Team, team_id) if isinstance(team_id, int) else None
     if team is None:
         raise NotFound(_("No such team."))
     require(actor, APPROVE_SWAPS, team)
     team.swap_needs_approval = needs_approval
     db.session.flush()
+
+
+def set_swap_rules(actor: Employee, deadline_hours, rest_hours) -> None:
+    """HR's swap rules: the deadline before a shift, and the minimum rest between shifts."""
+    set_setting(actor, DEADLINE_SETTING, deadline_hours)
+    set_setting(actor, REST_SETTING, rest_hours)
+
+
+def swappable_shifts(actor: Employee, now: datetime | None = None) -> list[Shift]:
+    """The actor's coming shifts a swap may still be requested for: before the deadline and
+    not on the board already."""
+    now = now or utcnow()
+    return [
+        shift
+        for shift, swap in board.future_shifts(actor, now)
+        if swap is None and swap_deadline(shift) > now
+    ]

@@ -7,7 +7,7 @@ from flask_login import current_user
 from pojo.bounds import query_int
 from pojo.errors import DomainError
 from pojo.forms import ConfirmForm
-from pojo.people.settings import get_setting, set_setting
+from pojo.people.settings import get_setting
 from pojo.policy import EVERYONE, can
 from pojo.shifts.service import plannable_teams
 from pojo.swaps import board, service
@@ -116,11 +116,11 @@ def rules():
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            for name, field in (
-                (service.DEADLINE_SETTING, "deadline"),
-                (service.REST_SETTING, "rest"),
-            ):
-                set_setting(current_user, name, request.form.get(field, "")[:10])
+            service.set_swap_rules(
+                current_user,
+                request.form.get("deadline", "")[:10],
+                request.form.get("rest", "")[:10],
+            )
         except DomainError as error:
             flash_refusal(error)
         else:
@@ -132,16 +132,15 @@ def reward_panel(reward=None, actor=None, **_context):
     """`sections["reward_redeem"]`: the shift picker in place of a shift-swap reward's button."""
     if reward is None or reward.kind != "shift_swap":
         return None
-    now_shifts = [(shift, swap) for shift, swap in board.future_shifts(actor) if swap is None]
-    open_ = [
-        shift for shift, _swap in now_shifts if service.swap_deadline(shift) > service.utcnow()
-    ]
     colleagues = [
         member
         for member in (actor.team.members if actor.team else [])
         if member.active and member.id != actor.id
     ]
-    return "swaps/_reward_panel.html", {"shifts": open_, "colleagues": colleagues}
+    return "swaps/_reward_panel.html", {
+        "shifts": service.swappable_shifts(actor),
+        "colleagues": colleagues,
+    }
 
 
 def my_shifts_panel(employee=None, **_context):
