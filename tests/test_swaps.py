@@ -272,3 +272,23 @@ def test_a_roster_import_cannot_change_a_shift_on_the_board(app, team, make_empl
         plan = imports.preview(actor, data)
     assert [(r.position, r.reason) for r in plan.rejected] == [(2, "conflict")]
     assert "swap board" in plan.rejected[0].message
+
+
+def test_the_swap_board_runs_as_many_statements_for_five_swaps_as_for_one(
+    app, team, login, make_employee
+):
+    from tests.query_count import statements_for
+
+    _swap_id(app, team)
+    viewer = login(app.test_client(), team["taker"])
+    one = statements_for(app, viewer, "/swaps")
+    for n in range(4):
+        colleague = make_employee(f"req{n}", team="Alpha")
+        give_points(app, colleague, 1000)
+        shift = shift_for(app, colleague, starts=24 * (n + 1))
+        made = api_client(app, colleague).post(
+            "/api/v1/redemptions",
+            json={"reward": team["reward"], "max_price": 1000, "shift": shift},
+        )
+        assert made.status_code == 201, made.get_json()
+    assert statements_for(app, viewer, "/swaps") == one
