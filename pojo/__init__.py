@@ -26,6 +26,7 @@ FEATURES = (
     "pojo.market",
     "pojo.shifts",
     "pojo.swaps",
+    "pojo.insights",
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",

@@ -1,5 +1,7 @@
-"""HR insights: how people use Pojo (segments), fairness, the points economy, payroll.
+"""HR insights: how people use Pojo (segments), fairness, the points economy, payroll."""
 
-Started in [8/10]: so far the pure classification (`segments.py`); the feature
-(pages, SQL features, dashboard) is not registered yet.
-"""
+
+def feature():
+    from pojo.features import Feature
+
+    return Feature(name="insights")
