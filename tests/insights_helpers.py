@@ -2,14 +2,14 @@
 
 from datetime import datetime, timedelta
 
-from pojo.awards.models import Criterion
-from pojo.awards.service import award
 from sqlalchemy import select
 
+from pojo.awards.models import Criterion
+from pojo.awards.service import award
 from pojo.extensions import db
 from pojo.ledger.service import balance_of
-from pojo.market.demand import price_now
 from pojo.market import catalogue, redemptions
+from pojo.market.demand import price_now
 from pojo.people.service import create_employee, find_employee
 from pojo.unit_of_work import unit_of_work
 

@@ -36,7 +36,7 @@ from pojo.insights.segments import Features
 ROLES = ("agent", "supervisor")
 
 _SQL = """
-WITH w AS (
+WITH w AS MATERIALIZED (
   SELECT employee_id, at, id, points, kind,
          SUM(points) OVER o AS bal,
          SUM(CASE WHEN points < 0 THEN 1 ELSE 0 END) OVER o
@@ -47,7 +47,7 @@ WITH w AS (
   WINDOW o AS (PARTITION BY employee_id ORDER BY at, id ROWS UNBOUNDED PRECEDING)
 ),
 gone AS (SELECT entry_id FROM redemptions WHERE status = 'cancelled'),
-red AS (
+red AS MATERIALIZED (
   SELECT employee_id, at, id, -points AS price, grp FROM w
   WHERE kind = 'redemption' AND at >= :start AND id NOT IN (SELECT entry_id FROM gone)
 ),
@@ -57,19 +57,22 @@ prices AS (
          MIN(CASE WHEN tier = 3 THEN price END) AS upper_from
   FROM (SELECT price, NTILE(3) OVER (ORDER BY price) AS tier FROM {paid}) t
 ),
-debits AS (SELECT employee_id, grp, bal FROM w WHERE points < 0),
+debits AS MATERIALIZED (SELECT employee_id, grp, bal FROM w WHERE points < 0),
 low AS (
   SELECT r.id AS rid, MAX(d.grp) + 1 AS target
   FROM red r JOIN debits d
     ON d.employee_id = r.employee_id AND d.grp < r.grp AND d.bal < r.price
   GROUP BY r.id
 ),
-crossed AS (
-  SELECT r.employee_id, r.id, DAYS(r.at) - DAYS(MIN(c.at)) AS waited
+targets AS MATERIALIZED (
+  SELECT r.employee_id, r.id, r.at, r.price, COALESCE(l.target, 0) AS target
   FROM red r LEFT JOIN low l ON l.rid = r.id
-  JOIN w c ON c.employee_id = r.employee_id AND c.grp = COALESCE(l.target, 0)
-    AND c.points > 0 AND c.bal >= r.price
-  GROUP BY r.employee_id, r.id, r.at
+),
+crossed AS (
+  SELECT t.employee_id, t.id, DAYS(t.at) - DAYS(MIN(c.at)) AS waited
+  FROM targets t JOIN w c ON c.employee_id = t.employee_id AND c.grp = t.target
+    AND c.points > 0 AND c.bal >= t.price
+  GROUP BY t.employee_id, t.id, t.at
 ),
 waits AS (
   SELECT employee_id, AVG(waited) AS median_wait FROM (

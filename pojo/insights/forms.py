@@ -1,0 +1,35 @@
+"""HR's thresholds form: whole numbers within each setting's bounds."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from pojo.bounds import Bound, WholeNumberField
+from pojo.insights.thresholds import KNOBS
+
+_LABELS = {
+    "insights_new_days": _l("New: under this many days of history"),
+    "insights_dormant_days": _l("Dormant: no redemption for this many days"),
+    "insights_impulse_days": _l("Impulse: redeems within this many days of affording it"),
+    "insights_impulse_carry_pct": _l(
+        "Impulse: median balance at most this percentage of the cheapest price"
+    ),
+    "insights_saver_carry_pct": _l(
+        "Saver: median balance at least this percentage of the lower third's price"
+    ),
+    "insights_saver_per_year": _l("Saver: at most this many redemptions a year"),
+    "insights_saver_upper_share_pct": _l(
+        "Saver: at least this percentage of spending on the dearest third"
+    ),
+}
+
+
+class ThresholdsForm(FlaskForm):
+    """One field per threshold (pojo.insights.thresholds.KNOBS)."""
+
+
+for _knob in KNOBS:
+    setattr(
+        ThresholdsForm,
+        _knob.setting,
+        WholeNumberField(_LABELS[_knob.setting], Bound(_knob.least, _knob.most)),
+    )
