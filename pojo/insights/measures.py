@@ -30,10 +30,11 @@ from sqlalchemy import bindparam, text
 
 from pojo.database import UTCDateTime
 from pojo.extensions import db
+from pojo.insights.policy import HAVE_A_SEGMENT
 from pojo.insights.segments import Features
 
-# Who takes part: people who earn and redeem. HR and admin run the scheme.
-ROLES = ("agent", "supervisor")
+# Who takes part: people who earn and redeem; HR and admin run the scheme.
+ROLES = HAVE_A_SEGMENT.roles
 
 _SQL = """
 WITH w AS MATERIALIZED (

@@ -38,3 +38,8 @@ IMPORT_HISTORY = capability(
     "Import people and points history from a spreadsheet or an older system",
     refusal=_l("Only HR and admin import people and history."),
 )
+HAVE_A_SEGMENT = capability(
+    "have_a_segment",
+    ("agent", "supervisor"),
+    "Be measured into a segment and see one's own on the wallet (HR and admin run the scheme)",
+)

@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.insights import service
-from pojo.insights.measures import ROLES
+from pojo.insights.policy import HAVE_A_SEGMENT
+from pojo.policy import can
 
 
 def headline(code: str) -> str:
@@ -22,7 +23,7 @@ def headline(code: str) -> str:
 
 def wallet_section(employee, **_context):
     """The panel on one's own wallet; none on anyone else's, nor for HR and admin."""
-    if employee.id != current_user.id or employee.role not in ROLES:
+    if employee.id != current_user.id or not can(employee, HAVE_A_SEGMENT):
         return None
     segment = service.own_profile(employee)
     return "insights/_wallet.html", {
