@@ -66,3 +66,14 @@ def test_a_shorter_window_and_new_entries_are_measured_afresh(app, histories):
     assert {r.username: r.segment.features.redemptions for r in quarter.employees}["impulse"] == 3
     later = histories + timedelta(days=200)
     assert _report(app, later).summary() != year.summary()
+
+
+def test_ones_own_profile_matches_hrs_view_of_it(app, histories):
+    from pojo.people.service import find_employee
+
+    report = _report(app, histories)
+    with app.app_context(), unit_of_work():
+        for row in report.employees:
+            own = service.own_profile(find_employee(row.username))
+            assert own.code == row.segment.code, row.username
+            assert own.features.redemptions == row.segment.features.redemptions

@@ -128,10 +128,11 @@ _DIALECT = {
 }
 
 
-# One employee's figures: their entries only, but the thirds of prices are everyone's.
+# One employee's figures: their entries only, but the thirds of prices are everyone's, read
+# from the redemptions (each redemption entry has its row: a `ledger verify` invariant).
 _EVERYONE_PAID = (
-    "(SELECT -points AS price FROM ledger_entries WHERE kind = 'redemption'"
-    " AND at >= :start AND at <= :end AND id NOT IN (SELECT entry_id FROM gone)) a"
+    "(SELECT price_paid AS price FROM redemptions WHERE status <> 'cancelled'"
+    " AND created_at >= :start AND created_at <= :end) a"
 )
 
 
@@ -182,6 +183,9 @@ def measure(window_days: int, end: datetime, only: int | None = None) -> dict[in
     start = end - timedelta(days=window_days)
     dialect = db.session.get_bind().dialect.name
     values = {"start": start, "end": end} | ({} if only is None else {"only": only})
+    if dialect == "postgresql" and only is None:
+        # The pass sorts a million rows by balance: in memory, not in temporary files.
+        db.session.execute(text("SET LOCAL work_mem = '128MB'"))
     rows = db.session.execute(_statement(dialect, only is not None), values).all()
     fallback = _catalogue()
     measured = {row.employee_id: _features(row, window_days, fallback) for row in rows}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import format_decimal, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -129,7 +129,9 @@ def own_profile(employee: Employee) -> Segment:
 
 
 def _days(value: float | None) -> str:
-    return f"{value or 0:.0f}" if (value or 0) >= 10 else f"{value or 0:.1f}".replace(".0", "")
+    """A figure as the reader writes it: 14, 2.5 (2,5 in Finnish); one decimal under ten."""
+    value = value or 0
+    return format_decimal(round(value) if value >= 10 else round(value, 1), format="#,##0.#")
 
 
 def explain(segment: Segment) -> str:
