@@ -15,9 +15,10 @@ How the figures are defined (docs/insights.md):
 - days to redeem: from the start of the run of balances at or above the
   price paid before the redemption (the first credit after the last moment
   the balance was below the price) to the redemption. The balance falls only
-  at a debit, so that moment is the last debit leaving less than the price;
-  after it the balance only rose, so the run starts at the first credit of
-  that stretch reaching the price;
+  at a debit, so that moment is the last debit leaving less than the price
+  (usually the previous debit: only when that left enough are earlier ones
+  searched); after it the balance only rose, so the run starts at the first
+  credit of that stretch reaching the price;
 - the median balance is time-weighted: each balance counts for as long as it
   was held within the window (daily sampling, without the days);
 - the thirds of prices are `ntile(3)` over the prices paid in the window.
@@ -48,8 +49,13 @@ WITH w AS MATERIALIZED (
   WINDOW o AS (PARTITION BY employee_id ORDER BY at, id ROWS UNBOUNDED PRECEDING)
 ),
 gone AS (SELECT entry_id FROM redemptions WHERE status = 'cancelled'),
+debits AS MATERIALIZED (
+  SELECT employee_id, at, id, kind, points, grp, bal,
+         LAG(bal) OVER (PARTITION BY employee_id ORDER BY at, id) AS prev_bal
+  FROM w WHERE points < 0
+),
 red AS MATERIALIZED (
-  SELECT employee_id, at, id, -points AS price, grp FROM w
+  SELECT employee_id, at, id, -points AS price, grp, prev_bal FROM debits
   WHERE kind = 'redemption' AND at >= :start AND id NOT IN (SELECT entry_id FROM gone)
 ),
 prices AS (
@@ -58,15 +64,18 @@ prices AS (
          MIN(CASE WHEN tier = 3 THEN price END) AS upper_from
   FROM (SELECT price, NTILE(3) OVER (ORDER BY price) AS tier FROM {paid}) t
 ),
-debits AS MATERIALIZED (SELECT employee_id, grp, bal FROM w WHERE points < 0),
 low AS (
   SELECT r.id AS rid, MAX(d.grp) + 1 AS target
   FROM red r JOIN debits d
     ON d.employee_id = r.employee_id AND d.grp < r.grp AND d.bal < r.price
+  WHERE r.prev_bal >= r.price
   GROUP BY r.id
 ),
 targets AS MATERIALIZED (
-  SELECT r.employee_id, r.id, r.at, r.price, COALESCE(l.target, 0) AS target
+  SELECT r.employee_id, r.id, r.at, r.price,
+         CASE WHEN r.prev_bal IS NULL THEN 0
+              WHEN r.prev_bal < r.price THEN r.grp
+              ELSE COALESCE(l.target, 0) END AS target
   FROM red r LEFT JOIN low l ON l.rid = r.id
 ),
 crossed AS (
