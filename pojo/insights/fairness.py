@@ -173,7 +173,7 @@ def _members(start, end) -> list[Member]:
         .select_from(Employee)
         .join(Team, Team.id == Employee.team_id)
         .outerjoin(awarded, awarded.c.employee_id == Employee.id)
-        .where(Employee.active, Employee.role.in_(("agent", "supervisor")))
+        .where(Employee.active)
         .order_by(Team.name, Employee.display_name)
     ).all()
     by_team: dict[str, dict[int, int]] = defaultdict(dict)
