@@ -19,7 +19,7 @@ from pojo.extensions import db
 from pojo.insights.outliers import Flag, far_from, group_median, mark
 from pojo.ledger.models import LedgerEntry
 from pojo.outcomes.models import Outcome, OutcomeImport
-from pojo.people.models import Employee, Team
+from pojo.people.models import Employee, Team, team_supervisors
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,14 @@ def _members(start, end) -> list[Member]:
         .select_from(Employee)
         .join(Team, Team.id == Employee.team_id)
         .outerjoin(awarded, awarded.c.employee_id == Employee.id)
-        .where(Employee.active)
+        # Who supervises their own team gives its awards: they are not compared as a member.
+        .where(
+            Employee.active,
+            ~exists().where(
+                team_supervisors.c.team_id == Employee.team_id,
+                team_supervisors.c.employee_id == Employee.id,
+            ),
+        )
         .order_by(Team.name, Employee.display_name)
     ).all()
     by_team: dict[str, dict[int, int]] = defaultdict(dict)
