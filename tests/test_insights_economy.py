@@ -90,3 +90,22 @@ def test_a_scope_counts_only_its_members(app, history):
     found = figures(app, members=(bo_id,))
     assert (found.issued, found.redeemed, found.liability_points) == (200, 0, 200)
     assert found.median_days_to_spend is None
+
+
+def test_the_days_movements_added_live_give_the_whole_window(app, history):
+    from pojo.insights.economy import with_today
+
+    aino, _bo = history
+    # The cinema (20 Feb, 12:00 UTC) is "today's": the day began at midnight in Helsinki.
+    since, now = datetime(2026, 2, 19, 22, tzinfo=UTC), datetime(2026, 2, 20, 18, tzinfo=UTC)
+    start = since - timedelta(days=90)
+    months = periods.months(start, now, HELSINKI)
+    with app.app_context():
+        whole = economy(start, now, months)
+        history_part = economy(start, since, months)
+        assert history_part.redeemed == 0
+        combined = with_today(history_part, since, now)
+    assert combined.months == whole.months
+    assert (combined.issued, combined.redeemed) == (whole.issued, whole.redeemed)
+    assert combined.most_wanted == whole.most_wanted
+    assert combined.liability_points == whole.liability_points

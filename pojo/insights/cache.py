@@ -1,13 +1,14 @@
 """The dashboard's figures, kept per worker while the data behind them is unchanged.
 
-The key is the database's state, read in one statement on every page view:
-the ledger's entry count and highest id (entries are never updated or
-deleted, so any committed entry, even one committed out of id order, raises
-the count), the count of entries dated before the current quarter (only a
-backdated import changes the past quarters of the trend), and a fingerprint
-of the employees' teams, employment and activity; then the window and the
-local day (what "six months ago" means moves daily). Each worker fills its
-own cache, so none can serve another's stale figures.
+The heavy figures (segments, the economy's medians, fairness) are worked out
+as of the start of the local day and kept under a key read in one statement
+on every page view: how many ledger entries are dated before that moment
+(entries are never updated or deleted, so only a new backdated one changes
+it; the count is exact whatever order transactions commit in), how many
+before the current quarter (the trend's past quarters), and a fingerprint of
+the employees' teams, employment and activity. Today's own movements are
+added live by small range queries (`pojo.insights.dashboard`). Each worker
+fills its own cache, so none can serve another's stale figures.
 """
 
 from collections import OrderedDict
@@ -27,27 +28,36 @@ KEPT = 64
 _STORE = "pojo.insights.cache"
 _LOCK = Lock()
 
-_BEFORE = bindparam("before", type_=UTCDateTime)
+_TODAY = bindparam("today", type_=UTCDateTime)
+_QUARTER = bindparam("quarter", type_=UTCDateTime)
 _PEOPLE = (
     func.count(Employee.id),
     func.coalesce(func.sum(Employee.id * func.coalesce(Employee.team_id, 0)), 0),
     func.coalesce(func.sum(case((Employee.employment_type == "temp", Employee.id), else_=0)), 0),
     func.coalesce(func.sum(case((Employee.active, Employee.id), else_=0)), 0),
 )
+
+
+def _count(*conditions):
+    return select(func.count(LedgerEntry.id)).where(*conditions).scalar_subquery()
+
+
+# Scalar subqueries: a bare count(*) is SQLite's fastest scan, and the two dated counts
+# read only the recent end of the `at` index.
 _VERSION = select(
-    func.count(LedgerEntry.id),
-    func.coalesce(func.max(LedgerEntry.id), 0),
-    func.coalesce(func.sum(case((LedgerEntry.at < _BEFORE, 1), else_=0)), 0),
+    _count(),
+    _count(LedgerEntry.at >= _TODAY),
+    _count(LedgerEntry.at >= _QUARTER),
     *(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in _PEOPLE),
-).select_from(LedgerEntry)
+)
 
 
-def data_version(current_quarter_start: datetime) -> tuple[tuple, tuple]:
-    """(the whole state, the state the past quarters depend on): one statement."""
-    row = tuple(db.session.execute(_VERSION, {"before": current_quarter_start}).one())
-    everything = row[:2] + row[3:]
-    past = (row[2],) + row[3:]
-    return everything, past
+def data_version(today: datetime, quarter: datetime) -> tuple[tuple, tuple]:
+    """(the state of everything dated before `today`, of everything before `quarter`)."""
+    total, since_today, since_quarter, *people = db.session.execute(
+        _VERSION, {"today": today, "quarter": quarter}
+    ).one()
+    return (total - since_today, *people), (total - since_quarter, *people)
 
 
 def cached(key: tuple, build: Callable[[], object]):

@@ -21,8 +21,9 @@ from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.insights import periods
 from pojo.insights.cache import cached, data_version
-from pojo.insights.economy import Economy, economy
+from pojo.insights.economy import Economy, economy, with_today
 from pojo.insights.fairness import Fairness, fairness
+from pojo.insights.periods import day_start
 from pojo.insights.policy import VIEW_INSIGHTS, VIEW_TEAM_INSIGHTS
 from pojo.insights.segments import CODES
 from pojo.people.models import Employee
@@ -83,6 +84,9 @@ class Pace:
 class Dashboard:
     window_days: int
     start: datetime
+    # The segments, fairness and the economy's medians stand as of `since` (the day's start);
+    # the monthly sums, reward demand and the liability include today's movements up to `end`.
+    since: datetime
     end: datetime
     full: bool  # HR and admin: individuals and fairness too
     teams: tuple[str, ...]  # the teams a supervisor's view covers (all: empty)
@@ -162,12 +166,14 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     full, team_ids, team_names = _scope(actor)
     now = now or utcnow()
     zone = site_zone()
-    quarters = periods.quarter_ends(now, zone)
-    version, past = data_version(quarters[-1].start)
+    # The heavy figures stand as of the day's start (cached); today's movements are added live.
     day = local_date(now)
-    start = periods.window_start(now, window_days)
+    since = day_start(day, zone)
+    quarters = periods.quarter_ends(now, zone)
+    version, past = data_version(since, quarters[-1].start)
+    start = periods.window_start(since, window_days)
     report = cached(
-        ("segments", version, window_days, day), lambda: _segment_report(window_days, now)
+        ("segments", version, window_days, day), lambda: _segment_report(window_days, since)
     )
 
     def visible(rows):
@@ -193,17 +199,19 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
         )
     economy_figures = None
     if full or len(members) >= MIN_GROUP:
-        economy_figures = cached(
+        history = cached(
             ("economy", version, window_days, day, members),
-            lambda: economy(start, now, periods.months(start, now, zone), members),
+            lambda: economy(start, since, periods.months(start, now, zone), members),
         )
+        economy_figures = with_today(history, since, now, members)
     fair = None
     if full:
-        fair = cached(("fairness", version, window_days, day), lambda: fairness(start, now))
+        fair = cached(("fairness", version, window_days, day), lambda: fairness(start, since))
     by_team = _by(rows, lambda r: r.team or "")
     return Dashboard(
         window_days=window_days,
         start=start,
+        since=since,
         end=now,
         full=full,
         teams=team_names,

@@ -15,7 +15,7 @@ Earning to spending is matched first in, first out: the n-th point an
 employee spends is the n-th point they were credited (see docs/insights.md).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, func, literal, select, text
@@ -88,7 +88,9 @@ def _bucket(column, periods: list[Period]):
     return case(*((column < period.end, index) for index, period in enumerate(periods)), else_=None)
 
 
-def _monthly(months: list[Period], members) -> list[Month]:
+def _monthly(months: list[Period], members, end: datetime | None = None) -> list[Month]:
+    """Issued and redeemed per period, counting entries dated before `end` (default: the last
+    period's end)."""
     if not months:
         return []
     entry = LedgerEntry
@@ -103,7 +105,7 @@ def _monthly(months: list[Period], members) -> list[Month]:
         )
         .where(
             entry.at >= months[0].start,
-            entry.at < months[-1].end,
+            entry.at < (end or months[-1].end),
             _in_scope(entry.employee_id, members),
         )
         .group_by(bucket)
@@ -255,8 +257,11 @@ def _median_days_to_spend(start: datetime, end: datetime, members: tuple[int, ..
 def economy(
     start: datetime, end: datetime, months: list[Period], members: tuple[int, ...] | None = None
 ) -> Economy:
-    """The economy of [start, end) for everyone, or for the employees `members` lists."""
-    monthly = _monthly(months, members)
+    """The economy of [start, end) for everyone, or for the employees `members` lists.
+
+    `months` may reach past `end` (to now): their figures count entries before `end` only.
+    """
+    monthly = _monthly(months, members, end)
     return Economy(
         months=tuple(monthly),
         issued=sum(m.issued for m in monthly),
@@ -265,4 +270,35 @@ def economy(
         dormant_points=_dormant(end, members),
         liability_points=_liability(members),
         rewards=tuple(_rewards(start, end, members)),
+    )
+
+
+def with_today(history: Economy, since: datetime, now: datetime, members=None) -> Economy:
+    """`history` (worked out up to `since`, the day's start) with what moved since, and the
+    liability now: small range queries over today's entries only."""
+    (today,) = _monthly([Period(since.date(), since, now)], members)
+    months = list(history.months)
+    if months:
+        last = months[-1]
+        months[-1] = Month(last.period, last.issued + today.issued, last.redeemed + today.redeemed)
+    added = {r.reward_id: r for r in _rewards(since, now, members)}
+    merged = []
+    for reward in history.rewards:
+        new = added.pop(reward.reward_id, None)
+        if new is not None:
+            reward = replace(
+                reward,
+                redemptions=reward.redemptions + new.redemptions,
+                points=reward.points + new.points,
+            )
+        merged.append(reward)
+    merged.extend(added.values())
+    merged.sort(key=lambda r: (-r.redemptions, r.name_en, r.reward_id))
+    return replace(
+        history,
+        months=tuple(months),
+        issued=history.issued + today.issued,
+        redeemed=history.redeemed + today.redeemed,
+        liability_points=_liability(members),
+        rewards=tuple(merged),
     )

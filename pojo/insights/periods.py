@@ -65,6 +65,11 @@ def quarter_ends(now: datetime, zone: ZoneInfo, count: int = TREND_QUARTERS) -> 
     return found
 
 
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The local midnight that begins `day`, as UTC."""
+    return _local_midnight(day, zone)
+
+
 def window_start(now: datetime, window_days: int) -> datetime:
     return now - timedelta(days=window_days)
 
