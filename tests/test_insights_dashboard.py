@@ -157,3 +157,23 @@ def test_the_euro_rate_is_hrs_setting(app, labelled, client_as):
     assert bad.status_code == 422
     boss = client_as("supervisor", team="Alpha")
     assert boss.post("/insights/rate", data={"euro_cents_per_100_points": "1"}).status_code == 403
+
+
+def test_saving_the_rate_form_unchanged_changes_nothing(app, labelled, client_as):
+    from sqlalchemy import select
+
+    from pojo.extensions import db
+    from pojo.people.models import Setting
+    from tests.form_helpers import page_forms
+
+    hr = client_as("hr", team="Office")
+
+    def settings():
+        with app.app_context():
+            return [(s.name, s.value) for s in db.session.scalars(select(Setting))]
+
+    before = settings()
+    (form,) = [f for f in page_forms(hr.get("/insights").text) if "/insights/rate" in f["action"]]
+    response = hr.post(form["action"], data=dict(form["values"]))
+    assert response.status_code == 302
+    assert settings() == before

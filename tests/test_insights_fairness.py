@@ -69,3 +69,21 @@ def test_a_reversed_award_does_not_count(app, team, client_as):
         made = award(get_employee(b0), a0, "fcr", "oops")
         reverse_entry(made.entry_id, actor=get_employee(b0), reason="mistake")
     assert figures(app).givers == ()
+
+
+def test_a_teams_own_supervisor_is_a_giver_not_a_member(app, team, make_employee):
+    from sqlalchemy import select
+
+    from pojo.extensions import db
+    from pojo.people.models import Team
+
+    (a0, *_rest), _hr = team
+    boss = make_employee("alpha.boss", role="supervisor", team="Alpha")
+    with app.app_context(), unit_of_work():
+        get_employee(boss).supervised_teams = [
+            db.session.scalar(select(Team).where(Team.name == "Alpha"))
+        ]
+    give(app, boss, a0, 2)
+    found = figures(app)
+    assert boss not in {m.person.username for m in found.members}
+    assert boss in {g.person.username for g in found.givers}
