@@ -186,7 +186,8 @@ def _rewards(start: datetime, end: datetime, members) -> list[RewardDemand]:
 # The n-th point spent is matched with the n-th point credited: each entry's cumulative
 # credits or debits mark its end on one axis per employee; between two consecutive marks
 # one credit and one debit cover the axis, found by counting marks from the far end.
-# The median is weighted by points (the length of each piece of the axis).
+# The median is weighted by points (the length of each piece of the axis). What was
+# debited before the window (up to `d_before` on the axis) is left out before the sorts.
 _FIFO = """
 WITH e AS (
   SELECT employee_id, id, at, points, kind,
@@ -196,17 +197,24 @@ WITH e AS (
       OVER (PARTITION BY employee_id ORDER BY at, id ROWS UNBOUNDED PRECEDING) AS d_end
   FROM ledger_entries WHERE at < :end {scope}
 ),
+b AS (
+  SELECT e.*,
+    MAX(CASE WHEN at < :start THEN d_end ELSE 0 END) OVER (PARTITION BY employee_id) AS d_before
+  FROM e
+),
 marks AS (
-  SELECT employee_id, c_end AS pos, 1 AS side, at AS credit_at, NULL AS debit_at, 0 AS counted
-    FROM e WHERE points > 0
+  SELECT employee_id, d_before, c_end AS pos, 1 AS side, at AS credit_at, NULL AS debit_at,
+    0 AS counted
+    FROM b WHERE points > 0 AND c_end > d_before
   UNION ALL
-  SELECT employee_id, d_end, 0, NULL, at,
+  SELECT employee_id, d_before, d_end, 0, NULL, at,
     CASE WHEN kind = 'redemption' AND at >= :start THEN 1 ELSE 0 END
-    FROM e WHERE points < 0
+    FROM b WHERE points < 0 AND d_end > d_before
 ),
 grouped AS (
   SELECT marks.*,
-    pos - COALESCE(LAG(pos) OVER (PARTITION BY employee_id ORDER BY pos, side), 0) AS length,
+    pos - COALESCE(LAG(pos) OVER (PARTITION BY employee_id ORDER BY pos, side), d_before)
+      AS length,
     COUNT(credit_at) OVER (PARTITION BY employee_id ORDER BY pos DESC, side DESC
       ROWS UNBOUNDED PRECEDING) AS c_group,
     COUNT(debit_at) OVER (PARTITION BY employee_id ORDER BY pos DESC, side DESC
