@@ -1,81 +1,93 @@
-"""Segment reports for the dashboard's tests, without the segments' SQL.
+"""Clear-cut histories for the segment tests: each person behaves one way for 400 days."""
 
-The dashboard reads `pojo.insights.service.segment_report`; these tests pin
-who sees what and how the page groups labels, so they give each employee the
-label a test chooses. Where the real service is installed only its
-`segment_report` is replaced for the test; before it exists, a stand-in
-module carries the interface.
-"""
+from datetime import datetime, timedelta
 
-import sys
-import types
-from dataclasses import dataclass
-from datetime import datetime
-
+from pojo.awards.models import Criterion
+from pojo.awards.service import award
 from sqlalchemy import select
 
 from pojo.extensions import db
-from pojo.insights.segments import CODES, Features, Segment, Thresholds
-from pojo.people.models import Employee, Team
+from pojo.ledger.service import balance_of
+from pojo.market.demand import price_now
+from pojo.market import catalogue, redemptions
+from pojo.people.service import create_employee, find_employee
+from pojo.unit_of_work import unit_of_work
+
+PRICES = {"cheap": 100, "mid": 300, "dear": 1000}
 
 
-@dataclass(frozen=True)
-class FakeEmployeeSegment:
-    employee_id: int
-    username: str
-    display_name: str
-    team_id: int | None
-    team: str | None
-    employment_type: str
-    agency: str | None
-    segment: Segment
+def _events(end: datetime) -> list[tuple[datetime, str, str, int]]:
+    """(at, username, "award" | "cancel" | a reward's name with "!" or "?", points), in order."""
+    day = lambda n: end - timedelta(days=n)  # noqa: E731
+    hour = timedelta(hours=1)
+    events = []
+    # Impulse: earns 100 every 30 days and spends it on the cheapest reward an hour later.
+    for n in range(390, 0, -30):
+        events.append((day(n), "impulse", "cheap!", 0))
+    # Saver: 100 every 15 days, the dearest reward as soon as it is affordable (twice a year).
+    for n in range(400, 0, -15):
+        events += [(day(n), "saver", "award", 100), (day(n) + hour, "saver", "dear?", 0)]
+    # Balanced: 50 every 10 days, the middle reward every 60 days, about 20 days after it sufficed.
+    for n in range(400, 0, -10):
+        events.append((day(n), "balanced", "award", 50))
+    for n in range(330, 0, -60):
+        events.append((day(n) + hour, "balanced", "mid", 0))
+    # One more, cancelled and refunded by HR: it does not count.
+    events += [(day(25) + hour, "balanced", "cheap", 0), (day(24), "balanced", "cancel", 0)]
+    # Dormant: keeps earning, redeemed once 300 days ago.
+    for n in range(390, 0, -30):
+        events.append((day(n), "dormant", "award", 100))
+    events.append((day(301), "dormant", "cheap", 0))
+    # New: joined 30 days ago.
+    events += [(day(30), "newcomer", "award", 100), (day(29), "newcomer", "cheap!", 0)]
+    return sorted(events, key=lambda event: event[0])
 
 
-@dataclass(frozen=True)
-class FakeReport:
-    window_days: int
-    end: datetime
-    thresholds: Thresholds
-    employees: tuple
+def build_histories(app, end: datetime) -> dict[str, int]:
+    """Create the five people, the three fixed-price rewards and their histories up to `end`."""
+    with app.app_context(), unit_of_work():
+        hr = find_employee("test.giver") or create_employee(
+            "test.giver", role="hr", team_name="Office", password=None
+        )
+        start = end - timedelta(days=420)
+        rewards = {
+            name: catalogue.create_reward(
+                None,
+                at=start,
+                name_en=name.title(),
+                name_fi=name.title(),
+                base_price=price,
+            )
+            for name, price in PRICES.items()
+        }
+        people = {
+            name: create_employee(name, role="agent", team_name="Alpha", password=None)
+            for name in ("impulse", "saver", "balanced", "dormant", "newcomer")
+        }
+        last = {}
+        for at, name, what, points in _events(end):
+            person = people[name]
+            if what == "award":
+                award(hr, name, _criterion(points), "history", at=at)
+            elif what == "cancel":
+                redemptions.cancel(hr, last[name].id, "out of stock", at=at)
+            else:
+                reward = rewards[what.rstrip("?!")]
+                # "!": earns exactly what is missing and redeems an hour later; "?": if affordable.
+                when = at + timedelta(hours=1) if what.endswith("!") else at
+                price = price_now(reward, when)
+                short = price - balance_of(person.id)
+                if what.endswith("!") and short > 0:
+                    award(hr, name, _criterion(short), "history", at=at)
+                elif short > 0:
+                    continue
+                last[name] = redemptions.redeem(person, reward.id, price, at=when)
+        return {name: person.id for name, person in people.items()}
 
-    def summary(self, rows=None) -> dict[str, int]:
-        rows = self.employees if rows is None else rows
-        return {code: sum(1 for r in rows if r.segment.code == code) for code in CODES}
 
-
-def features(per_year: float = 6.0) -> Features:
-    return Features(
-        history_days=300, earned=500, redemptions=int(per_year), redemptions_per_year=per_year,
-        median_days_to_redeem=3.0, median_balance=40.0, upper_third_share=0.2,
-        days_since_redemption=10, cheapest_price=100, lower_third_price=150,
-    )  # fmt: skip
-
-
-def install_labels(monkeypatch, labels: dict[str, str], calls: list | None = None):
-    """Every employee gets labels[username] (default balanced) from segment_report."""
-
-    def segment_report(window_days: int = 365, at: datetime | None = None):
-        if calls is not None:
-            calls.append((window_days, at))
-        rows = db.session.execute(
-            select(Employee, Team.name).outerjoin(Team, Team.id == Employee.team_id)
-        ).all()
-        return FakeReport(
-            window_days, at, Thresholds(),
-            tuple(
-                FakeEmployeeSegment(
-                    e.id, e.username, e.display_name, e.team_id, team, e.employment_type,
-                    e.agency_name,
-                    Segment(labels.get(e.username, "balanced"), features(), "redemptions_per_year"),
-                )
-                for e, team in rows
-            ),
-        )  # fmt: skip
-
-    try:
-        import pojo.insights.service as service
-    except ImportError:
-        service = types.ModuleType("pojo.insights.service")
-        service.explain = lambda segment: f"explained: {segment.code}"
-        monkeypatch.setitem(sys.modules, "pojo.insights.service", service)
-    monkeypatch.setattr(service, "segment_report", segment_report, raising=False)
+def _criterion(points: int) -> str:
+    code = f"test-{points}"
+    if db.session.scalar(select(Criterion).where(Criterion.code == code)) is None:
+        db.session.add(Criterion(code=code, tier="good", points=points, name_en="T", name_fi="T"))
+        db.session.flush()
+    return code

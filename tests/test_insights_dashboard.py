@@ -7,7 +7,7 @@ import pytest
 
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
-from tests.insights_helpers import install_labels
+from tests.insights_fakes import install_labels
 from tests.market_helpers import give_points
 from tests.query_count import counting_statements
 

@@ -40,6 +40,9 @@ class LedgerEntry(db.Model):
         CheckConstraint("points <> 0", name="points_nonzero"),
         Index("ix_ledger_entries_employee_id_id", "employee_id", "id"),
         Index("ix_ledger_entries_at", "at"),
+        # Covering: the grouped balance scan and the insights' window scan in (at, id) order
+        # read the index alone, no table row (SQLite walked (employee_id, id) row by row).
+        Index("ix_ledger_entries_employee_at_cover", "employee_id", "at", "id", "points", "kind"),
     )
 
     def __repr__(self) -> str:

@@ -1,0 +1,179 @@
+"""Segments of every employee for HR, and one's own profile: measured, classified, explained.
+
+`segment_report` is what the dashboard and the API read. Measuring walks the
+whole ledger, so the measured figures are cached in the process under a key
+of database state (the ledger's last entry id, the window, the day): a new
+entry anywhere, in any worker, makes a new key, so a cached answer is never
+stale. Names, teams and HR's thresholds are read fresh on every call; they
+are cheap.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from pojo.database import utcnow
+from pojo.extensions import db
+from pojo.formatting import format_points
+from pojo.insights import measures
+from pojo.insights.policy import VIEW_INSIGHTS
+from pojo.insights.segments import CODES, Segment, Thresholds, classify
+from pojo.insights.thresholds import current_thresholds
+from pojo.ledger.models import Balance, LedgerEntry
+from pojo.people.models import Employee
+from pojo.policy import require
+
+OWN_WINDOW_DAYS = 365
+_CACHE_SIZE = 16
+_cache: OrderedDict = OrderedDict()
+
+
+@dataclass(frozen=True)
+class EmployeeSegment:
+    employee_id: int
+    username: str
+    display_name: str
+    team_id: int | None
+    team: str | None
+    employment_type: str
+    agency: str | None
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class SegmentReport:
+    window_days: int
+    end: datetime
+    thresholds: Thresholds
+    employees: tuple[EmployeeSegment, ...]
+
+    def summary(self, rows=None) -> dict[str, int]:
+        """How many of `rows` (default: everyone) have each code, in CODES order, zeros included."""
+        counts = dict.fromkeys(CODES, 0)
+        for row in self.employees if rows is None else rows:
+            counts[row.segment.code] += 1
+        return counts
+
+
+def clear_cache() -> None:
+    """Forget every measured window (the bench times an uncached report)."""
+    _cache.clear()
+
+
+def _last_entry_id() -> int:
+    return db.session.scalar(select(func.coalesce(func.max(LedgerEntry.id), 0)))
+
+
+def _measured(window_days: int, end: datetime, fixed: bool, only: int | None = None):
+    """The measured features, cached by database state; `fixed`: `end` was given."""
+    key = (_last_entry_id(), window_days, end if fixed else end.date(), only)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    found = measures.measure(window_days, end, only=only)
+    _cache[key] = (end, found)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return _cache[key]
+
+
+def _participants() -> list[Employee]:
+    return list(
+        db.session.scalars(
+            select(Employee)
+            .join(Balance, Balance.employee_id == Employee.id)
+            .where(Employee.active, Employee.role.in_(measures.ROLES))
+            .options(joinedload(Employee.team))
+            .order_by(Employee.username)
+        )
+    )
+
+
+def segment_report(window_days: int = 365, at: datetime | None = None) -> SegmentReport:
+    """Every participant's segment over the `window_days` before `at` (default now); no access
+    check (the caller has made it)."""
+    end, found = _measured(window_days, at or utcnow(), at is not None)
+    thresholds = current_thresholds()
+    blank = measures.no_history(window_days)
+    rows = tuple(
+        EmployeeSegment(
+            employee_id=person.id,
+            username=person.username,
+            display_name=person.display_name,
+            team_id=person.team_id,
+            team=person.team.name if person.team else None,
+            employment_type=person.employment_type,
+            agency=person.agency_name,
+            segment=classify(found.get(person.id, blank), thresholds),
+        )
+        for person in _participants()
+    )
+    return SegmentReport(window_days, end, thresholds, rows)
+
+
+def segments_for(actor: Employee, window_days: int = 365) -> SegmentReport:
+    """The segment report, for HR and admin."""
+    require(actor, VIEW_INSIGHTS)
+    return segment_report(window_days)
+
+
+def own_profile(employee: Employee) -> Segment:
+    """The employee's own segment over the last year (only their entries are measured)."""
+    _end, found = _measured(OWN_WINDOW_DAYS, utcnow(), False, only=employee.id)
+    return classify(found[employee.id], current_thresholds())
+
+
+def _days(value: float | None) -> str:
+    return f"{value or 0:.0f}" if (value or 0) >= 10 else f"{value or 0:.1f}".replace(".0", "")
+
+
+def explain(segment: Segment) -> str:
+    """One sentence, in the reader's language, with the figures behind the label."""
+    f = segment.features
+    if segment.code == "new":
+        return ngettext(
+            "%(num)s day of history: too early to tell.",
+            "%(num)s days of history: too early to tell.",
+            f.history_days,
+        )
+    if segment.code == "dormant":
+        if f.days_since_redemption is None:
+            return _(
+                "Earned %(points)s points in the period but has never redeemed.",
+                points=format_points(f.earned),
+            )
+        return _(
+            "Earned %(points)s points in the period but last redeemed %(days)s days ago.",
+            points=format_points(f.earned),
+            days=f.days_since_redemption,
+        )
+    if segment.code == "impulse":
+        return ngettext(
+            "Redeemed once, %(days)s days after the points sufficed.",
+            "Redeemed %(num)s times, on average %(days)s days after the points sufficed.",
+            f.redemptions,
+            days=_days(f.median_days_to_redeem),
+        )
+    if segment.code == "saver":
+        return ngettext(
+            "Carried a median balance of %(balance)s points and spent %(share)s %% of them "
+            "on the dearest third of rewards, redeeming once.",
+            "Carried a median balance of %(balance)s points and spent %(share)s %% of them "
+            "on the dearest third of rewards, redeeming %(num)s times.",
+            f.redemptions,
+            balance=format_points(round(f.median_balance)),
+            share=round(100 * f.upper_third_share),
+        )
+    if f.redemptions == 0:
+        return _("Did not redeem in the period.")
+    return ngettext(
+        "Redeemed once (%(per_year)s a year), neither at once nor after saving up.",
+        "Redeemed %(num)s times (%(per_year)s a year), neither at once nor after saving up.",
+        f.redemptions,
+        per_year=_days(f.redemptions_per_year),
+    )
