@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 PRESETS = (90, 180, 365, 730)
 DEFAULT_WINDOW = 365
 # The quarters the trend shows, oldest first, the current one last.
-TREND_QUARTERS = 6
+TREND_QUARTERS = 4
 # Points earned longer ago than this and still unspent are dormant.
 DORMANT_DAYS = 182
 
