@@ -67,6 +67,10 @@ PAGE = Bound(1, 100_000)
 # How far ahead HR may extend a temp's contract, in days from today.
 CONTRACT_EXTENSION_DAYS = Bound(1, 3 * 366)
 PAGE_SIZE = Bound(1, 200)
+# The insights' window, in days: a week to ten years.
+WINDOW_DAYS = Bound(7, 3660)
+# HR's rate for the points liability, in euro cents per 100 points.
+EURO_CENTS_PER_100_POINTS = Bound(0, 1_000_000)
 
 # Every integer a page reads from its query string, by name: one name, one meaning.
 QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE, "team": ROW_ID}

@@ -52,6 +52,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "awards.new_award",
         "outcomes.index",
         "shifts.schedule",
+        "insights.dashboard",
         "market.queue",
         "market.admin_rewards",
         "people.index",

@@ -1,16 +1,34 @@
 """HR insights: how people use Pojo (segments), fairness, the points economy, payroll."""
 
+from flask_babel import lazy_gettext as _l
+
+
+def _explain(segment) -> str:
+    """The one sentence that explains a label (the segments' service words it)."""
+    from pojo.insights.service import explain
+
+    return explain(segment)
+
 
 def feature():
     from pojo.features import Feature
-    from pojo.insights import threshold_views  # noqa: F401  (HR's thresholds page on bp)
+    from pojo.insights import (
+        threshold_views,  # noqa: F401  (HR's thresholds page on bp)
+        views,  # noqa: F401  (the dashboard's routes on bp)
+    )
     from pojo.insights.api import bp as api_bp
     from pojo.insights.blueprint import bp
+    from pojo.insights.policy import VIEW_TEAM_INSIGHTS
     from pojo.insights.profile import wallet_section
+    from pojo.web import NavItem
 
     return Feature(
         name="insights",
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         sections={"wallet": wallet_section},
+        # Supervisors see it too: their teams' aggregates only.
+        nav=(NavItem(50, "insights.dashboard", _l("Insights"), VIEW_TEAM_INSIGHTS),),
+        start_pages={"hr": "insights.dashboard", "admin": "insights.dashboard"},
+        template_globals={"explain_segment": _explain},
     )

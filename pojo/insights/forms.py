@@ -1,9 +1,10 @@
-"""HR's thresholds form: whole numbers within each setting's bounds."""
+"""HR's insights forms: the segment thresholds and the euro rate, whole numbers within bounds."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from pojo.bounds import Bound, WholeNumberField
+from pojo.bounds import EURO_CENTS_PER_100_POINTS, Bound, WholeNumberField
+from pojo.forms import Present
 from pojo.insights.thresholds import KNOBS
 
 _LABELS = {
@@ -32,4 +33,12 @@ for _knob in KNOBS:
         ThresholdsForm,
         _knob.setting,
         WholeNumberField(_LABELS[_knob.setting], Bound(_knob.least, _knob.most)),
+    )
+
+
+class EuroRateForm(FlaskForm):
+    """What 100 points are worth, for the liability in euros."""
+
+    euro_cents_per_100_points = WholeNumberField(
+        _l("Euro cents per 100 points"), EURO_CENTS_PER_100_POINTS, validators=[Present()]
     )

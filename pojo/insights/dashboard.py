@@ -1,0 +1,230 @@
+"""HR's dashboard, and the supervisors' view of their own teams: one read model.
+
+HR and admin see everything, individuals' labels included. A supervisor sees
+aggregates of the teams they supervise only: no individual, no fairness
+table, and no breakdown of fewer than `MIN_GROUP` people. The figures come
+from `pojo.insights.cache`, keyed by the database's state, so a page view
+costs one statement until the data changes.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import mean, median
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pojo.bounds import EURO_CENTS_PER_100_POINTS as EURO_RATE
+from pojo.bounds import WINDOW_DAYS, parse_whole_number, whole_number_message
+from pojo.database import utcnow
+from pojo.errors import InvalidInput
+from pojo.extensions import db
+from pojo.insights import periods
+from pojo.insights.cache import cached, data_version
+from pojo.insights.economy import Economy, economy, with_today
+from pojo.insights.fairness import Fairness, fairness
+from pojo.insights.periods import day_start
+from pojo.insights.policy import VIEW_INSIGHTS, VIEW_TEAM_INSIGHTS
+from pojo.insights.segments import CODES
+from pojo.people.models import Employee
+from pojo.people.settings import Spec, define_setting, get_setting
+from pojo.policy import can, require
+from pojo.rows import local_date, site_zone
+
+MIN_GROUP = 5
+# About six redemptions per employee a year: what the system Pojo replaces saw.
+REFERENCE_PER_YEAR = 6
+EURO_SETTING = "euro_cents_per_100_points"
+define_setting(
+    EURO_SETTING,
+    Spec(1000, VIEW_INSIGHTS, least=EURO_RATE.minimum, most=EURO_RATE.maximum),
+)
+
+
+def _segment_report(window_days: int, at: datetime):
+    from pojo.insights.service import segment_report
+
+    return segment_report(window_days, at)
+
+
+@dataclass(frozen=True)
+class Shares:
+    """How many people of one group are in each segment; `hidden` under MIN_GROUP (supervisors)."""
+
+    group: str
+    counts: tuple[tuple[str, int], ...]
+    total: int
+    hidden: bool = False
+
+    def count(self, code: str) -> int:
+        return dict(self.counts)[code]
+
+    def share(self, code: str) -> float:
+        return self.count(code) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    shares: Shares
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Redemptions per employee per year in a group, beside the reference."""
+
+    group: str
+    mean: float | None
+    median: float | None
+    people: int
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    window_days: int
+    start: datetime
+    # The segments, fairness and the economy's medians stand as of `since` (the day's start);
+    # the monthly sums, reward demand and the liability include today's movements up to `end`.
+    since: datetime
+    end: datetime
+    full: bool  # HR and admin: individuals and fairness too
+    teams: tuple[str, ...]  # the teams a supervisor's view covers (all: empty)
+    overall: Shares
+    by_team: tuple[Shares, ...]
+    by_employment: tuple[Shares, ...]
+    trend: tuple[TrendPoint, ...]
+    individuals: tuple  # pojo.insights.service.EmployeeSegment, HR and admin only
+    pace: tuple[Pace, ...]  # overall first, then per team
+    economy: Economy | None  # None: the view covers fewer than MIN_GROUP people
+    fairness: Fairness | None
+    euro_cents_per_100: int
+
+    @property
+    def liability_cents(self) -> int | None:
+        if self.economy is None:
+            return None
+        return self.economy.liability_points * self.euro_cents_per_100 // 100
+
+
+def window_days_from(text: str | None) -> int:
+    """The window a query string asks for: absent is the default; anything else out of bounds
+    is refused with a message."""
+
+    if text is None or text == "":
+        return periods.DEFAULT_WINDOW
+    value = parse_whole_number(text, WINDOW_DAYS)
+    if value is None:
+        raise InvalidInput(
+            _("The window is a number of days: %(rule)s", rule=whole_number_message(WINDOW_DAYS)),
+            field="window_days",
+        )
+    return value
+
+
+def _shares(group: str, rows, hide_small: bool) -> Shares:
+    counts = {code: 0 for code in CODES}
+    for row in rows:
+        counts[row.segment.code] += 1
+    total = sum(counts.values())
+    return Shares(group, tuple(counts.items()), total, hide_small and total < MIN_GROUP)
+
+
+def _pace(group: str, rows, hide_small: bool) -> Pace:
+    rates = [row.segment.features.redemptions_per_year for row in rows if row.segment.code != "new"]
+    return Pace(
+        group,
+        round(mean(rates), 1) if rates else None,
+        round(median(rates), 1) if rates else None,
+        len(rows),
+        hide_small and len(rows) < MIN_GROUP,
+    )
+
+
+def _by(rows, key) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for row in rows:
+        grouped.setdefault(key(row), []).append(row)
+    return dict(sorted(grouped.items()))
+
+
+def _scope(actor) -> tuple[bool, tuple[int, ...], tuple[str, ...]]:
+    """(everything?, the team ids, their names) the actor's view covers."""
+    require(actor, VIEW_TEAM_INSIGHTS)
+    if can(actor, VIEW_INSIGHTS):
+        return True, (), ()
+    teams = list(actor.supervised_teams)
+    for team in teams:
+        require(actor, VIEW_TEAM_INSIGHTS, team)
+    return False, tuple(t.id for t in teams), tuple(t.name for t in teams)
+
+
+def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard:
+    """The dashboard of the last `window_days` days as `actor` may see it."""
+    if not WINDOW_DAYS.holds(window_days):
+        raise InvalidInput(whole_number_message(WINDOW_DAYS), field="window_days")
+    full, team_ids, team_names = _scope(actor)
+    now = now or utcnow()
+    zone = site_zone()
+    # The heavy figures stand as of the day's start (cached); today's movements are added live.
+    day = local_date(now)
+    since = day_start(day, zone)
+    quarters = periods.quarter_ends(now, zone)
+    version, past = data_version(since, quarters[-1].start)
+    start = periods.window_start(since, window_days)
+    report = cached(
+        ("segments", version, window_days, day), lambda: _segment_report(window_days, since)
+    )
+
+    def visible(rows):
+        return list(rows) if full else [r for r in rows if r.team_id in team_ids]
+
+    rows = visible(report.employees)
+    hide = not full
+    trend = []
+    for quarter in quarters[:-1]:
+        past_report = cached(
+            ("segments", past, window_days, quarter.first),
+            lambda q=quarter: _segment_report(window_days, q.end),
+        )
+        label = periods.quarter_label(quarter.first)
+        trend.append(TrendPoint(label, _shares(label, visible(past_report.employees), hide)))
+    label = periods.quarter_label(quarters[-1].first)
+    trend.append(TrendPoint(label, _shares(label, rows, hide)))
+
+    members = None
+    if not full:
+        members = tuple(
+            db.session.scalars(select(Employee.id).where(Employee.team_id.in_(team_ids))).all()
+        )
+    economy_figures = None
+    if full or len(members) >= MIN_GROUP:
+        history = cached(
+            ("economy", version, window_days, day, members),
+            lambda: economy(start, since, periods.months(start, now, zone), members),
+        )
+        economy_figures = with_today(history, since, now, members)
+    fair = None
+    if full:
+        fair = cached(("fairness", version, window_days, day), lambda: fairness(start, since))
+    by_team = _by(rows, lambda r: r.team or "")
+    return Dashboard(
+        window_days=window_days,
+        start=start,
+        since=since,
+        end=now,
+        full=full,
+        teams=team_names,
+        overall=_shares("", rows, hide),
+        by_team=tuple(_shares(team, group, hide) for team, group in by_team.items()),
+        by_employment=tuple(
+            _shares(kind, group, hide)
+            for kind, group in _by(rows, lambda r: r.employment_type).items()
+        ),
+        trend=tuple(trend),
+        individuals=tuple(rows) if full else (),
+        pace=(_pace("", rows, hide), *(_pace(t, g, hide) for t, g in by_team.items())),
+        economy=economy_figures,
+        fairness=fair,
+        euro_cents_per_100=int(get_setting(EURO_SETTING)),
+    )
