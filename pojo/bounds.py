@@ -22,10 +22,10 @@ from tempfile import SpooledTemporaryFile
 from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
-from wtforms import IntegerField
+from wtforms import IntegerField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
-from pojo.formatting import format_points
+from pojo.formatting import format_cents, format_points
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,14 @@ PAGE_SIZE = Bound(1, 200)
 WINDOW_DAYS = Bound(7, 3660)
 # HR's rate for the points liability, in euro cents per 100 points.
 EURO_CENTS_PER_100_POINTS = Bound(0, 1_000_000)
+# A reward's value in euro cents, for payroll (0 to 100 000 euros).
+VALUE_CENTS = Bound(0, 10_000_000)
+# The income-type code of a payroll system (e.g. the Incomes Register's "201"), in characters.
+INCOME_TYPE_CODE_LENGTH = 32
+# The most months one payroll export covers.
+PAYROLL_MONTHS = 24
+# The most rows each part of an employee's personal data download holds (newest first).
+PERSONAL_DATA_ROWS = 5000
 
 # Every integer a page reads from its query string, by name: one name, one meaning.
 QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE, "team": ROW_ID}
@@ -135,6 +143,50 @@ class WholeNumberField(IntegerField):
         if blank and not self.required:
             raise StopValidation()  # an optional field left empty: no further checks
         raise ValidationError(whole_number_message(self.bound))
+
+
+# Euros as people type them: "12", "12,50", "12.5", "1 250,00"; at most two decimals.
+EUROS = re.compile(r"([0-9]{1,9})(?:[.,]([0-9]{1,2}))?")
+
+
+def parse_euros(text: str | None, bound: Bound = VALUE_CENTS) -> int | None:
+    """`text` in euros ("12,50" or "12.50") as whole cents within `bound`, else None."""
+    if text is None:
+        return None
+    digits = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    match = EUROS.fullmatch(digits)
+    if not match:
+        return None
+    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    return cents if bound.holds(cents) else None
+
+
+class EuroField(StringField):
+    """An optional amount in euros, kept as whole cents within `bound` (None when left empty)."""
+
+    def __init__(self, label=None, bound: Bound = VALUE_CENTS, **kwargs):
+        super().__init__(label, **kwargs)
+        self.bound = bound
+
+    def process_formdata(self, valuelist):
+        self.data = parse_euros(valuelist[0], self.bound) if valuelist else None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_cents(self.data)
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            return
+        if not self.raw_data or not str(self.raw_data[0]).strip():
+            raise StopValidation()  # left empty: no value
+        raise ValidationError(
+            EURO_MESSAGE % {"max": format_cents(self.bound.maximum)}
+        )
+
+
+EURO_MESSAGE = _l("An amount in euros such as 12,50, from 0 to %(max)s.")
 
 
 class ChunkedBodyLimit:

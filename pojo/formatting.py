@@ -35,6 +35,21 @@ def format_points(points: int | None) -> str:
     return minus + text if points < 0 else text
 
 
+def format_cents(cents: int | None, decimal: str | None = None) -> str:
+    """Euro cents as a plain amount, "12,50" in Finnish and "12.50" in English; empty for none.
+
+    No grouping, so the text reads back as typed into a form or a spreadsheet cell.
+    `decimal` picks the separator (a file's choice); by default the locale's.
+    """
+    if cents is None:
+        return ""
+    if decimal is None:
+        locale = flask_babel.get_locale()
+        decimal = "." if locale is not None and locale.language == "en" else ","
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}{decimal}{abs(cents) % 100:02d}"
+
+
 @cache
 def _datetime_patterns(language: str, territory: str | None, format: str):
     """Babel's way of writing a named datetime format, compiled once: (frame, time, date)."""

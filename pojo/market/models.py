@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from pojo.bounds import INCOME_TYPE_CODE_LENGTH
 from pojo.database import UTCDateTime, utcnow
 from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
@@ -28,6 +29,9 @@ from pojo.rows import Bilingual
 CATEGORIES = ("experience", "item", "wellbeing", "time_off")
 REWARD_KINDS = ("standard", "shift_swap")
 LIMIT_PERIODS = ("month", "quarter", "year")
+# How payroll treats a reward: in Finland a reward for work performance is taxable pay, some
+# perks (an extra day off) are not. HR marks each; the export lists it per employer of record.
+TAX_TREATMENTS = ("taxable", "tax_free")
 # The settings the price follows (`pojo.market.pricing.PriceSettings`), by column.
 PRICE_SETTINGS = {
     "base": "base_price",
@@ -57,6 +61,9 @@ REWARD_SETTINGS = (
     "active",
     "image",
     "image_type",
+    "tax_treatment",
+    "income_type_code",
+    "value_cents",
 )
 
 
@@ -93,6 +100,13 @@ class Reward(Bilingual, db.Model):
     price_cap: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For payroll: taxable or tax-free, the payroll system's income-type code, the value in
+    # euro cents (None: not set). A fulfilled redemption keeps a copy (see Redemption).
+    tax_treatment: Mapped[str] = mapped_column(
+        String(16), default="taxable", server_default="taxable"
+    )
+    income_type_code: Mapped[str | None] = mapped_column(String(INCOME_TYPE_CODE_LENGTH))
+    value_cents: Mapped[int | None] = mapped_column(Integer)
     # Goes up with every change to the reward or to one of its redemptions, in the same
     # transaction: the board's cache compares the sum over all rewards (pojo.market.board).
     # A counter, not a timestamp or a max id: commits out of order still always raise the sum.
@@ -114,6 +128,8 @@ class Reward(Bilingual, db.Model):
         ),
         CheckConstraint("kind IN ('standard', 'shift_swap')", name="kind"),
         CheckConstraint("per_person_limit IS NULL OR per_person_limit >= 1", name="person_limit"),
+        CheckConstraint("tax_treatment IN ('taxable', 'tax_free')", name="tax_treatment"),
+        CheckConstraint("value_cents IS NULL OR value_cents >= 0", name="value_cents"),
     )
 
     def __repr__(self) -> str:
@@ -141,6 +157,11 @@ class Redemption(db.Model):
     )
     # Set by the redeem form; a double-submitted form makes one redemption.
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The reward's payroll settings as they were when it was fulfilled, so a later edit of the
+    # reward does not rewrite what payroll was told. None until fulfilled (and for a value not set).
+    tax_treatment: Mapped[str | None] = mapped_column(String(16))
+    income_type_code: Mapped[str | None] = mapped_column(String(INCOME_TYPE_CODE_LENGTH))
+    value_cents: Mapped[int | None] = mapped_column(Integer)
 
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
