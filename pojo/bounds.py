@@ -181,9 +181,7 @@ class EuroField(StringField):
             return
         if not self.raw_data or not str(self.raw_data[0]).strip():
             raise StopValidation()  # left empty: no value
-        raise ValidationError(
-            EURO_MESSAGE % {"max": format_cents(self.bound.maximum)}
-        )
+        raise ValidationError(EURO_MESSAGE % {"max": format_cents(self.bound.maximum)})
 
 
 EURO_MESSAGE = _l("An amount in euros such as 12,50, from 0 to %(max)s.")

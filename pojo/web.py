@@ -13,7 +13,7 @@ from flask_login import current_user
 from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.features import installed
-from pojo.formatting import format_datetime, format_points
+from pojo.formatting import format_cents, format_datetime, format_points
 from pojo.policy import ANY, PUBLIC, Capability, can, check_rule, permits
 
 
@@ -173,3 +173,4 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["euros"] = format_cents

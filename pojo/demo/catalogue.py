@@ -36,7 +36,32 @@ class RewardSpec:
         """The reward's fields as `create_reward` takes them (the season is the simulation's)."""
         fields = asdict(self)
         del fields["season"]
+        treatment, code, cents = PAYROLL[self.name_en]
+        fields.update(tax_treatment=treatment, income_type_code=code, value_cents=cents)
         return fields
+
+
+# Each reward's payroll settings: (treatment, the payroll system's code, value in cents).
+# Rewards for work performance are taxable pay; time off and shift swaps are not. The codes
+# are a demo payroll system's; "An extra hour of lunch" has no value, to show the flag.
+TAXABLE_PERK = "5010"
+TAX_FREE_TIME = "5090"
+PAYROLL = {
+    "Cinema tickets for two": ("taxable", TAXABLE_PERK, 2800),
+    "An extra hour of lunch": ("tax_free", TAX_FREE_TIME, None),
+    "Lunch for two": ("taxable", TAXABLE_PERK, 4000),
+    "Bookshop gift card": ("taxable", TAXABLE_PERK, 2500),
+    "Pojo hoodie": ("taxable", TAXABLE_PERK, 4500),
+    "Massage, 45 minutes": ("taxable", TAXABLE_PERK, 6000),
+    "A month at the gym": ("taxable", TAXABLE_PERK, 5000),
+    "Theatre evening for two": ("taxable", TAXABLE_PERK, 9000),
+    "Concert tickets for two": ("taxable", TAXABLE_PERK, 11000),
+    "Swap away a Christmas Eve shift": ("tax_free", TAX_FREE_TIME, 0),
+    "Design vase, Aalto style": ("taxable", TAXABLE_PERK, 15000),
+    "Half a day off": ("tax_free", TAX_FREE_TIME, 0),
+    "Wireless headphones": ("taxable", TAXABLE_PERK, 18000),
+    "Spa day": ("taxable", TAXABLE_PERK, 16000),
+}
 
 
 REWARDS = (

@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from pojo import bounds
 from pojo.database import utcnow
 from pojo.errors import InvalidInput, NotFound
 from pojo.extensions import db
@@ -15,6 +16,7 @@ from pojo.market.models import (
     PRICE_SETTINGS,
     REWARD_KINDS,
     REWARD_SETTINGS,
+    TAX_TREATMENTS,
     Reward,
 )
 from pojo.market.policy import MANAGE_CATALOGUE
@@ -52,6 +54,9 @@ NEW_REWARD = {
     "active": True,
     "image": None,
     "image_type": None,
+    "tax_treatment": "taxable",
+    "income_type_code": None,
+    "value_cents": None,
 }
 
 
@@ -111,7 +116,27 @@ def _clean_reward_fields(fields: dict) -> dict:
     if fields["image"] is None:
         fields["image_type"] = None
     fields["active"] = bool(fields["active"])
+    _clean_payroll_fields(fields)
     return fields
+
+
+def _clean_payroll_fields(fields: dict) -> None:
+    """The tax treatment, the income-type code (printable, bounded; empty: none) and the value."""
+    if fields["tax_treatment"] not in TAX_TREATMENTS:
+        raise InvalidInput(_("Choose taxable or tax-free."), field="tax_treatment")
+    code = (fields["income_type_code"] or "").strip()
+    if len(code) > bounds.INCOME_TYPE_CODE_LENGTH or not code.isprintable():
+        raise InvalidInput(
+            _(
+                "An income-type code of at most %(count)s letters and digits.",
+                count=bounds.INCOME_TYPE_CODE_LENGTH,
+            ),
+            field="income_type_code",
+        )
+    fields["income_type_code"] = code or None
+    value = fields["value_cents"]
+    if value is not None and not bounds.VALUE_CENTS.holds(value):
+        raise InvalidInput(_("The value in euros is out of range."), field="value_cents")
 
 
 def _known(settings: dict) -> dict:

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from pojo import bounds
-from pojo.bounds import WholeNumberField
-from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_SETTINGS
+from pojo.bounds import EuroField, WholeNumberField
+from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_SETTINGS, TAX_TREATMENTS
 from pojo.market.pricing import DEFAULT_HALF_LIFE_DAYS, DEFAULT_STEP_PCT
 
 CATEGORY_LABELS = {
@@ -28,6 +28,7 @@ CATEGORY_LABELS = {
     "wellbeing": _l("Wellbeing"),
     "time_off": _l("Time off and shifts"),
 }
+TAX_LABELS = {"taxable": _l("Taxable pay"), "tax_free": _l("Tax-free")}
 PERIOD_LABELS = {"month": _l("per month"), "quarter": _l("per quarter"), "year": _l("per year")}
 
 # Formats a browser shows everywhere, by what Pillow finds in the bytes (never the file name).
@@ -190,6 +191,25 @@ class RewardForm(FlaskForm):
         validate_choice=False,
     )
     active = BooleanField(_l("On the market (untick to withdraw it)"), default=True)
+    tax_treatment = SelectField(
+        _l("Tax treatment"),
+        choices=[(t, TAX_LABELS[t]) for t in TAX_TREATMENTS],
+        default="taxable",
+        description=_l(
+            "A reward for work performance is taxable pay; some perks, such as an extra day "
+            "off, are not. Ask payroll when unsure."
+        ),
+    )
+    income_type_code = StringField(
+        _l("Income-type code"),
+        validators=[Length(max=bounds.INCOME_TYPE_CODE_LENGTH)],
+        filters=[lambda value: (value or "").strip() or None],
+        description=_l("The code your payroll system uses for it. Optional."),
+    )
+    value_cents = EuroField(
+        _l("Value in euros"),
+        description=_l("What it is worth for payroll, e.g. 12,50. Empty: no value set."),
+    )
     # The second submit button: show the form again with the price it would make, unsaved.
     preview = SubmitField(_l("Preview price"))
 

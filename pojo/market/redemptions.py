@@ -190,13 +190,26 @@ def _decide(actor: Employee, redemption_id: int, at: datetime | None) -> Redempt
     return redemption
 
 
+def _fulfilled(redemption: Redemption) -> None:
+    """Mark a locked redemption fulfilled, with a copy of its reward's payroll settings now.
+
+    Payroll is told what held at the hand-over: a later edit of the reward's value,
+    treatment or code leaves this redemption (paid history) as it was.
+    """
+    reward = redemption.reward
+    redemption.status = "fulfilled"
+    redemption.tax_treatment = reward.tax_treatment
+    redemption.income_type_code = reward.income_type_code
+    redemption.value_cents = reward.value_cents
+
+
 def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -> Redemption:
     """Mark a pending redemption fulfilled (HR and admin); the employee is notified.
 
     `at` backdates the decision (demo data and history imports).
     """
     redemption = _decide(actor, redemption_id, at)
-    redemption.status = "fulfilled"
+    _fulfilled(redemption)
     notify(
         redemption.employee_id,
         "redemption_fulfilled",
@@ -267,7 +280,7 @@ def settle(
     redemption.decided_at = at or utcnow()
     redemption.decided_by = actor
     if fulfilled:
-        redemption.status = "fulfilled"
+        _fulfilled(redemption)
         redemption.decision_note = note or None
     else:
         _refund(redemption, actor, note, at)
