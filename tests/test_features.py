@@ -55,6 +55,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "insights.dashboard",
         "market.queue",
         "market.admin_rewards",
+        "insights.payroll",
         "people.index",
         "api_tokens.index",
     ]
@@ -62,6 +63,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "shifts.schedule",
         "market.queue",
         "market.admin_rewards",
+        "insights.payroll",
         "people.index",
         "api_tokens.index",
     ]

@@ -13,12 +13,14 @@ def _explain(segment) -> str:
 def feature():
     from pojo.features import Feature
     from pojo.insights import (
+        payroll_views,  # noqa: F401  (the payroll export's routes on bp)
         threshold_views,  # noqa: F401  (HR's thresholds page on bp)
         views,  # noqa: F401  (the dashboard's routes on bp)
     )
     from pojo.insights.api import bp as api_bp
     from pojo.insights.blueprint import bp
-    from pojo.insights.policy import VIEW_TEAM_INSIGHTS
+    from pojo.insights.cli import payroll_cli
+    from pojo.insights.policy import EXPORT_PAYROLL, VIEW_TEAM_INSIGHTS
     from pojo.insights.profile import wallet_section
     from pojo.web import NavItem
 
@@ -28,7 +30,11 @@ def feature():
         api_blueprints=(api_bp,),
         sections={"wallet": wallet_section},
         # Supervisors see it too: their teams' aggregates only.
-        nav=(NavItem(50, "insights.dashboard", _l("Insights"), VIEW_TEAM_INSIGHTS),),
+        nav=(
+            NavItem(50, "insights.dashboard", _l("Insights"), VIEW_TEAM_INSIGHTS),
+            NavItem(77, "insights.payroll", _l("Payroll"), EXPORT_PAYROLL, manage=True),
+        ),
         start_pages={"hr": "insights.dashboard", "admin": "insights.dashboard"},
         template_globals={"explain_segment": _explain},
+        commands=(payroll_cli,),
     )

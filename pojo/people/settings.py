@@ -1,8 +1,9 @@
 """HR's site-wide settings: a small store of named choices with their defaults.
 
-A setting is either one of a few words (`unspent_points`: keep or expire) or a
-whole number within bounds (`swap_deadline_hours`); each names the capability
-that may change it. Stored as text; read back as the setting's type.
+A setting is one of a few words (`unspent_points`: keep or expire), a whole
+number within bounds (`swap_deadline_hours`) or a short line of text of at most
+`length` printable characters (`payroll_company_name`); each names the
+capability that may change it. Stored as text; read back as the setting's type.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class Spec:
     # Whole-number settings: the bounds, inclusive.
     least: int = 0
     most: int = 0
+    # Text settings: the most characters (0: not a text setting). Stored trimmed.
+    length: int = 0
 
 
 SETTINGS: dict[str, Spec] = {"unspent_points": Spec("keep", MANAGE_CONTRACTS, UNSPENT_POINTS)}
@@ -38,6 +41,11 @@ def define_setting(name: str, spec: Spec) -> None:
 def _parse(spec: Spec, value: str | int) -> str | int | None:
     if spec.choices:
         return value if value in spec.choices else None
+    if spec.length:
+        if not isinstance(value, str):
+            return None
+        text = value.strip()
+        return text if len(text) <= spec.length and text.isprintable() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -68,6 +76,10 @@ def set_setting(actor: Employee, name: str, value: str | int) -> bool:
     if parsed is None:
         if spec.choices:
             raise InvalidInput(_("Choose one of the options."), field=name)
+        if spec.length:
+            raise InvalidInput(
+                _("At most %(count)s characters on one line.", count=spec.length), field=name
+            )
         raise InvalidInput(
             _("Give a whole number from %(least)s to %(most)s.", least=spec.least, most=spec.most),
             field=name,
