@@ -4,7 +4,8 @@ Each feature package has `feature() -> Feature` saying everything it adds:
 its blueprints and commands, its menu entries, the panels it puts on other
 features' pages, the ledger references it can describe, its `ledger verify`
 invariants, its jobs, the start page it gives a role, its fields of
-`GET /api/v1/me`, the words of its notifications, and the signals it listens to (`pojo.signals`).
+`GET /api/v1/me`, the words of its notifications, the signals it listens to (`pojo.signals`),
+and its part of an employee's personal data download.
 `create_app` registers them in `pojo.FEATURES` order with `register_feature`,
 which keeps them in `app.extensions`, so two apps in one process (the tests
 make hundreds) never share a registration; `installed()` reads them back.
@@ -59,6 +60,10 @@ class Feature:
     # needs (a shift for `shift_swap`) before anything is charged, and returns attach(redemption),
     # called once the redemption exists. The market calls it; the feature owns the kind's rules.
     reward_kinds: Mapping[str, Callable] = field(default_factory=dict)
+    # part name -> provider(employee) giving what this feature holds about that employee, as
+    # JSON-ready values (no secrets: no token, hash or session id), at most
+    # `pojo.bounds.PERSONAL_DATA_ROWS` rows a list. The download gathers them in feature order.
+    personal_data: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
     models: ModuleType | None = None  # imported so migrations know its tables
     # Anything the fields above do not cover, run last (auth configures the login manager).
     setup: Callable[[Flask], None] | None = None
@@ -78,6 +83,7 @@ class Installed:
     me_fields: dict[str, MeField] = field(default_factory=dict)
     notices: dict[str, Callable] = field(default_factory=dict)
     reward_kinds: dict[str, Callable] = field(default_factory=dict)
+    personal_data: dict[str, Callable] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         if any(known.name == feature.name for known in self.features):
@@ -95,6 +101,10 @@ class Installed:
         self.me_fields.update((me_field.name, me_field) for me_field in feature.me_fields)
         self.notices.update(feature.notices)
         self.reward_kinds.update(feature.reward_kinds)
+        taken = set(self.personal_data) & set(feature.personal_data)
+        if taken:
+            raise ValueError(f"personal data parts {sorted(taken)} are another feature's")
+        self.personal_data.update(feature.personal_data)
 
 
 def installed(app: Flask | None = None) -> Installed:

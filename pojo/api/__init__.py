@@ -125,6 +125,7 @@ def feature():
     from pojo.api import models
     from pojo.api.cli import token_cli
     from pojo.api.pages import bp as pages
+    from pojo.api.personal_data import PARTS as PERSONAL_DATA
     from pojo.api.policy import MANAGE_TOKENS
     from pojo.api.views import bp
     from pojo.features import Feature
@@ -133,6 +134,7 @@ def feature():
 
     return Feature(
         name="api",
+        personal_data=PERSONAL_DATA,
         blueprints=(pages,),
         api_blueprints=(bp,),
         commands=(token_cli,),

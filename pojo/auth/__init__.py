@@ -21,12 +21,14 @@ def _end_sessions(_app, *, employee) -> None:
 
 def feature():
     from pojo.auth import models
+    from pojo.auth.personal_data import PARTS as PERSONAL_DATA
     from pojo.auth.views import bp
     from pojo.features import Feature
     from pojo.signals import employee_deactivated
 
     return Feature(
         name="auth",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         models=models,
         setup=_configure_login,

@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     g,
@@ -17,7 +18,9 @@ from flask_login import current_user, login_user, logout_user
 
 from pojo.auth import service
 from pojo.auth.forms import LanguageForm, LoginForm, PasswordForm
+from pojo.auth.personal_data import personal_data_json
 from pojo.auth.throttle import LoginLimits
+from pojo.database import utcnow
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
@@ -106,6 +109,22 @@ def settings():
     return render_template(
         "auth/settings.html", language_form=language_form, password_form=password_form
     ), status
+
+
+@bp.route("/settings/my-data.json")
+@allow(EVERYONE)
+def my_data():
+    """Everything Pojo holds about the one logged in, as a JSON download (nobody else's)."""
+    body = personal_data_json(current_user)
+    filename = f"pojo-{current_user.username}-{utcnow():%Y-%m-%d}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -8,6 +8,7 @@ def feature():
     from pojo.awards.api import bp as api_bp
     from pojo.awards.invariants import CHECKS
     from pojo.awards.notices import TEXTS as NOTICES
+    from pojo.awards.personal_data import PARTS as PERSONAL_DATA
     from pojo.awards.policy import AWARD
     from pojo.awards.service import describe_awards
     from pojo.awards.views import bp, budgets_section
@@ -16,6 +17,7 @@ def feature():
 
     return Feature(
         name="awards",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         nav=(

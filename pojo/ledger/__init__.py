@@ -8,6 +8,7 @@ def feature():
     from pojo.ledger import models
     from pojo.ledger.api import bp as api_bp
     from pojo.ledger.cli import ledger_cli
+    from pojo.ledger.personal_data import PARTS as PERSONAL_DATA
     from pojo.ledger.verify import LEDGER_CHECKS
     from pojo.ledger.views import bp
     from pojo.policy import ROLES
@@ -15,6 +16,7 @@ def feature():
 
     return Feature(
         name="ledger",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         commands=(ledger_cli,),

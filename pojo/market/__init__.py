@@ -36,6 +36,7 @@ def feature():
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
     from pojo.market.invariants import CHECKS
     from pojo.market.notices import TEXTS as NOTICES
+    from pojo.market.personal_data import PARTS as PERSONAL_DATA
     from pojo.market.policy import FULFIL_REDEMPTIONS, MANAGE_CATALOGUE
     from pojo.market.references import describe_redemptions
     from pojo.market.views import wallet_section
@@ -44,6 +45,7 @@ def feature():
 
     return Feature(
         name="market",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         commands=(reward_cli, market_cli),

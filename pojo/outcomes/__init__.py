@@ -11,12 +11,14 @@ def feature():
     from pojo.outcomes.cli import outcomes_cli
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
     from pojo.outcomes.notices import TEXTS as NOTICES
+    from pojo.outcomes.personal_data import PARTS as PERSONAL_DATA
     from pojo.outcomes.policy import RECORD_OUTCOMES
     from pojo.outcomes.views import bp, rules_section
     from pojo.web import NavItem
 
     return Feature(
         name="outcomes",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         commands=(outcomes_cli,),

@@ -37,12 +37,14 @@ def feature():
     from pojo.people.cli import user_cli
     from pojo.people.forms import role_name
     from pojo.people.notices import TEXTS as NOTICES
+    from pojo.people.personal_data import PARTS as PERSONAL_DATA
     from pojo.people.policy import VIEW_PEOPLE
     from pojo.people.views import bp
     from pojo.web import NavItem
 
     return Feature(
         name="people",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         commands=(user_cli,),
         # HR reaches the contracts page from the people list (its "Contracts ending" button).

@@ -20,6 +20,7 @@ def feature():
     from pojo.shifts.cli import shifts_cli
     from pojo.shifts.display import day_name, shift_day, shift_hours
     from pojo.shifts.invariants import CHECKS
+    from pojo.shifts.personal_data import PARTS as PERSONAL_DATA
     from pojo.shifts.policy import PLAN_SHIFTS
     from pojo.shifts.views import bp
     from pojo.signals import employee_deactivated
@@ -27,6 +28,7 @@ def feature():
 
     return Feature(
         name="shifts",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp, calendar_bp),
         api_blueprints=(api_bp,),
         commands=(shifts_cli,),

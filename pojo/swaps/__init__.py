@@ -37,6 +37,7 @@ def feature():
     from pojo.swaps.api import bp as api_bp
     from pojo.swaps.invariants import CHECKS
     from pojo.swaps.messages import TEXTS
+    from pojo.swaps.personal_data import PARTS as PERSONAL_DATA
     from pojo.swaps.references import describe_swaps
     from pojo.swaps.service import prepare_request
     from pojo.swaps.views import bp, my_shifts_panel, reward_panel
@@ -44,6 +45,7 @@ def feature():
 
     return Feature(
         name="swaps",
+        personal_data=PERSONAL_DATA,
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         nav=(NavItem(26, "swaps.board_page", _l("Swap board")),),
