@@ -211,7 +211,13 @@ def test_saving_an_outcome_rule_unchanged_changes_nothing(app, client_as):
 
 
 @pytest.mark.parametrize(
-    "fields", [{}, {"stock": 5, "per_person_limit": 2, "limit_period": "month"}]
+    "fields",
+    [
+        {},
+        {"stock": 5, "per_person_limit": 2, "limit_period": "month"},
+        {"tax_treatment": "tax_free", "income_type_code": "5090", "value_cents": 1205},
+        {"value_cents": 0},
+    ],
 )
 def test_saving_a_reward_unchanged_changes_nothing(app, client_as, fields):
     hr = client_as("hr", team="Office")
@@ -237,3 +243,16 @@ def test_no_employee_row_changes_when_hr_saves_every_person_unchanged(
         assert_saving_unchanged_changes_nothing(
             hr, f"/people/{username}/edit", people_snapshot(app, username)
         )
+
+
+def test_saving_a_reward_unchanged_in_finnish_keeps_its_value(app, client_as):
+    hr = client_as("hr", team="Office", language="fi")
+    reward_id = add_reward(app, value_cents=1250, income_type_code="5010")
+    url = f"/market/admin/rewards/{reward_id}/edit"
+    assert 'value="12,50"' in hr.get(url).get_data(as_text=True)
+
+    def snapshot():
+        with app.app_context():
+            return _row(db.session.get(Reward, reward_id))
+
+    assert_saving_unchanged_changes_nothing(hr, url, snapshot)
