@@ -13,9 +13,11 @@ from pojo.demo.catalogue import list_rewards
 from pojo.demo.people import DEMO_PASSWORD, Staff, create_staff
 from pojo.demo.roster import plan_roster, put_up_swaps
 from pojo.extensions import db
+from pojo.insights.payroll import COMPANY_SETTING
 from pojo.notifications.models import Notification
 from pojo.people.models import Employee
 from pojo.people.service import hash_password
+from pojo.people.settings import set_setting
 from pojo.rows import site_zone
 
 # Notifications older than this were read long ago; newer ones wait behind the bell.
@@ -44,6 +46,8 @@ def build(seed: int, months: int) -> Demo:
     start = datetime.combine(first_day, time(8), zone)
     staff = create_staff(rng, hash_password(DEMO_PASSWORD), start, now, now.astimezone(zone).date())
     catalogue = list_rewards(staff.hr, start)
+    # The employer of record of the permanent staff, in the payroll export.
+    set_setting(staff.hr, COMPANY_SETTING, "Pojo Asiakaspalvelu Oy")
     points = {
         code: pts for code, pts in db.session.execute(select(Criterion.code, Criterion.points))
     }
