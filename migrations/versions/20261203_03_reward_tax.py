@@ -8,13 +8,13 @@ fulfilled before this revision are left without a copy (the export shows them
 as having no value set).
 
 Revision ID: 20261203_03_reward_tax
-Revises: 20261202_05_calendar_feeds
+Revises: 20261203_02_insights_index
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261203_03_reward_tax"
-down_revision = "20261202_05_calendar_feeds"
+down_revision = "20261203_02_insights_index"
 branch_labels = None
 depends_on = None
 
