@@ -13,7 +13,7 @@ opening at the first of them. The replay (`pojo.market.replay`) takes an
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -64,9 +64,19 @@ def add_redemptions(rows: Sequence[tuple[int, int, int, datetime, int]]) -> None
 def imported_demand(
     settings: pricing.PriceSettings, moments: Sequence[datetime], now: datetime
 ) -> float:
-    """The demand today that these past redemptions (in time order) leave, by the engine's rule."""
-    state = pricing.opening(settings, moments[0])
-    for moment in moments:
+    """The demand today that these past redemptions (in time order) leave, by the engine's rule.
+
+    Replayed from an opening one resting horizon before `now` (at most the
+    first redemption): whatever demand stood then has faded to rest by now on
+    its own, so only the redemptions since then are replayed (a million rows
+    of history need not be, and the oldest could not move today's price).
+    """
+    start = now - timedelta(days=pricing.resting_horizon_days(settings))
+    recent = [moment for moment in moments if moment >= start]
+    if not recent:
+        return 0.0
+    state = pricing.opening(settings, max(start, moments[0]))
+    for moment in recent:
         state = pricing.redeemed(settings, state, moment)
     return pricing.demand_at(settings, state, now)
 
