@@ -6,7 +6,8 @@ the row with its line number. Rows are small tuples, not ORM objects, so a
 million of them parse in seconds.
 """
 
-import re
+import csv
+import io
 from datetime import UTC, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ from flask_babel import gettext as _
 
 from pojo.bounds import HISTORY_POINTS
 from pojo.formatting import format_points
-from pojo.outcomes.csvfile import read_table
+from pojo.outcomes.csvfile import CsvFileError, _dialect, read_table
+from pojo.outcomes.service import Rejection
 
 COLUMNS = ("employee", "at", "kind", "points", "reward", "note")
 KINDS = ("award", "redemption")
@@ -23,8 +25,6 @@ KINDS = ("award", "redemption")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 NOTE_MAX = 500
 REWARD_MAX = 120
-
-_POINTS = re.compile(r"[0-9]{1,12}")
 
 
 class HistoryRow(NamedTuple):
@@ -38,12 +38,12 @@ class HistoryRow(NamedTuple):
 
 
 def _points(value: str) -> int:
-    if not _POINTS.fullmatch(value):
+    if not (value.isascii() and value.isdigit() and len(value) <= 12):
         raise ValueError(
             _("points %(value)s is not a positive whole number.", value=value[:20] or "–")
         )
     points = int(value)
-    if not HISTORY_POINTS.holds(points):
+    if not HISTORY_POINTS.minimum <= points <= HISTORY_POINTS.maximum:
         raise ValueError(
             _(
                 "points %(value)s is outside %(min)s–%(max)s.",
@@ -60,7 +60,10 @@ def _moment(value: str, zone: ZoneInfo, now: datetime) -> datetime:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
-        parsed = parsed.astimezone(UTC)
+        if parsed.utcoffset():
+            parsed = parsed.astimezone(UTC)
+        elif parsed.tzinfo is not UTC:
+            parsed = parsed.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         raise ValueError(
             _(
@@ -77,33 +80,88 @@ def _moment(value: str, zone: ZoneInfo, now: datetime) -> datetime:
 
 def parse_row(line: int, fields: dict[str, str], zone: ZoneInfo, now: datetime) -> HistoryRow:
     """One row's fields, or ValueError with the reason."""
-    employee = fields["employee"].lower()
+    return parse_values(line, *(fields[name] for name in COLUMNS), zone=zone, now=now)
+
+
+def parse_values(
+    line: int,
+    employee: str,
+    at: str,
+    kind: str,
+    points: str,
+    reward: str,
+    note: str,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+) -> HistoryRow:
+    """One row from its values in COLUMNS order, or ValueError with the reason."""
+    employee = employee.strip().lower()
     if not employee:
         raise ValueError(_("%(field)s is empty.", field="employee"))
     if len(employee) > 64:
         raise ValueError(_("employee is longer than 64 characters."))
-    kind = fields["kind"].lower()
+    kind = kind.strip().lower()
     if kind not in KINDS:
-        raise ValueError(
-            _("kind %(kind)s is neither award nor redemption.", kind=fields["kind"][:40] or "–")
-        )
-    points = _points(fields["points"])
-    at = _moment(fields["at"], zone, now)
-    reward = " ".join(fields["reward"].split())
+        raise ValueError(_("kind %(kind)s is neither award nor redemption.", kind=kind[:40] or "–"))
+    amount = _points(points.strip())
+    moment = _moment(at.strip(), zone, now)
+    if reward:
+        reward = " ".join(reward.split())
     if kind == "redemption" and not reward:
         raise ValueError(_("A redemption needs the reward's name."))
     if kind == "award" and reward:
         raise ValueError(_("An award names no reward; leave reward empty."))
     if len(reward) > REWARD_MAX:
         raise ValueError(_("reward is longer than %(n)s characters.", n=REWARD_MAX))
-    note = fields["note"]
+    note = note.strip()
     if len(note) > NOTE_MAX:
         raise ValueError(_("note is longer than %(n)s characters.", n=NOTE_MAX))
-    return HistoryRow(line, employee, at, kind, points, reward, note)
+    return HistoryRow(line, employee, moment, kind, amount, reward, note)
 
 
 def read(text: str, zone: ZoneInfo, now: datetime, max_rows: int):
-    """(rows, rejected) of a decoded file; CsvFileError for a file unreadable as a whole."""
-    return read_table(
-        text, COLUMNS, lambda line, fields: parse_row(line, fields, zone, now), max_rows=max_rows
+    """(rows, rejected) of a decoded file; CsvFileError for a file unreadable as a whole.
+
+    The file's header and its rules are `read_table`'s (checked on the first
+    lines); the rows are then read by position, without a dict per row.
+    """
+    first_lines = "\n".join(text.split("\n", 3)[:3])
+    read_table(first_lines, COLUMNS, lambda line, fields: None, max_rows=max_rows)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(first_lines))
+    header = [name.strip().lower() for name in next(reader)]
+    order = [header.index(name) for name in COLUMNS]
+    width = len(header)
+    rows: list[HistoryRow] = []
+    rejected: list[Rejection] = []
+    append, parse = rows.append, parse_values
+    try:
+        for values in reader:
+            if len(values) != width:
+                if not any(value.strip() for value in values):
+                    continue
+                rejected.append(Rejection(reader.line_num, "invalid", _wrong_width(values, width)))
+                continue
+            if len(rows) + len(rejected) >= max_rows:
+                raise CsvFileError(
+                    _("The file has more than %(n)s rows; split it.", n=format_points(max_rows))
+                )
+            try:
+                append(parse(reader.line_num, *[values[index] for index in order], zone=zone, now=now))
+            except ValueError as error:
+                if not any(value.strip() for value in values):
+                    continue
+                rejected.append(Rejection(reader.line_num, "invalid", str(error)))
+    except csv.Error as error:
+        raise CsvFileError(
+            _("Line %(line)s cannot be read as CSV: %(reason)s", line=reader.line_num, reason=error)
+        ) from None
+    if not rows and not rejected:
+        raise CsvFileError(_("The file has a header but no rows."))
+    return rows, rejected
+
+
+def _wrong_width(values: list[str], width: int) -> str:
+    return _(
+        "%(found)s fields where %(expected)s were expected.", found=len(values), expected=width
     )

@@ -142,19 +142,63 @@ def post_history(entries: Sequence[Entry], *, actor_id: int | None) -> list[int]
             raise InsufficientPoints(
                 _("A balance would go out of range; nothing was imported."), balance=after
             )
-    ids = reserve_ids("ledger_entries", len(entries))
     now = utcnow()
-    copy_rows(
-        "ledger_entries",
-        COLUMNS,
-        [
-            (entry_id, e.employee_id, e.points, e.kind, e.at, now, actor_id, e.note, e.reference)
-            for entry_id, e in zip(ids, entries, strict=True)
-        ],
-        LedgerEntry,
-    )
+    if _postgres():
+        ids = _copy_entries(entries, actor_id, now)
+    else:
+        ids = reserve_ids("ledger_entries", len(entries))
+        copy_rows(
+            "ledger_entries",
+            COLUMNS,
+            [
+                (i, e.employee_id, e.points, e.kind, e.at, now, actor_id, e.note, e.reference)
+                for i, e in zip(ids, entries, strict=True)
+            ],
+            LedgerEntry,
+        )
     _set_balances(totals, now)
     return ids
+
+
+def _copy_entries(entries: Sequence[Entry], actor_id: int | None, now: datetime) -> list[int]:
+    """COPY the entries with ids from their sequence, and read the ids back (in input order).
+
+    COPY takes each row's id in row order; when no other writer took ids
+    meanwhile they are one contiguous block, which two numbers describe.
+    """
+    before = db.session.execute(text("SELECT COALESCE(MAX(id), 0) FROM ledger_entries")).scalar()
+    reference = entries[0].reference
+    fixed = f"\t{now.isoformat()}\t{_copy_value(actor_id)}\t"
+    raw = db.session.connection().connection.driver_connection
+    columns = "employee_id, points, kind, at, created_at, actor_id, note, reference"
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY ledger_entries ({columns}) FROM STDIN") as copy:
+            for start in range(0, len(entries), 20_000):
+                copy.write(
+                    "".join(
+                        f"{e.employee_id}\t{e.points}\t{e.kind}\t{e.at.isoformat()}{fixed}"
+                        f"{_copy_value(e.note)}\t{e.reference}\n"
+                        for e in entries[start : start + 20_000]
+                    ).encode()
+                )
+    low, high, count = db.session.execute(
+        text(
+            "SELECT MIN(id), MAX(id), COUNT(*) FROM ledger_entries"
+            " WHERE id > :before AND reference = :reference"
+        ),
+        {"before": before, "reference": reference},
+    ).one()
+    if count == len(entries) and high - low + 1 == count:
+        return list(range(low, high + 1))
+    return list(
+        db.session.scalars(
+            text(
+                "SELECT id FROM ledger_entries WHERE id > :before AND reference = :reference"
+                " ORDER BY id"
+            ),
+            {"before": before, "reference": reference},
+        )
+    )
 
 
 def _set_balances(totals: dict[int, int], now: datetime) -> None:
