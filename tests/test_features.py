@@ -56,6 +56,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "market.queue",
         "market.admin_rewards",
         "people.index",
+        "history.index",
         "api_tokens.index",
     ]
     assert [item.endpoint for item in installed(app).nav if item.manage] == [
@@ -63,6 +64,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "market.queue",
         "market.admin_rewards",
         "people.index",
+        "history.index",
         "api_tokens.index",
     ]
 

@@ -3,7 +3,7 @@
 import time
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from pojo.errors import DomainError
 from pojo.history import service, users
@@ -104,6 +104,7 @@ def import_history(file, dry_run, as_username):
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing.")
 @click.option("--as", "as_username", metavar="USERNAME", help="Grant roles as this HR or admin account (its rules apply).")
