@@ -192,7 +192,9 @@ def test_the_page_shows_line_numbers_and_refuses_to_apply(app, client_as, make_e
     hr = client_as("hr", team="Office")
     response = upload(hr, history(f"aino,{at(1)},award,abc,,"))
     page = hr.get(response.location).get_data(as_text=True)
-    assert "points abc is not a positive whole number" in page and "Apply the whole file" not in page
+    assert (
+        "points abc is not a positive whole number" in page and "Apply the whole file" not in page
+    )
     assert hr.post(response.location + "/apply").status_code == 422
     assert counts(app)[0] == 0
 

@@ -12,7 +12,9 @@ from pojo.people.service import get_employee
 from pojo.policy import can
 from pojo.unit_of_work import cli_unit_of_work
 
-history_cli = AppGroup("history", help="Bring in points history from a spreadsheet or an older system.")
+history_cli = AppGroup(
+    "history", help="Bring in points history from a spreadsheet or an older system."
+)
 
 SHOWN_REJECTED = 20
 
@@ -107,7 +109,12 @@ def import_history(file, dry_run, as_username):
 @with_appcontext
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing.")
-@click.option("--as", "as_username", metavar="USERNAME", help="Grant roles as this HR or admin account (its rules apply).")
+@click.option(
+    "--as",
+    "as_username",
+    metavar="USERNAME",
+    help="Grant roles as this HR or admin account (its rules apply).",
+)
 def import_users(file, dry_run, as_username):
     """Create or update employees from FILE.csv, whole or not at all.
 

@@ -147,7 +147,9 @@ def read(text: str, zone: ZoneInfo, now: datetime, max_rows: int):
                     _("The file has more than %(n)s rows; split it.", n=format_points(max_rows))
                 )
             try:
-                append(parse(reader.line_num, *[values[index] for index in order], zone=zone, now=now))
+                append(
+                    parse(reader.line_num, *[values[index] for index in order], zone=zone, now=now)
+                )
             except ValueError as error:
                 if not any(value.strip() for value in values):
                     continue

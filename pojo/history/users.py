@@ -88,7 +88,10 @@ def _row(line: int, f: dict[str, str]) -> Person:
                 end = date.fromisoformat(f["contract_end"])
             except ValueError:
                 raise ValueError(
-                    _("contract_end %(value)s is not a date like 2026-12-31.", value=f["contract_end"][:20])
+                    _(
+                        "contract_end %(value)s is not a date like 2026-12-31.",
+                        value=f["contract_end"][:20],
+                    )
                 ) from None
     elif agency or f["contract_end"]:
         raise ValueError(_("Only a temp has an agency and a contract end; leave them empty."))
@@ -119,9 +122,15 @@ def _refusal(actor, employee: Employee | None, person: Person) -> str | None:
         return _("This row is about you: change your own account on the people page.")
     if employee is not None and not can(actor, EDIT_EMPLOYEE, employee):
         return _("Only an admin can edit an admin account.")
-    if (employee is None or employee.role != person.role) and not can(actor, GRANT_ROLE, person.role):
+    if (employee is None or employee.role != person.role) and not can(
+        actor, GRANT_ROLE, person.role
+    ):
         return _("Only an admin can make someone HR or admin.")
-    if employee is not None and employee.role != person.role and not can(actor, MANAGE_ACCESS, employee):
+    if (
+        employee is not None
+        and employee.role != person.role
+        and not can(actor, MANAGE_ACCESS, employee)
+    ):
         return _("Only an admin can change the password, role or status of an HR or admin account.")
     return None
 
@@ -140,7 +149,11 @@ def preview_text(actor: Employee | None, text: str) -> UsersPreview:
     for person in rows:
         if person.username in seen:
             preview.rejected.append(
-                Rejection(person.line, "invalid", _("%(username)s is on an earlier line too.", username=person.username))
+                Rejection(
+                    person.line,
+                    "invalid",
+                    _("%(username)s is on an earlier line too.", username=person.username),
+                )
             )
             continue
         seen.add(person.username)
@@ -198,18 +211,28 @@ def apply_preview(actor: Employee | None, preview: UsersPreview) -> list[tuple[s
             contract_end=person.contract_end,
         )
         links.append((employee.username, f"/set-password/{passwords.new_link(employee)}"))
-    for person, differ in preview.changed:
+    for person, _differ in preview.changed:
         employee = people.find_employee(person.username)
         team = people.get_or_create_team(person.team)
         role_changed = employee.role != person.role
-        for name in ("display_name", "email", "role", "employment_type", "agency_name", "contract_end"):
+        for name in (
+            "display_name",
+            "email",
+            "role",
+            "employment_type",
+            "agency_name",
+            "contract_end",
+        ):
             setattr(employee, name, getattr(person, name))
         if role_changed:
             employee.supervised_teams.clear()
             employee.session_version += 1
         if employee.team_id != team.id or role_changed:
             employee.team = team
-            if people.SUPERVISE_TEAM.given_to(person.role) and team not in employee.supervised_teams:
+            if (
+                people.SUPERVISE_TEAM.given_to(person.role)
+                and team not in employee.supervised_teams
+            ):
                 employee.supervised_teams.append(team)
     db.session.flush()
     return links

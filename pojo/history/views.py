@@ -48,7 +48,9 @@ def index():
 @bp.route("/import/<any(users, history):kind>", methods=["POST"])
 @allow(IMPORT_HISTORY)
 def upload(kind: str):
-    form = UsersUploadForm(prefix="users") if kind == "users" else HistoryUploadForm(prefix="history")
+    form = (
+        UsersUploadForm(prefix="users") if kind == "users" else HistoryUploadForm(prefix="history")
+    )
     if form.validate_on_submit():
         limit = users.MAX_BYTES if kind == "users" else service.PAGE_MAX_BYTES
         data = form.file.data.read(limit + 1)

@@ -24,7 +24,17 @@ from pojo.extensions import db
 from pojo.ledger.models import Balance, LedgerEntry
 
 CHUNK = 1000
-COLUMNS = ("id", "employee_id", "points", "kind", "at", "created_at", "actor_id", "note", "reference")
+COLUMNS = (
+    "id",
+    "employee_id",
+    "points",
+    "kind",
+    "at",
+    "created_at",
+    "actor_id",
+    "note",
+    "reference",
+)
 
 
 class Entry(NamedTuple):
@@ -65,12 +75,12 @@ def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple], model=N
         return
     if _postgres():
         raw = db.session.connection().connection.driver_connection
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for start in range(0, len(rows), 20_000):
-                    copy.write(
-                        "".join(_copy_line(row) for row in rows[start : start + 20_000]).encode()
-                    )
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for start in range(0, len(rows), 20_000):
+                copy.write(
+                    "".join(_copy_line(row) for row in rows[start : start + 20_000]).encode()
+                )
         return
     statement = insert(model.__table__)
     for start in range(0, len(rows), 50_000):
@@ -171,16 +181,16 @@ def _copy_entries(entries: Sequence[Entry], actor_id: int | None, now: datetime)
     fixed = f"\t{now.isoformat()}\t{_copy_value(actor_id)}\t"
     raw = db.session.connection().connection.driver_connection
     columns = "employee_id, points, kind, at, created_at, actor_id, note, reference"
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY ledger_entries ({columns}) FROM STDIN") as copy:
-            for start in range(0, len(entries), 20_000):
-                copy.write(
-                    "".join(
-                        f"{e.employee_id}\t{e.points}\t{e.kind}\t{e.at.isoformat()}{fixed}"
-                        f"{_copy_value(e.note)}\t{e.reference}\n"
-                        for e in entries[start : start + 20_000]
-                    ).encode()
-                )
+    statement = f"COPY ledger_entries ({columns}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, len(entries), 20_000):
+            copy.write(
+                "".join(
+                    f"{e.employee_id}\t{e.points}\t{e.kind}\t{e.at.isoformat()}{fixed}"
+                    f"{_copy_value(e.note)}\t{e.reference}\n"
+                    for e in entries[start : start + 20_000]
+                ).encode()
+            )
     low, high, count = db.session.execute(
         text(
             "SELECT MIN(id), MAX(id), COUNT(*) FROM ledger_entries"

@@ -43,9 +43,7 @@ SMALLEST_BASE = 25
 def archived_reward(name: str, price: int, at: datetime) -> Reward:
     """A new inactive reward for a name the catalogue lacks, so its history has a reward."""
     base = min(max(price, SMALLEST_BASE), PRICE.maximum // 2)
-    return create_reward(
-        None, name_en=name, name_fi=name, base_price=base, active=False, at=at
-    )
+    return create_reward(None, name_en=name, name_fi=name, base_price=base, active=False, at=at)
 
 
 def add_redemptions(rows: Sequence[tuple[int, int, int, datetime, int]]) -> None:
@@ -103,7 +101,10 @@ def fold_in(moments_by_reward: dict[int, list[datetime]], now: datetime) -> None
                 reward_id=reward.id,
                 at=state.at,
                 cause="imported",
-                **{column: getattr(settings, name) for name, column in demand.PRICE_SETTINGS.items()},
+                **{
+                    column: getattr(settings, name)
+                    for name, column in demand.PRICE_SETTINGS.items()
+                },
                 demand=state.demand,
                 price_cap=state.cap,
                 price_before=before,
