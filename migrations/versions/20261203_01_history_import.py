@@ -7,13 +7,13 @@ existing row). Price states may now have the cause "imported": one per reward
 whose demand an import folded in (docs/architecture.md, "History imports").
 
 Revision ID: 20261203_01_history_import
-Revises: 20261202_05_calendar_feeds
+Revises: 20261203_02_insights_index
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261203_01_history_import"
-down_revision = "20261202_05_calendar_feeds"
+down_revision = "20261203_02_insights_index"
 branch_labels = None
 depends_on = None
 
