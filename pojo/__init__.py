@@ -27,6 +27,7 @@ FEATURES = (
     "pojo.shifts",
     "pojo.swaps",
     "pojo.insights",
+    "pojo.history",
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",

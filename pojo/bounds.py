@@ -58,6 +58,8 @@ CRITERION_POINTS = Bound(1, 100_000)
 # A team's monthly award budget (0 stops awards).
 BUDGET = Bound(0, 10_000_000)
 STOCK = Bound(0, 1_000_000)
+# The points of one row of imported history (an award or a redemption).
+HISTORY_POINTS = Bound(1, 1_000_000)
 EXPECTED_PER_30D = Bound(1, 1000)
 # The most one redemption raises a price, in percent, and demand's half-life in days.
 MAX_STEP_PCT = Bound(1, 25)

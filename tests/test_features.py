@@ -57,6 +57,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "market.admin_rewards",
         "insights.payroll",
         "people.index",
+        "history.index",
         "api_tokens.index",
     ]
     assert [item.endpoint for item in installed(app).nav if item.manage] == [
@@ -65,6 +66,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "market.admin_rewards",
         "insights.payroll",
         "people.index",
+        "history.index",
         "api_tokens.index",
     ]
 

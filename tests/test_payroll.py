@@ -297,3 +297,23 @@ def test_a_formula_in_a_name_is_not_run_by_the_spreadsheet(app, make_employee, c
     assert "'=HYPERLINK(1)" in text.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Redemption.value_cents)) is None
+
+
+def test_imported_redemptions_were_paid_by_the_older_system(
+    app, runner, make_employee, client_as, tmp_path
+):
+    agent = make_employee(team="Alpha")
+    reward_id = add_reward(app, value_cents=100)
+    _handed_over(app, agent, reward_id)
+    # Last month's history from the older system, with a redemption handed over then.
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "employee,at,kind,points,reward,note\n"
+        f"{agent},2026-11-02T10:00:00+00:00,award,300,,\n"
+        f"{agent},2026-11-04T10:00:00+00:00,redemption,200,Old Mug,\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(args=["history", "import", str(path)]).exit_code == 0
+    text = client_as("hr", team="Office").get("/insights/payroll.csv?from=2026-11&to=2026-11")
+    rows = [row for row in _rows(text.get_data(as_text=True)) if agent in row]
+    assert len(rows) == 1 and "Old Mug" not in text.get_data(as_text=True)

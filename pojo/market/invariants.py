@@ -39,10 +39,11 @@ CHECKS = (
         """,
     ),
     Check(
-        "every redemption since its reward's record began has its price state",
+        "every redemption since its reward's record began has its price state (but imported ones)",
         """
         SELECT r.id FROM redemptions r
-        WHERE NOT EXISTS (SELECT 1 FROM price_states s WHERE s.redemption_id = r.id)
+        WHERE NOT r.imported
+          AND NOT EXISTS (SELECT 1 FROM price_states s WHERE s.redemption_id = r.id)
           AND r.created_at >= (SELECT MIN(s.at) FROM price_states s
                                WHERE s.reward_id = r.reward_id)
         """,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     literal_column,
     update,
 )
@@ -162,6 +163,8 @@ class Redemption(db.Model):
     tax_treatment: Mapped[str | None] = mapped_column(String(16))
     income_type_code: Mapped[str | None] = mapped_column(String(INCOME_TYPE_CODE_LENGTH))
     value_cents: Mapped[int | None] = mapped_column(Integer)
+    # Brought in by a history import (pojo.history): past demand, not a purchase to pay out now.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
@@ -231,7 +234,8 @@ class PriceState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # opened, redeemed, settings; "upgraded" anchors a reward that predates the engine.
+    # opened, redeemed, settings; "upgraded" anchors a reward that predates the engine;
+    # "imported" anchors the demand a history import folded in (pojo.market.imported).
     cause: Mapped[str] = mapped_column(String(16))
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), unique=True)
     base_price: Mapped[int] = mapped_column(Integer)
@@ -247,7 +251,9 @@ class PriceState(db.Model):
     price_after: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint("cause IN ('opened', 'redeemed', 'settings', 'upgraded')", name="cause"),
+        CheckConstraint(
+            "cause IN ('opened', 'redeemed', 'settings', 'upgraded', 'imported')", name="cause"
+        ),
         Index("ix_price_states_reward_id_at", "reward_id", "at", "id"),
     )
 

@@ -2,7 +2,7 @@
 
 `flask --app pojo ledger verify` runs `mismatches`: from each reward's first
 recorded state (its opening, or the anchor of a reward that predates the
-engine) every later state, the price each redemption paid and every
+engine, or a history import's "imported" anchor) every later state, the price each redemption paid and every
 recorded tick must be exactly what `pojo.market.pricing` computes from the
 settings and the event times alone.
 """
@@ -26,6 +26,9 @@ def _replayed(rows: list[PriceState]) -> list[tuple[pricing.PriceSettings, prici
     for row in rows[1:]:
         if row.cause == "redeemed":
             state = pricing.redeemed(settings, state, row.at)
+        elif row.cause == "imported":
+            # A history import's anchor (pojo.market.imported): the demand it folded in.
+            state = pricing.DemandState(row.demand, row.at, row.price_cap)
         else:
             new = settings_of(row)
             state = pricing.changed(settings, new, state, row.at)

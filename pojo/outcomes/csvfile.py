@@ -40,11 +40,17 @@ class CsvContent:
     rejected: list[Rejection]
 
 
-def decode(data: bytes) -> str:
-    """The file as text: UTF-8 (with or without a byte-order mark) only."""
-    if len(data) > MAX_BYTES:
+def decode(data: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """The file as text: UTF-8 (with or without a byte-order mark) only.
+
+    `max_bytes` is the largest file accepted (the history import's command takes larger ones).
+    """
+    if len(data) > max_bytes:
         raise CsvFileError(
-            _("The file is larger than %(mb)s MB; split it into smaller files.", mb=10)
+            _(
+                "The file is larger than %(mb)s MB; split it into smaller files.",
+                mb=max_bytes // (1024 * 1024),
+            )
         )
     try:
         text = data.decode("utf-8-sig")

@@ -41,6 +41,7 @@ FEATURES = {
     "shifts",
     "swaps",
     "insights",
+    "history",
 }
 
 
