@@ -36,6 +36,9 @@ CANCELLED_SHARE = 0.05
 # Redemptions this recent are mostly still waiting for HR.
 RECENT = timedelta(days=10)
 HOURLY_TICKS = timedelta(hours=48)
+# One supervisor favours one person: half of the last team's awards go to its first agent, so
+# the dashboard's fairness section has a supervisor and a member that stand out.
+FAVOURED_SHARE = 0.5
 
 
 @dataclass
@@ -62,6 +65,8 @@ class Simulation:
     # Outcomes measured today, waiting for the evening import.
     measured: list[Measured] = field(default_factory=list)
     outcome_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Its own draws, so the favouritism leaves the main sequence of the history as it was.
+    favour: random.Random = field(default_factory=lambda: random.Random(7))
     _order: itertools.count = field(default_factory=itertools.count)
 
     def at(self, when: datetime, action: Callable[[datetime], None]) -> None:
@@ -160,10 +165,22 @@ def _award(sim: Simulation, wallet: Wallet, when: datetime) -> None:
         return  # the supervisor has spent this month's budget; the agent waits for next month
     supervisor = sim.staff.supervisors[agent.team_id]
     note = notes.note_for(sim.rng, code, agent.language)
+    favoured = _favoured(sim, agent.team_id)
+    if favoured is not None and favoured.hired <= when and sim.favour.random() < FAVOURED_SHARE:
+        wallet = sim.wallets[favoured.id]
+        agent = favoured
     made = awards.award(supervisor, agent.username, code, note, at=when)
     sim.budget_used[budget_key] += made.points
     sim.tally.awards += 1
     wallet.balance += made.points
+
+
+def _favoured(sim: Simulation, team_id: int):
+    """The last team's first agent, whom its supervisor favours; None in the other teams."""
+    last = max(sim.staff.supervisors)
+    if team_id != last:
+        return None
+    return next(a for a in sim.staff.agents if a.team_id == last)
 
 
 def _visit(sim: Simulation, wallet: Wallet, when: datetime) -> None:

@@ -105,7 +105,7 @@ def _individuals(d: Dashboard, hide: bool):
 
 
 def _flag(flag) -> list:
-    return ["", ""] if flag is None else [flag.median, flag.ratio]
+    return ["", ""] if flag is None else [round(flag.median, 3), round(flag.ratio, 2)]
 
 
 def _givers(d: Dashboard, hide: bool):
