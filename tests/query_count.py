@@ -81,6 +81,11 @@ def _round_trips(trace: str) -> Iterator[str]:
                 yield message.split("\t", 3)[3].strip().strip('"')
             elif kind == "Parse":
                 parsed = _PARSED.search(message).group(1)
+            elif kind == "Bind" and not parsed:
+                # A statement psycopg prepared on an earlier use (its prepare_threshold): no
+                # Parse this time, only the prepared name. BEGIN and COMMIT are never prepared.
+                bound = _BOUND.search(message)
+                parsed = f"PREPARED {bound.group(1) if bound else ''}".strip()
             elif kind == "Sync":
                 yield parsed
                 parsed = ""
@@ -88,3 +93,4 @@ def _round_trips(trace: str) -> Iterator[str]:
 
 _MESSAGE = re.compile(r"[FB]\t\d+\t\w+")
 _PARSED = re.compile(r'Parse\t "[^"]*" "(.*)" \d+', re.S)
+_BOUND = re.compile(r'Bind\t "[^"]*" "([^"]*)"')

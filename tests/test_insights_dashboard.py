@@ -68,8 +68,11 @@ def test_a_supervisor_sees_team_totals_but_nobody_individually(app, labelled, ma
         csv.reader(io.StringIO(boss.get("/insights/export/segments.csv").text.lstrip("\ufeff")))
     )
     groups = {(row[0], row[1]): row for row in rows[1:]}
-    assert ("", "all") in groups and ("permanent", "employment") in groups
+    assert ("", "all") in groups
     assert ("temp", "employment") not in groups  # 2 temps: fewer than 5
+    # Nor the 5 permanent staff: the whole less them would give the 2 temps' segments away.
+    assert ("permanent", "employment") not in groups
+    assert "not shown: it would reveal a group of fewer than 5" in page
     assert groups[("", "all")][2:5] == ["7", "2", "1"]
 
 

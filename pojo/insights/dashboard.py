@@ -7,7 +7,7 @@ from `pojo.insights.cache`, keyed by the database's state, so a page view
 costs one statement until the data changes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from statistics import mean, median
 
@@ -55,6 +55,8 @@ class Shares:
     counts: tuple[tuple[str, int], ...]
     total: int
     hidden: bool = False
+    # Not shown though big enough: beside the whole, it would give away a hidden sibling group.
+    shielded: bool = False
 
     def count(self, code: str) -> int:
         return dict(self.counts)[code]
@@ -78,6 +80,7 @@ class Pace:
     median: float | None
     people: int
     hidden: bool = False
+    shielded: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,14 @@ def _pace(group: str, rows, hide_small: bool) -> Pace:
         len(rows),
         hide_small and len(rows) < MIN_GROUP,
     )
+
+
+def _shield(groups: tuple) -> tuple:
+    """A breakdown with a hidden group hides its other groups too: the whole is shown, so the
+    others' figures would give the hidden group's away by subtraction."""
+    if not any(group.hidden for group in groups):
+        return groups
+    return tuple(group if group.hidden else replace(group, shielded=True) for group in groups)
 
 
 def _by(rows, key) -> dict[str, list]:
@@ -216,14 +227,19 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
         full=full,
         teams=team_names,
         overall=_shares("", rows, hide),
-        by_team=tuple(_shares(team, group, hide) for team, group in by_team.items()),
-        by_employment=tuple(
-            _shares(kind, group, hide)
-            for kind, group in _by(rows, lambda r: r.employment_type).items()
+        by_team=_shield(tuple(_shares(team, group, hide) for team, group in by_team.items())),
+        by_employment=_shield(
+            tuple(
+                _shares(kind, group, hide)
+                for kind, group in _by(rows, lambda r: r.employment_type).items()
+            )
         ),
         trend=tuple(trend),
         individuals=tuple(rows) if full else (),
-        pace=(_pace("", rows, hide), *(_pace(t, g, hide) for t, g in by_team.items())),
+        pace=(
+            _pace("", rows, hide),
+            *_shield(tuple(_pace(t, g, hide) for t, g in by_team.items())),
+        ),
         economy=economy_figures,
         fairness=fair,
         euro_cents_per_100=int(get_setting(EURO_SETTING)),

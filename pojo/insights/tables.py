@@ -42,7 +42,7 @@ def _segments(d: Dashboard, hide: bool):
     groups = [("all", d.overall)]
     groups += [("team", s) for s in d.by_team] + [("employment", s) for s in d.by_employment]
     for kind, shares in groups:
-        if not shares.hidden:
+        if not (shares.hidden or shares.shielded):
             yield [shares.group, kind, shares.total, *(shares.count(c) for c in CODES)]
 
 
@@ -58,7 +58,7 @@ def _pace(d: Dashboard, hide: bool):
     from pojo.insights.dashboard import REFERENCE_PER_YEAR
 
     for pace in d.pace:
-        if not pace.hidden:
+        if not (pace.hidden or pace.shielded):
             yield [pace.group or "all", pace.people, pace.mean, pace.median, REFERENCE_PER_YEAR]
 
 
