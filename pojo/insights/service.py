@@ -15,7 +15,6 @@ from datetime import datetime
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from pojo.database import utcnow
 from pojo.extensions import db
@@ -25,7 +24,7 @@ from pojo.insights.policy import VIEW_INSIGHTS
 from pojo.insights.segments import CODES, Segment, Thresholds, classify
 from pojo.insights.thresholds import current_thresholds
 from pojo.ledger.models import Balance, LedgerEntry
-from pojo.people.models import Employee
+from pojo.people.models import Employee, Team
 from pojo.policy import require
 
 OWN_WINDOW_DAYS = 365
@@ -82,16 +81,23 @@ def _measured(window_days: int, end: datetime, fixed: bool, only: int | None = N
     return _cache[key]
 
 
-def _participants() -> list[Employee]:
-    return list(
-        db.session.scalars(
-            select(Employee)
-            .join(Balance, Balance.employee_id == Employee.id)
-            .where(Employee.active, Employee.role.in_(measures.ROLES))
-            .options(joinedload(Employee.team))
-            .order_by(Employee.username)
+def _participants():
+    """Who is measured, as plain rows: loading 5,000 ORM objects cost more than the scan."""
+    return db.session.execute(
+        select(
+            Employee.id,
+            Employee.username,
+            Employee.display_name,
+            Employee.team_id,
+            Team.name.label("team"),
+            Employee.employment_type,
+            Employee.agency_name,
         )
-    )
+        .join(Balance, Balance.employee_id == Employee.id)
+        .outerjoin(Team, Team.id == Employee.team_id)
+        .where(Employee.active, Employee.role.in_(measures.ROLES))
+        .order_by(Employee.username)
+    ).all()
 
 
 def segment_report(window_days: int = 365, at: datetime | None = None) -> SegmentReport:
@@ -106,7 +112,7 @@ def segment_report(window_days: int = 365, at: datetime | None = None) -> Segmen
             username=person.username,
             display_name=person.display_name,
             team_id=person.team_id,
-            team=person.team.name if person.team else None,
+            team=person.team,
             employment_type=person.employment_type,
             agency=person.agency_name,
             segment=classify(found.get(person.id, blank), thresholds),
