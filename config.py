@@ -50,6 +50,10 @@ POJO_TIMEZONE
     Time zone for calendar months and dates shown. Default Europe/Helsinki.
 POJO_EURO_PER_POINT
     Value of one point in euros for reports. Default 0.10.
+POJO_HISTORY_BACKGROUND_ROWS
+    A history upload with more rows than this is applied in the background,
+    the page showing its progress; smaller ones apply within the request.
+    Default 5000.
 """
 
 import os
@@ -112,6 +116,7 @@ def load(instance_path: Path) -> dict:
         "TIMEZONE": os.environ.get("POJO_TIMEZONE", "Europe/Helsinki"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("POJO_TIMEZONE", "Europe/Helsinki"),
         "EURO_PER_POINT": float(os.environ.get("POJO_EURO_PER_POINT", "0.10")),
+        "HISTORY_BACKGROUND_ROWS": _int("POJO_HISTORY_BACKGROUND_ROWS", 5000, minimum=0),
         # No pre-ping: it costs every request a round trip. A pooled connection is
         # replaced after half an hour instead (before servers and firewalls drop idle
         # ones), and a GET that finds its connection dead is served again on a fresh one

@@ -61,3 +61,32 @@ class PasswordLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     employee: Mapped[Employee] = relationship()
+
+
+RUN_STATUSES = ("applying", "done", "failed")
+
+
+class ImportRun(db.Model):
+    """A history upload being applied in the background, and how far it got.
+
+    Its own table, not columns of `history_imports`: the apply's transaction
+    holds that row locked until it commits, while this row is written by short
+    transactions of their own, so every worker can read the progress meanwhile.
+    `token` tells this run from an earlier one of the same upload (a retry).
+    """
+
+    __tablename__ = "history_import_runs"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("history_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(String(500))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("status IN ('applying', 'done', 'failed')", name="status"),)

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from pojo.database import utcnow
 from pojo.errors import Conflict, NotFound
 from pojo.extensions import db
-from pojo.history import service, users
+from pojo.history import background, service, users
 from pojo.history.models import HistoryImport
 from pojo.insights.policy import IMPORT_HISTORY
 from pojo.people.models import Employee
@@ -29,6 +29,8 @@ class Applied:
     # users: (username, set-password path) for each new account, shown once
     links: list[tuple[str, str]]
     preview: "users.UsersPreview | None" = None
+    # True: a long history upload now applies in the background (see history.background).
+    running: bool = False
 
 
 def upload(actor: Employee, kind: str, filename: str, data: bytes) -> HistoryImport:
@@ -66,11 +68,18 @@ def preview_upload(actor: Employee, found: HistoryImport):
     return service.preview_text(actor, found.content, found.sha256)
 
 
-def apply_upload(actor: Employee, upload_id: int) -> Applied:
-    """Apply a previewed upload whole, or refuse it (rejected rows; already applied)."""
+def apply_upload(actor: Employee, upload_id: int, locale: str = "en") -> Applied:
+    """Apply a previewed upload whole, or refuse it (rejected rows; already applied).
+
+    A history upload above the background threshold is only marked "applying" here and
+    applied by a thread after this request commits; its messages come in `locale`."""
     found = get_upload(actor, upload_id, lock=True)
     if found.applied_at is not None:
         raise Conflict(_("This file was already applied."))
+    if background.goes_background(found):
+        run = background.mark_applying(found)
+        background.start(found.id, run.token, actor.id, locale)
+        return Applied(found, [], running=True)
     preview = preview_upload(actor, found)
     if found.kind == "users":
         links = users.apply_preview(actor, preview)
@@ -95,3 +104,8 @@ def recent(actor: Employee) -> list[HistoryImport]:
             .limit(20)
         )
     )
+
+
+def progress(actor: Employee, upload_id: int) -> dict:
+    """How far applying an upload got: {"status", "stage", "done", "total", ...}."""
+    return background.state(get_upload(actor, upload_id))

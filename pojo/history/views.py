@@ -1,12 +1,13 @@
 """The import pages (HR and admin): upload, preview with line-numbered errors, apply; and
 the public set-password page of an imported account."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from pojo.errors import DomainError
+from pojo.errors import DomainError, error_response
 from pojo.extensions import db
 from pojo.forms import form_status
 from pojo.history import passwords, service, uploads, users
@@ -69,12 +70,14 @@ def upload(kind: str):
 def _render_preview(found, form=None, status=200):
     try:
         preview = uploads.preview_upload(current_user, found)
+        run = uploads.progress(current_user, found.id)
     except DomainError as error:
         abort(error.status)
     return render_template(
         f"history/preview_{found.kind}.html",
         upload=found,
         preview=preview,
+        run=run,
         shown_rejected=SHOWN_REJECTED,
         shown_rows=SHOWN_ROWS,
         form=form or ApplyForm(),
@@ -94,7 +97,20 @@ def preview(upload_id: int):
     found = _upload_or_404(upload_id)
     if found.applied_at is not None:
         return render_template("history/applied.html", upload=found, links=[])
+    run = uploads.progress(current_user, upload_id)
+    if run["status"] == "applying":
+        return render_template("history/applying.html", upload=found, run=run)
     return _render_preview(found)
+
+
+@bp.route("/import/<int:upload_id>/progress")
+@allow(IMPORT_HISTORY)
+def progress(upload_id: int):
+    """The page's polling: {"status", "stage", "done", "total", "message"} of an upload."""
+    try:
+        return jsonify(uploads.progress(current_user, upload_id))
+    except DomainError as error:
+        return error_response(error.code, error.message, error.status)
 
 
 @bp.route("/import/<int:upload_id>/apply", methods=["POST"])
@@ -104,11 +120,13 @@ def apply(upload_id: int):
     found = _upload_or_404(upload_id)
     if form.validate_on_submit():
         try:
-            applied = uploads.apply_upload(current_user, upload_id)
+            applied = uploads.apply_upload(current_user, upload_id, str(get_locale()))
         except DomainError as error:
             # Answered with 422: the commit point keeps nothing the refused call did.
             form.form_errors.append(error.message)
         else:
+            if applied.running:
+                return redirect(url_for("history.preview", upload_id=upload_id))
             if applied.links:
                 # The links are shown this once: only their hashes are kept.
                 return render_template(
