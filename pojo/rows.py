@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from pojo import bounds
 from pojo.bounds import ROW_ID
 from pojo.extensions import db
 
@@ -34,6 +35,18 @@ def lock_row(model, row_id):
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
+
+
+def newest_rows(model, condition, when, *options) -> list:
+    """The rows of `model` matching `condition`, newest `when` (then id) first, at most
+    PERSONAL_DATA_ROWS: each feature's part of an employee's personal data download."""
+    statement = (
+        select(model)
+        .where(condition)
+        .order_by(when.desc(), model.id.desc())
+        .limit(bounds.PERSONAL_DATA_ROWS)
+    )
+    return list(db.session.scalars(statement.options(*options) if options else statement))
 
 
 def in_language(language: str, en: str, fi: str) -> str:

@@ -1,21 +1,13 @@
 """The API's part of an employee's personal data download: their tokens (never the secrets)."""
 
-from sqlalchemy import select
-
-from pojo import bounds
 from pojo.api.models import ApiToken
-from pojo.extensions import db
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def api_tokens(employee: Employee) -> list[dict]:
     """Each API token's name and dates, newest first: no token, hash or prefix."""
-    rows = db.session.scalars(
-        select(ApiToken)
-        .where(ApiToken.employee_id == employee.id)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
-    )
+    rows = newest_rows(ApiToken, ApiToken.employee_id == employee.id, ApiToken.created_at)
     return [
         {
             "name": row.name,

@@ -8,24 +8,17 @@ select another person. The sessions are auth's own part (times only, never a tok
 import json
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from pojo import bounds
 from pojo.auth.models import UserSession
 from pojo.database import utcnow
-from pojo.extensions import db
 from pojo.features import installed
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def sessions(employee: Employee) -> list[dict]:
     """Their logins: when each began and ended (no token, no id), newest first."""
-    rows = db.session.scalars(
-        select(UserSession)
-        .where(UserSession.employee_id == employee.id)
-        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
-    )
+    rows = newest_rows(UserSession, UserSession.employee_id == employee.id, UserSession.created_at)
     return [{"started_at": row.created_at, "ended_at": row.ended_at} for row in rows]
 
 

@@ -1,22 +1,21 @@
 """The awards' part of an employee's personal data download: the awards they received."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pojo import bounds
 from pojo.awards.models import Award
-from pojo.extensions import db
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def awards_received(employee: Employee) -> list[dict]:
     """Each award they received: for what, how many points, by whom, newest first."""
-    rows = db.session.scalars(
-        select(Award)
-        .options(joinedload(Award.criterion), joinedload(Award.awarded_by), joinedload(Award.team))
-        .where(Award.employee_id == employee.id)
-        .order_by(Award.created_at.desc(), Award.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        Award,
+        Award.employee_id == employee.id,
+        Award.created_at,
+        joinedload(Award.criterion),
+        joinedload(Award.awarded_by),
+        joinedload(Award.team),
     )
     return [
         {

@@ -1,22 +1,14 @@
 """The ledger's part of an employee's personal data download: balance and entries."""
 
-from sqlalchemy import select
-
-from pojo import bounds
-from pojo.extensions import db
 from pojo.ledger.models import LedgerEntry
 from pojo.ledger.service import balance_of
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def ledger(employee: Employee) -> dict:
     """Their balance and their entries, newest first."""
-    rows = db.session.scalars(
-        select(LedgerEntry)
-        .where(LedgerEntry.employee_id == employee.id)
-        .order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
-    )
+    rows = newest_rows(LedgerEntry, LedgerEntry.employee_id == employee.id, LedgerEntry.at)
     return {
         "balance": balance_of(employee.id),
         "entries": [

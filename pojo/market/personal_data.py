@@ -3,20 +3,19 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pojo import bounds
 from pojo.extensions import db
 from pojo.market.models import Redemption, SavingsGoal
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def redemptions(employee: Employee) -> list[dict]:
     """Each reward they redeemed, with its decision and what payroll was told, newest first."""
-    rows = db.session.scalars(
-        select(Redemption)
-        .options(joinedload(Redemption.reward))
-        .where(Redemption.employee_id == employee.id)
-        .order_by(Redemption.created_at.desc(), Redemption.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        Redemption,
+        Redemption.employee_id == employee.id,
+        Redemption.created_at,
+        joinedload(Redemption.reward),
     )
     return [
         {

@@ -1,21 +1,15 @@
 """The notifications' part of an employee's personal data download: their notices, worded."""
 
-from sqlalchemy import select
-
-from pojo import bounds
-from pojo.extensions import db
 from pojo.notifications.models import Notification
 from pojo.notifications.service import render_message
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def notifications(employee: Employee) -> list[dict]:
     """Each notification they got, in their language, newest first."""
-    rows = db.session.scalars(
-        select(Notification)
-        .where(Notification.employee_id == employee.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        Notification, Notification.employee_id == employee.id, Notification.created_at
     )
     return [
         {

@@ -1,21 +1,13 @@
 """The outcomes' part of an employee's personal data download: the outcomes about them."""
 
-from sqlalchemy import select
-
-from pojo import bounds
-from pojo.extensions import db
 from pojo.outcomes.models import Outcome
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 
 
 def outcomes(employee: Employee) -> list[dict]:
     """Each measured outcome recorded about them, newest first."""
-    rows = db.session.scalars(
-        select(Outcome)
-        .where(Outcome.employee_id == employee.id)
-        .order_by(Outcome.occurred_at.desc(), Outcome.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
-    )
+    rows = newest_rows(Outcome, Outcome.employee_id == employee.id, Outcome.occurred_at)
     return [
         {
             "kind": row.kind,

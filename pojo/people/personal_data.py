@@ -1,10 +1,7 @@
 """The people feature's part of an employee's personal data download: profile, contract events."""
 
-from sqlalchemy import select
-
-from pojo import bounds
-from pojo.extensions import db
 from pojo.people.models import ContractEvent, Employee
+from pojo.rows import newest_rows
 
 
 def profile(employee: Employee) -> dict:
@@ -27,12 +24,7 @@ def profile(employee: Employee) -> dict:
 
 def contract_events(employee: Employee) -> list[dict]:
     """The reminders sent and the end handled for their contract, newest first."""
-    rows = db.session.scalars(
-        select(ContractEvent)
-        .where(ContractEvent.employee_id == employee.id)
-        .order_by(ContractEvent.at.desc(), ContractEvent.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
-    )
+    rows = newest_rows(ContractEvent, ContractEvent.employee_id == employee.id, ContractEvent.at)
     return [
         {
             "contract_end": row.contract_end,

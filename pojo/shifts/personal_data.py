@@ -1,22 +1,16 @@
 """The shifts' part of an employee's personal data download: shifts and calendar links."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from pojo import bounds
-from pojo.extensions import db
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 from pojo.shifts.models import CalendarFeed, Shift
 
 
 def shifts(employee: Employee) -> list[dict]:
     """Their shifts, past and coming, newest first."""
-    rows = db.session.scalars(
-        select(Shift)
-        .options(joinedload(Shift.team))
-        .where(Shift.employee_id == employee.id)
-        .order_by(Shift.starts_at.desc(), Shift.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        Shift, Shift.employee_id == employee.id, Shift.starts_at, joinedload(Shift.team)
     )
     return [
         {
@@ -31,11 +25,8 @@ def shifts(employee: Employee) -> list[dict]:
 
 def calendar_feeds(employee: Employee) -> list[dict]:
     """Their calendar links: when each was made and stopped (never the secret link)."""
-    rows = db.session.scalars(
-        select(CalendarFeed)
-        .where(CalendarFeed.employee_id == employee.id)
-        .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        CalendarFeed, CalendarFeed.employee_id == employee.id, CalendarFeed.created_at
     )
     return [
         {"live": row.revoked_at is None, "created_at": row.created_at, "stopped_at": row.revoked_at}

@@ -1,11 +1,10 @@
 """The swaps' part of an employee's personal data download: the swaps they were part of."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
-from pojo import bounds
-from pojo.extensions import db
 from pojo.people.models import Employee
+from pojo.rows import newest_rows
 from pojo.swaps.models import Swap
 
 
@@ -19,18 +18,15 @@ def _part(swap: Swap, employee: Employee) -> str:
 
 def swaps(employee: Employee) -> list[dict]:
     """Each swap they asked for, took or were offered, newest first."""
-    rows = db.session.scalars(
-        select(Swap)
-        .options(joinedload(Swap.shift))
-        .where(
-            or_(
-                Swap.requested_by_id == employee.id,
-                Swap.taken_by_id == employee.id,
-                Swap.offered_to_id == employee.id,
-            )
-        )
-        .order_by(Swap.created_at.desc(), Swap.id.desc())
-        .limit(bounds.PERSONAL_DATA_ROWS)
+    rows = newest_rows(
+        Swap,
+        or_(
+            Swap.requested_by_id == employee.id,
+            Swap.taken_by_id == employee.id,
+            Swap.offered_to_id == employee.id,
+        ),
+        Swap.created_at,
+        joinedload(Swap.shift),
     )
     return [
         {
