@@ -13,8 +13,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pojo.bounds import HISTORY_POINTS
+from pojo.errors import RejectedRows
 from pojo.formatting import format_points
 from pojo.outcomes.csvfile import CsvFileError, _dialect, read_table
 from pojo.outcomes.service import Rejection
@@ -167,3 +169,15 @@ def _wrong_width(values: list[str], width: int) -> str:
     return _(
         "%(found)s fields where %(expected)s were expected.", found=len(values), expected=width
     )
+
+
+def refuse_rejected(rejected: list) -> None:
+    """A file with rejected rows applies nothing (history and users alike)."""
+    if rejected:
+        raise RejectedRows(
+            ngettext(
+                "%(num)s row is rejected, so nothing is imported: fix the file and upload it again.",
+                "%(num)s rows are rejected, so nothing is imported: fix the file and upload it again.",
+                len(rejected),
+            )
+        )

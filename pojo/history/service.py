@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pojo.database import utcnow
-from pojo.errors import Conflict, InvalidInput, RejectedRows
+from pojo.errors import Conflict, InvalidInput
 from pojo.extensions import db
 from pojo.history import csvrows
 from pojo.history.models import HistoryImport
@@ -85,17 +84,6 @@ def preview_text(
     )
 
 
-def refuse_rejected(preview: HistoryPreview) -> None:
-    if preview.rejected:
-        raise RejectedRows(
-            ngettext(
-                "%(num)s row is rejected, so nothing is imported: fix the file and upload it again.",
-                "%(num)s rows are rejected, so nothing is imported: fix the file and upload it again.",
-                len(preview.rejected),
-            )
-        )
-
-
 def apply_preview(
     actor: Employee | None,
     preview: HistoryPreview,
@@ -105,7 +93,7 @@ def apply_preview(
     """Write a clean preview's rows as the import `found` (flushed, not yet applied)."""
     if actor is not None:
         require(actor, IMPORT_HISTORY)
-    refuse_rejected(preview)
+    csvrows.refuse_rejected(preview.rejected)
     plan = preview.plan
     now = utcnow()
     # The unique `applied_sha256` decides between two imports of one file at once: the later

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from pojo.errors import RejectedRows
 from pojo.extensions import db
-from pojo.history import passwords
+from pojo.history import csvrows, passwords
 from pojo.outcomes.csvfile import CsvFileError, read_table
 from pojo.outcomes.service import Rejection
 from pojo.people import service as people
@@ -189,14 +187,7 @@ def summary(preview: UsersPreview) -> str:
 
 def apply_preview(actor: Employee | None, preview: UsersPreview) -> list[tuple[str, str]]:
     """Write a clean preview; (username, set-password path) for each account created."""
-    if preview.rejected:
-        raise RejectedRows(
-            ngettext(
-                "%(num)s row is rejected, so nothing is imported: fix the file and upload it again.",
-                "%(num)s rows are rejected, so nothing is imported: fix the file and upload it again.",
-                len(preview.rejected),
-            )
-        )
+    csvrows.refuse_rejected(preview.rejected)
     links = []
     for person in preview.new:
         employee = people.create_employee(
