@@ -78,13 +78,13 @@ def rate():
 @bp.route("/export/<name>.csv")
 @allow(VIEW_TEAM_INSIGHTS)
 def export(name: str):
+    if name not in tables.WRITERS:
+        abort(404)  # before the dashboard is worked out for nothing
     try:
         window_days = window_days_from(request.args.get("window_days"))
     except DomainError as error:
         return Response(error.message + "\n", status=400, mimetype="text/plain")
     view = dashboard(current_user, window_days)
-    if name not in tables.WRITERS:
-        abort(404)
     if name not in tables.exportable(view):
         abort(403)
     pseudonymise = request.args.get("pseudonymise") in ("1", "on", "true")
