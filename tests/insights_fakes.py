@@ -6,38 +6,14 @@ label a test chooses: the real service's `segment_report` is replaced for
 the test.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from pojo.extensions import db
-from pojo.insights.segments import CODES, Features, Segment, Thresholds
+from pojo.insights.segments import Features, Segment, Thresholds
+from pojo.insights.service import EmployeeSegment, SegmentReport
 from pojo.people.models import Employee, Team
-
-
-@dataclass(frozen=True)
-class FakeEmployeeSegment:
-    employee_id: int
-    username: str
-    display_name: str
-    team_id: int | None
-    team: str | None
-    employment_type: str
-    agency: str | None
-    segment: Segment
-
-
-@dataclass(frozen=True)
-class FakeReport:
-    window_days: int
-    end: datetime
-    thresholds: Thresholds
-    employees: tuple
-
-    def summary(self, rows=None) -> dict[str, int]:
-        rows = self.employees if rows is None else rows
-        return {code: sum(1 for r in rows if r.segment.code == code) for code in CODES}
 
 
 def features(per_year: float = 6.0) -> Features:
@@ -57,10 +33,10 @@ def install_labels(monkeypatch, labels: dict[str, str], calls: list | None = Non
         rows = db.session.execute(
             select(Employee, Team.name).outerjoin(Team, Team.id == Employee.team_id)
         ).all()
-        return FakeReport(
+        return SegmentReport(
             window_days, at, Thresholds(),
             tuple(
-                FakeEmployeeSegment(
+                EmployeeSegment(
                     e.id, e.username, e.display_name, e.team_id, team, e.employment_type,
                     e.agency_name,
                     Segment(labels.get(e.username, "balanced"), features(), "redemptions_per_year"),

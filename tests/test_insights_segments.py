@@ -14,7 +14,8 @@ from tests.insights_helpers import build_histories
 def histories(app):
     end = utcnow().replace(microsecond=0)
     build_histories(app, end)
-    service.clear_cache()
+    with app.app_context():
+        service.clear_cache()
     return end
 
 

@@ -60,9 +60,14 @@ def data_version(today: datetime, quarter: datetime) -> tuple[tuple, tuple]:
     return (total - since_today, *people), (total - since_quarter, *people)
 
 
-def cached(key: tuple, build: Callable[[], object]):
-    """The value kept for `key`, building it the first time (the oldest keys are dropped)."""
-    store: OrderedDict = current_app.extensions.setdefault(_STORE, OrderedDict())
+def cached(key: tuple, build: Callable[[], object], shelf: str = "figures"):
+    """The value kept for `key`, building it the first time (the oldest keys are dropped).
+
+    Each `shelf` keeps its own KEPT values, so many cheap ones (one person's profile for every
+    wallet view) never push out the few dear ones (a whole window's segments).
+    """
+    shelves: dict = current_app.extensions.setdefault(_STORE, {})
+    store: OrderedDict = shelves.setdefault(shelf, OrderedDict())
     with _LOCK:
         if key in store:
             store.move_to_end(key)
@@ -73,3 +78,9 @@ def cached(key: tuple, build: Callable[[], object]):
         while len(store) > KEPT:
             store.popitem(last=False)
     return value
+
+
+def forget() -> None:
+    """Drop everything this app keeps (the bench and tests time uncached work)."""
+    with _LOCK:
+        current_app.extensions.pop(_STORE, None)

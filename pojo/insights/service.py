@@ -1,14 +1,13 @@
 """Segments of every employee for HR, and one's own profile: measured, classified, explained.
 
 `segment_report` is what the dashboard and the API read. Measuring walks the
-whole ledger, so the measured figures are cached in the process under a key
+whole ledger, so the measured figures are kept by `insights.cache` (per app) under a key
 of database state (the ledger's last entry id, the window, the day): a new
 entry anywhere, in any worker, makes a new key, so a cached answer is never
 stale. Names, teams and HR's thresholds are read fresh on every call; they
 are cheap.
 """
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.insights import measures
+from pojo.insights.cache import cached, forget
 from pojo.insights.policy import VIEW_INSIGHTS
 from pojo.insights.segments import CODES, Segment, Thresholds, classify
 from pojo.insights.thresholds import current_thresholds
@@ -28,8 +28,6 @@ from pojo.people.models import Employee, Team
 from pojo.policy import require
 
 OWN_WINDOW_DAYS = 365
-_CACHE_SIZE = 16
-_cache: OrderedDict = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class SegmentReport:
 
 def clear_cache() -> None:
     """Forget every measured window (the bench times an uncached report)."""
-    _cache.clear()
+    forget()
 
 
 def _last_entry_id() -> int:
@@ -70,15 +68,9 @@ def _last_entry_id() -> int:
 
 def _measured(window_days: int, end: datetime, fixed: bool, only: int | None = None):
     """The measured features, cached by database state; `fixed`: `end` was given."""
-    key = (_last_entry_id(), window_days, end if fixed else end.date(), only)
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    found = measures.measure(window_days, end, only=only)
-    _cache[key] = (end, found)
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return _cache[key]
+    key = ("measured", _last_entry_id(), window_days, end if fixed else end.date(), only)
+    shelf = "figures" if only is None else "profiles"
+    return cached(key, lambda: (end, measures.measure(window_days, end, only=only)), shelf)
 
 
 def _participants():
