@@ -22,17 +22,21 @@ def get_row(model, row_id):
 
 
 def lock_row(model, row_id):
-    """The row with a write lock (FOR UPDATE on PostgreSQL), read afresh; None when absent.
+    """The row with a write lock (FOR NO KEY UPDATE on PostgreSQL), read afresh; None when absent.
 
     ``populate_existing`` matters: a row already in the session would otherwise
-    keep the values read before the lock was taken.
+    keep the values read before the lock was taken. FOR NO KEY UPDATE excludes every
+    other locker as FOR UPDATE does, but not the KEY SHARE lock a foreign key check
+    takes: with FOR UPDATE, a swap take holding its taker's employee row while waiting
+    for the taker's balance deadlocked with an award holding that balance while its
+    ledger entry's foreign key waited for the employee row (found by bench/load_faults.py).
     """
     if get_row(model, row_id) is None:
         return None
     return db.session.scalars(
         select(model)
         .where(model.id == row_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one_or_none()
 

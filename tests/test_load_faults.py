@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
+from pojo.people.models import Employee
+from pojo.people.service import get_employee
+from pojo.rows import lock_row
+from pojo.unit_of_work import unit_of_work
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +61,31 @@ def test_killed_workers_and_dropped_connections_lose_or_double_no_points(own_dat
         assert re.search(r"\b20[01]: [1-9]", line), line
     assert re.search(r"redemption .*409: [1-9]", out), "the one-unit reward was never refused"
     assert int(re.search(r"entries checked: (\d+)", out).group(1)) > 0
+
+
+def test_a_locked_employee_row_still_lets_an_entry_for_that_employee_be_written(
+    app, backend, make_employee
+):
+    """What the load run found: a swap take locks its taker's row, then waits for the taker's
+    balance; an award holding that balance writes an entry whose foreign key checks the
+    employee row. With FOR UPDATE the two waited for each other (a deadlock, a 503)."""
+    if backend != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises every transaction")
+    taker = make_employee()
+    other = create_engine(PG_URL, poolclass=NullPool)
+    with app.app_context(), unit_of_work():
+        locked = lock_row(Employee, get_employee(taker).id)
+        with other.connect() as connection:
+            # The lock a foreign key check takes (the entry's employee_id) is not blocked ...
+            connection.execute(
+                text("SELECT 1 FROM employees WHERE id = :id FOR KEY SHARE NOWAIT"),
+                {"id": locked.id},
+            )
+            connection.rollback()
+            # ... while a second writer of the row still is.
+            with pytest.raises(OperationalError, match="could not obtain lock"):
+                connection.execute(
+                    text("SELECT 1 FROM employees WHERE id = :id FOR NO KEY UPDATE NOWAIT"),
+                    {"id": locked.id},
+                )
+    other.dispose()

@@ -224,7 +224,7 @@ def apply(actor: Employee | None, data: bytes) -> Plan:
         select(Employee.id)
         .where(Employee.username.in_(names))
         .order_by(Employee.id)
-        .with_for_update()
+        .with_for_update(key_share=True)  # as pojo.rows.lock_row: not against foreign keys
     ).all()
     result = plan(actor, rows)
     result.rejected = sorted(rejected + result.rejected)
