@@ -163,14 +163,19 @@ def client(base: str, made: Seed, until: float, calls: list[Call], seed_: int) -
 def faults(server: Server, url: str, until: float, every: float, drop_at: float, log: dict) -> None:
     """SIGKILL a worker every `every` seconds; end every database connection once at `drop_at`."""
     next_kill = time.monotonic() + every
+    seen: dict[int, float] = {}  # worker pid -> when first seen
     while time.monotonic() < until:
         now = time.monotonic()
-        if log["dropped"] is None and now >= drop_at:
-            log["dropped"] = terminate_all(url)
+        if not log["dropped"] and now >= drop_at:
+            log["dropped"] = terminate_all(url)  # 0 while no worker is connected: try again
+        for pid in server.workers():
+            seen.setdefault(pid, now)
         if now >= next_kill:
-            workers = server.workers()
-            if workers:
-                os.kill(random.choice(workers), signal.SIGKILL)
+            # The longest-serving worker: a fresh one still booting would serve nothing
+            # (a boot takes seconds on a busy machine), and killing it would test nothing.
+            alive = [pid for pid in server.workers() if pid in seen]
+            if alive:
+                os.kill(min(alive, key=seen.__getitem__), signal.SIGKILL)
                 log["killed"] += 1
             next_kill = now + every
         time.sleep(0.1)
@@ -198,7 +203,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--short", action="store_true", help="20 s of load, for CI")
     parser.add_argument("--port", type=int, default=5170)
-    parser.add_argument("--kill-every", type=float, default=3.0)
+    parser.add_argument("--kill-every", type=float, default=4.0)
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
         parser.error("--database-url (or POJO_LOAD_DATABASE_URL): a PostgreSQL database to own")
