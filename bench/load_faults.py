@@ -2,6 +2,7 @@
 
     python bench/load_faults.py --database-url postgresql+psycopg://postgres@127.0.0.1/pojo_load
     python bench/load_faults.py --short      # ~20 s of load, what CI runs
+    (or the URL in POJO_BENCH_DATABASE_URL; --port, default 5170; --kill-every, default 4 s)
 
 The database is the bench's own: its schema is dropped and made again with `db upgrade`,
 then seeded (bench/load_faults_data.py). gunicorn serves wsgi:app with 4 sync workers; 32
@@ -139,13 +140,19 @@ def send(base: str, made: Seed, call: Call, session: requests.Session) -> None:
             session.close()
         else:
             status = answer.status_code
-            code = (answer.json().get("error") or {}).get("code") if status >= 400 else None
+            try:
+                body = answer.json()
+            except ValueError:  # every answer of the API is JSON, an error's too
+                call.attempts.append(f"{status} not JSON")
+                call.status, call.answer = status, {}
+                break
+            code = (body.get("error") or {}).get("code") if status >= 400 else None
             if status == 409 and code == "idempotency_key_in_use":
                 call.attempts.append("409 key in use")
             else:
                 call.attempts.append(str(status))
                 if status != 503:
-                    call.status, call.answer = status, answer.json()
+                    call.status, call.answer = status, body
                     break
         time.sleep(0.05 + random.random() * 0.2)
     call.seconds = time.monotonic() - began
@@ -199,14 +206,18 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("POJO_LOAD_DATABASE_URL"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("POJO_LOAD_DATABASE_URL")
+        or os.environ.get("POJO_BENCH_DATABASE_URL"),
+    )
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--short", action="store_true", help="20 s of load, for CI")
     parser.add_argument("--port", type=int, default=5170)
     parser.add_argument("--kill-every", type=float, default=4.0)
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
-        parser.error("--database-url (or POJO_LOAD_DATABASE_URL): a PostgreSQL database to own")
+        parser.error("--database-url (or POJO_BENCH_DATABASE_URL): a scratch PostgreSQL database")
     duration = 20.0 if args.short else args.duration
     url = args.database_url
 
@@ -239,6 +250,8 @@ def main() -> int:
     attempts = Counter(a for c in calls for a in c.attempts)
     if any(a.startswith("5") and a != "503" for a in attempts):
         problems.append("a 5xx other than 503 was answered")
+    if any(a.endswith("not JSON") for a in attempts):
+        problems.append("an answer was not JSON: " + str([a for a in attempts if "JSON" in a]))
     stuck = [c for c in calls if c.status is None]
     if stuck:
         problems.append(f"{len(stuck)} requests got no final answer within {STUCK_SECONDS} s")
