@@ -39,6 +39,10 @@ POJO_SCHEDULER
     ``1`` runs the scheduler inside this process (the development server
     does so by default); production runs ``flask --app pojo scheduler``
     as its own process instead, so gunicorn workers never run jobs.
+POJO_SCHEDULER_RETRY_SECONDS
+    How often a waiting ``flask --app pojo scheduler`` tries the leader lock,
+    and how often the leader checks it still holds it: when the leader
+    ends, another takes over within this many seconds. Default 10.
 POJO_MAX_CONTENT_LENGTH
     Largest request body accepted, in bytes. Default 12 MiB.
 POJO_SECURE_COOKIES
@@ -108,6 +112,7 @@ def load(instance_path: Path) -> dict:
         "OUTCOME_MAX_AGE_DAYS": _int("POJO_OUTCOME_MAX_AGE_DAYS", 90),
         "PRICE_TICK_MINUTES": _int("POJO_PRICE_TICK_MINUTES", 60),
         "SCHEDULER_IN_PROCESS": _flag("POJO_SCHEDULER"),
+        "SCHEDULER_RETRY_SECONDS": _int("POJO_SCHEDULER_RETRY_SECONDS", 10, minimum=1),
         "MAX_CONTENT_LENGTH": _int("POJO_MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
         "SESSION_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
