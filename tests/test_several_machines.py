@@ -252,3 +252,23 @@ def test_of_two_schedulers_one_runs_the_jobs_and_the_other_takes_over_when_it_di
     assert {key: after[key] for key in ran} == ran
     again = [line for line in follower.said("job ") if not line.endswith("period already ran")]
     assert len(again) == len(after) - len(ran)  # only a period begun since then, if any
+
+
+def test_behind_a_proxy_the_throttle_counts_the_forwarded_client_address(make_app, make_employee):
+    app = make_app(PROXY_HOPS=1)
+    make_employee("aino")
+    client = app.test_client()
+
+    def login(password: str, client_address: str) -> int:
+        return client.post(
+            "/login",
+            data={"username": "aino", "password": password},
+            environ_base={"REMOTE_ADDR": "10.0.0.250"},  # the proxy, for every request
+            headers={"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https"},
+        ).status_code
+
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login("guess", "203.0.113.9") == 200
+    assert login(PASSWORD, "203.0.113.9") == 429
+    # The owner, elsewhere behind the same proxy, is not locked out by the guesser.
+    assert login(PASSWORD, "198.51.100.7") == 302
