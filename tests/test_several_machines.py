@@ -57,10 +57,10 @@ def _until(condition, what: str, seconds: float = WAIT_SECONDS):
 
 
 def _stop(started: list[subprocess.Popen]) -> None:
+    # Each started in a process group of its own: gunicorn's workers go with their master.
     for process in started:
         if process.poll() is None:
-            # gunicorn's quick shutdown, its workers with it; the scheduler's Ctrl+C.
-            process.send_signal(signal.SIGINT)
+            os.killpg(process.pid, signal.SIGKILL)
     for process in started:
         process.wait(timeout=30)
 
@@ -93,6 +93,7 @@ class Instance:
                     "wsgi:app",
                 ],
                 env=environment,
+                start_new_session=True,
             )  # fmt: skip
         )
 
@@ -208,6 +209,7 @@ class Scheduler:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,
         )
         processes.append(self.process)
         self.lines: list[str] = []
@@ -234,11 +236,12 @@ def test_of_two_schedulers_one_runs_the_jobs_and_the_other_takes_over_when_it_di
 
     jobs = len(installed(app).jobs)
     url = databases[backend].url
-    leader = Scheduler(processes, url)
-    _until(lambda: len(leader.said("job ")) == jobs, "the first scheduler running every job")
-    follower = Scheduler(processes, url)
-    _until(lambda: follower.said("Waiting"), "the second scheduler waiting")
-    time.sleep(2)  # two retries: the follower still runs nothing
+    schedulers = [Scheduler(processes, url) for _ in range(2)]
+    _until(lambda: any(len(s.said("job ")) == jobs for s in schedulers), "one running every job")
+    leader = next(s for s in schedulers if s.said("Leading"))
+    follower = next(s for s in schedulers if s is not leader)
+    _until(lambda: follower.said("Waiting"), "the other scheduler waiting")
+    time.sleep(2)  # two of its retries: the follower still runs nothing
     assert follower.said("job ") == [] and follower.said("Leading") == []
     assert leader.said("Waiting") == []
     ran = _runs(app)
@@ -272,3 +275,33 @@ def test_behind_a_proxy_the_throttle_counts_the_forwarded_client_address(make_ap
     assert login(PASSWORD, "203.0.113.9") == 429
     # The owner, elsewhere behind the same proxy, is not locked out by the guesser.
     assert login(PASSWORD, "198.51.100.7") == 302
+
+
+def test_a_leader_whose_database_session_ends_steps_down_and_one_scheduler_leads(
+    app, processes, databases, backend
+):
+    if backend != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's")
+    from sqlalchemy import text
+
+    from pojo.jobs.leader import LOCK_KEY
+
+    url = databases[backend].url
+    schedulers = [Scheduler(processes, url) for _ in range(2)]
+    _until(lambda: sum(bool(s.said("Leading")) for s in schedulers) == 1, "one leading")
+    _until(lambda: all(s.said("Leading") or s.said("Waiting") for s in schedulers), "both up")
+    leader = next(s for s in schedulers if s.said("Leading"))
+    holder = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted"
+    with app.app_context():
+        db.session.execute(
+            text(f"SELECT pg_terminate_backend(pid) FROM ({holder}) AS held"), {"key": LOCK_KEY}
+        )
+        db.session.commit()
+    _until(lambda: leader.said("Lost the leader lock"), "the leader stepping down")
+    # Whoever takes the lock next leads alone: two "Leading" lines in all, one process each time.
+    _until(lambda: sum(len(s.said("Leading")) for s in schedulers) == 2, "a new leader")
+    time.sleep(1)  # a retry later, still one
+    assert sum(len(s.said("Leading")) for s in schedulers) == 2
+    with app.app_context():
+        held = db.session.execute(text(holder), {"key": LOCK_KEY}).all()
+    assert len(held) == 1

@@ -49,7 +49,9 @@ class AdvisoryLock:
             ("tcp_keepalives_count", 3),
             ("idle_session_timeout", f"{quiet * 6}s"),
         ):
-            connection.execute(text(f"SET {name} = '{value}'"))
+            # idle_session_timeout is PostgreSQL 14's; without it the keepalives still hold.
+            with contextlib.suppress(DBAPIError):
+                connection.execute(text(f"SET {name} = '{value}'"))
         return connection
 
     def hold(self) -> bool:
