@@ -39,10 +39,21 @@ POJO_SCHEDULER
     ``1`` runs the scheduler inside this process (the development server
     does so by default); production runs ``flask --app pojo scheduler``
     as its own process instead, so gunicorn workers never run jobs.
+POJO_SCHEDULER_RETRY_SECONDS
+    How often a waiting ``flask --app pojo scheduler`` tries the leader lock,
+    and how often the leader checks it still holds it: when the leader
+    ends, another takes over within this many seconds. Default 10.
 POJO_MAX_CONTENT_LENGTH
     Largest request body accepted, in bytes. Default 12 MiB.
 POJO_SECURE_COOKIES
     ``1`` marks cookies Secure (set it when served over HTTPS). Default off.
+POJO_PROXY_HOPS
+    How many reverse proxies (nginx, a load balancer) stand in front of
+    gunicorn and set X-Forwarded-For and X-Forwarded-Proto. Pojo then takes
+    the client's address (the login throttle counts by it) and the scheme
+    from those headers, trusting only that many hops. 0 (the default) trusts
+    no such header: set it only when every request passes the proxies, since
+    a client reaching gunicorn directly could forge them.
 POJO_OUTCOME_MAX_AGE_DAYS
     Oldest outcome accepted (CSV, command line, API), in days before it is
     recorded; older rows are rejected with reason ``too_old``. Default 90.
@@ -108,7 +119,9 @@ def load(instance_path: Path) -> dict:
         "OUTCOME_MAX_AGE_DAYS": _int("POJO_OUTCOME_MAX_AGE_DAYS", 90),
         "PRICE_TICK_MINUTES": _int("POJO_PRICE_TICK_MINUTES", 60),
         "SCHEDULER_IN_PROCESS": _flag("POJO_SCHEDULER"),
+        "SCHEDULER_RETRY_SECONDS": _int("POJO_SCHEDULER_RETRY_SECONDS", 10, minimum=1),
         "MAX_CONTENT_LENGTH": _int("POJO_MAX_CONTENT_LENGTH", 12 * 1024 * 1024),
+        "PROXY_HOPS": _int("POJO_PROXY_HOPS", 0, minimum=0),
         "SESSION_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _flag("POJO_SECURE_COOKIES"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -93,6 +93,12 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
         register_feature(app, import_module(name).feature())
     # Last, so it wraps everything: a static file is answered before any of Pojo runs.
     static_files.init_app(app)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost: the client's address and scheme as the trusted proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @app.before_request
     def _remember_language():

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from pojo.extensions import db
 from pojo.features import installed
+from pojo.jobs.models import JobRun
 from pojo.jobs.scheduler import build_scheduler, start_in_process
 from pojo.market.models import PriceTick, Reward
 
@@ -92,3 +93,24 @@ def test_tick_interval_follows_the_setting(make_app):
     for minutes, start in ((15, "10:30:00"), (60, "10:00:00"), (1, "10:44:00"), (5, "10:40:00")):
         with make_app(PRICE_TICK_MINUTES=minutes).app_context():
             assert f"{tick_period_start(moment):%H:%M:%S}" == start, minutes
+
+
+def test_a_scheduled_run_claims_its_period_so_a_second_one_runs_nothing(app):
+    from pojo.jobs.registry import run_job, run_scheduled
+    from tests.market_helpers import add_reward
+
+    now = datetime(2026, 11, 23, 10, 5, tzinfo=UTC)
+    add_reward(app)
+    with app.app_context():
+        assert run_scheduled("price_tick", now) == "1 price ticks recorded"
+    add_reward(app, name_en="Hoodie")
+    with app.app_context():
+        # Another scheduler in the same hour: the period is taken, the new reward waits.
+        assert run_scheduled("price_tick", now + timedelta(minutes=20)) is None
+        assert db.session.scalar(select(func.count()).select_from(PriceTick)) == 1
+        # An operator's `flask jobs run` runs the body again, on the same row.
+        assert run_job("price_tick", now + timedelta(minutes=30)) == "1 price ticks recorded"
+        runs = db.session.scalars(select(JobRun)).all()
+        assert [(run.period, run.summary) for run in runs] == [
+            ("2026-11-23T10:00:00+00:00", "1 price ticks recorded")
+        ]

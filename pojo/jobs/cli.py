@@ -1,5 +1,7 @@
 """`flask scheduler`, `flask jobs list` and `flask jobs run NAME`."""
 
+import signal
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -34,10 +36,12 @@ def run(name):
 @click.command("scheduler")
 @with_appcontext
 def scheduler():
-    """Run the job scheduler in this process (production: exactly one such process)."""
+    """Run the job scheduler: the one holding the leader lock runs the jobs, others wait."""
     names = ", ".join(sorted(installed().jobs)) or "none"
-    click.echo(f"Scheduler running jobs: {names}. Stop with Ctrl+C.")
+    click.echo(f"Scheduler for jobs: {names}. Stop with Ctrl+C.")
+    # systemd stops with SIGTERM: leave through the same door as Ctrl+C, letting go of the lock.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        run_blocking(current_app._get_current_object())
+        run_blocking(current_app._get_current_object(), say=lambda line: click.echo(line))
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")
