@@ -25,11 +25,13 @@ fi
 partial="$file.partial"
 trap 'rm -f "$partial"' EXIT
 pg_dump --format=custom --no-owner --no-privileges --file="$partial" --dbname="$url"
-# A readable archive with the ledger in it, or no backup at all.
-pg_restore --list "$partial" | grep -q "TABLE DATA public ledger_entries" || {
+# A readable archive with the ledger in it, or no backup at all. (Listed into a variable:
+# `pg_restore | grep -q` under pipefail fails whenever grep stops reading early.)
+listing=$(pg_restore --list "$partial")
+if ! grep -q "TABLE DATA public ledger_entries" <<<"$listing"; then
     echo "pg_dump wrote an archive without the ledger: not a Pojo database?" >&2
     exit 1
-}
+fi
 mv "$partial" "$file"
 trap - EXIT
 echo "Backed up to $file ($(du -h "$file" | cut -f1))."

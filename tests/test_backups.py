@@ -40,13 +40,18 @@ def balance_of(app, username) -> int | None:
         return db.session.scalar(select(Balance.points).where(Balance.employee_id == employee.id))
 
 
+def find_employee_after(app, username):
+    with app.app_context():
+        return find_employee(username)
+
+
 def entry_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(LedgerEntry))
 
 
 def test_a_restored_backup_is_the_data_as_at_the_backup_and_verifies(
-    app, runner, make_employee, tmp_path, sqlite_only
+    sqlite_only, app, runner, make_employee, tmp_path
 ):
     agent = make_employee()
     give_points(app, agent, 50)
@@ -68,13 +73,8 @@ def test_a_restored_backup_is_the_data_as_at_the_backup_and_verifies(
     assert entry_count(app) == 1
 
 
-def find_employee_after(app, username):
-    with app.app_context():
-        return find_employee(username)
-
-
 def test_restore_asks_first_and_a_no_changes_nothing(
-    app, runner, make_employee, tmp_path, sqlite_only
+    sqlite_only, app, runner, make_employee, tmp_path
 ):
     agent = make_employee()
     file = tmp_path / "backup.sqlite3"
@@ -88,7 +88,7 @@ def test_restore_asks_first_and_a_no_changes_nothing(
     assert balance_of(app, agent) == 30
 
 
-def test_backup_never_overwrites_a_file(app, runner, tmp_path, sqlite_only):
+def test_backup_never_overwrites_a_file(sqlite_only, app, runner, tmp_path):
     file = tmp_path / "taken.sqlite3"
     file.write_text("an older backup")
 
@@ -100,7 +100,7 @@ def test_backup_never_overwrites_a_file(app, runner, tmp_path, sqlite_only):
 
 
 def test_restore_refuses_what_is_not_a_pojo_database(
-    app, runner, make_employee, tmp_path, sqlite_only
+    sqlite_only, app, runner, make_employee, tmp_path
 ):
     agent = make_employee()
     give_points(app, agent, 40)
@@ -123,7 +123,7 @@ def test_restore_refuses_what_is_not_a_pojo_database(
 
 
 def test_a_backup_taken_while_points_are_written_is_consistent(
-    app, runner, make_employee, tmp_path, sqlite_only
+    sqlite_only, app, runner, make_employee, tmp_path
 ):
     agent = make_employee()
     give_points(app, agent, 1)
@@ -155,7 +155,7 @@ def test_a_backup_taken_while_points_are_written_is_consistent(
         db.engine.dispose()
 
 
-def test_flask_backup_points_postgresql_to_the_scripts(app, runner, postgres_only, tmp_path):
+def test_flask_backup_points_postgresql_to_the_scripts(postgres_only, app, runner, tmp_path):
     for command, script in (("backup", "backup-postgres.sh"), ("restore", "restore-postgres.sh")):
         result = runner.invoke(args=[command, str(tmp_path / "x.dump")])
         assert result.exit_code != 0
@@ -163,7 +163,7 @@ def test_flask_backup_points_postgresql_to_the_scripts(app, runner, postgres_onl
 
 
 def test_the_postgresql_scripts_restore_a_backup_that_verifies(
-    app, make_employee, databases, backend, tmp_path, postgres_only
+    postgres_only, app, make_employee, databases, backend, tmp_path
 ):
     agent = make_employee()
     give_points(app, agent, 50)

@@ -23,7 +23,7 @@ def feature():
         jobs=(
             retention_job(
                 "prune_read_notifications",
-                "Delete read notifications older than NOTIFICATION_RETENTION_DAYS (180)",
+                "Delete read notifications older than POJO_NOTIFICATION_RETENTION_DAYS (default 180)",
                 "read notifications",
                 _prune_read,
                 minute=20,
