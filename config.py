@@ -65,6 +65,9 @@ POJO_HISTORY_BACKGROUND_ROWS
     A history upload with more rows than this is applied in the background,
     the page showing its progress; smaller ones apply within the request.
     Default 5000.
+POJO_NOTIFICATION_RETENTION_DAYS
+    A read notification older than this many days is deleted by the nightly
+    `prune_read_notifications` job (unread ones are kept). Default 180.
 """
 
 import os
@@ -130,6 +133,7 @@ def load(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("POJO_TIMEZONE", "Europe/Helsinki"),
         "EURO_PER_POINT": float(os.environ.get("POJO_EURO_PER_POINT", "0.10")),
         "HISTORY_BACKGROUND_ROWS": _int("POJO_HISTORY_BACKGROUND_ROWS", 5000, minimum=0),
+        "NOTIFICATION_RETENTION_DAYS": _int("POJO_NOTIFICATION_RETENTION_DAYS", 180, minimum=1),
         # No pre-ping: it costs every request a round trip. A pooled connection is
         # replaced after half an hour instead (before servers and firewalls drop idle
         # ones), and a GET that finds its connection dead is served again on a fresh one

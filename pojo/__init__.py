@@ -32,6 +32,7 @@ FEATURES = (
     "pojo.jobs",
     "pojo.home",
     "pojo.demo",
+    "pojo.backups",
 )
 
 

@@ -248,3 +248,7 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", ROW_ID.maximum)
         super().__init__(map, *args, **kwargs)
+
+
+# The most rows one retention batch deletes, each batch its own transaction (pojo.jobs.retention).
+PRUNE_BATCH_ROWS = 1000

@@ -124,11 +124,13 @@ def _revoke_tokens(_app, *, employee) -> None:
 def feature():
     from pojo.api import models
     from pojo.api.cli import token_cli
+    from pojo.api.idempotency import prune_expired
     from pojo.api.pages import bp as pages
     from pojo.api.personal_data import PARTS as PERSONAL_DATA
     from pojo.api.policy import MANAGE_TOKENS
     from pojo.api.views import bp
     from pojo.features import Feature
+    from pojo.jobs.retention import retention_job
     from pojo.signals import employee_deactivated
     from pojo.web import NavItem
 
@@ -140,5 +142,14 @@ def feature():
         commands=(token_cli,),
         nav=(NavItem(90, "api_tokens.index", _l("API tokens"), MANAGE_TOKENS, manage=True),),
         receivers={employee_deactivated: _revoke_tokens},
+        jobs=(
+            retention_job(
+                "prune_idempotency_records",
+                "Delete the stored API responses of Idempotency-Keys older than 24 hours",
+                "idempotency records",
+                prune_expired,
+                minute=0,
+            ),
+        ),
         models=models,
     )

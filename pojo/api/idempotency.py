@@ -20,11 +20,11 @@ behind, and a retry can go ahead at once:
   SQLite itself.
 
 Records older than RETENTION are deleted when their owner next sends a keyed
-request.
+request, and every night by the `prune_idempotency_records` job (`prune_expired`).
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, current_app
 from flask_babel import gettext as _
@@ -34,6 +34,7 @@ from pojo.api.models import IdempotencyRecord
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, InvalidInput
 from pojo.extensions import db
+from pojo.unit_of_work import delete_in_batches
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -131,3 +132,10 @@ def finish(caller_id: int, key: str, method: str, path: str, digest: str, respon
         )
     )
     db.session.flush()
+
+
+def prune_expired(day_start: datetime) -> int:
+    """Delete every caller's records older than RETENTION at `day_start` (the nightly job)."""
+    return delete_in_batches(
+        IdempotencyRecord, IdempotencyRecord.created_at < day_start - RETENTION
+    )

@@ -19,11 +19,20 @@ def _end_sessions(_app, *, employee) -> None:
     end_sessions_of(employee)
 
 
+def _prune_login_counters(day_start) -> int:
+    from flask import current_app
+
+    from pojo.auth.throttle import prune_ended_windows
+
+    return prune_ended_windows(day_start, current_app.config["LOGIN_WINDOW_MINUTES"])
+
+
 def feature():
     from pojo.auth import models
     from pojo.auth.personal_data import PARTS as PERSONAL_DATA
     from pojo.auth.views import bp
     from pojo.features import Feature
+    from pojo.jobs.retention import retention_job
     from pojo.signals import employee_deactivated
 
     return Feature(
@@ -33,4 +42,13 @@ def feature():
         models=models,
         setup=_configure_login,
         receivers={employee_deactivated: _end_sessions},
+        jobs=(
+            retention_job(
+                "prune_login_counters",
+                "Delete login throttle counters whose window has ended",
+                "login counters",
+                _prune_login_counters,
+                minute=5,
+            ),
+        ),
     )

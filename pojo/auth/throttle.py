@@ -25,6 +25,7 @@ from sqlalchemy import update
 from pojo.auth.models import LoginCounter
 from pojo.database import upsert, utcnow
 from pojo.extensions import db
+from pojo.unit_of_work import delete_in_batches
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,12 @@ def release(reservation: Reservation) -> None:
                 )
                 .values(failures=LoginCounter.failures - 1)
             )
+
+
+def prune_ended_windows(day_start: datetime, minutes: int) -> int:
+    """Delete the counters of windows that ended before `day_start` (the nightly job).
+
+    Only the current window's counters are ever read, so an ended one counts nothing.
+    """
+    ended = day_start - timedelta(minutes=minutes)
+    return delete_in_batches(LoginCounter, LoginCounter.window_start < ended)

@@ -5,7 +5,7 @@ stale is applied. Uploads never applied are dropped after a day.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete
@@ -19,6 +19,7 @@ from pojo.insights.policy import IMPORT_HISTORY
 from pojo.people.models import Employee
 from pojo.policy import require
 from pojo.rows import get_row, lock_row
+from pojo.unit_of_work import delete_in_batches
 
 UNAPPLIED_KEPT = timedelta(days=1)
 
@@ -33,6 +34,19 @@ class Applied:
     running: bool = False
 
 
+def _unapplied(before: datetime) -> tuple:
+    """Files uploaded before `before` and never applied (an applied one is the ledger's source)."""
+    return (HistoryImport.applied_at.is_(None), HistoryImport.created_at < before)
+
+
+def prune_unapplied(day_start: datetime) -> int:
+    """Delete everyone's unapplied uploads a day old at `day_start` (the nightly job).
+
+    A background run's progress row goes with its upload (ON DELETE CASCADE).
+    """
+    return delete_in_batches(HistoryImport, *_unapplied(day_start - UNAPPLIED_KEPT))
+
+
 def upload(actor: Employee, kind: str, filename: str, data: bytes) -> HistoryImport:
     """Keep an uploaded users or history file; one that is not a usable CSV is refused now."""
     require(actor, IMPORT_HISTORY)
@@ -45,9 +59,7 @@ def upload(actor: Employee, kind: str, filename: str, data: bytes) -> HistoryImp
         service.preview_text(actor, text, digest)
     db.session.execute(
         delete(HistoryImport).where(
-            HistoryImport.uploaded_by_id == actor.id,
-            HistoryImport.applied_at.is_(None),
-            HistoryImport.created_at < utcnow() - UNAPPLIED_KEPT,
+            HistoryImport.uploaded_by_id == actor.id, *_unapplied(utcnow() - UNAPPLIED_KEPT)
         )
     )
     return service.new_import(actor, kind, filename, digest, content=text)

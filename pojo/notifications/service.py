@@ -8,7 +8,7 @@ its texts over in `Feature.notices` (`pojo.awards.notices`, `pojo.outcomes.notic
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, g
 from flask_babel import force_locale
@@ -20,6 +20,7 @@ from pojo.features import installed
 from pojo.notifications.models import Notification
 from pojo.pagination import Pagination, paginate
 from pojo.rows import in_language
+from pojo.unit_of_work import delete_in_batches
 
 
 def link_to(endpoint: str, **values) -> str:
@@ -172,3 +173,15 @@ def render_message(notification: Notification, language: str) -> str:
     params = json.loads(notification.params or "{}")
     with force_locale(language):
         return installed().notices[notification.kind](params, language)
+
+
+def prune_read(day_start: datetime, days: int) -> int:
+    """Delete read notifications created `days` before `day_start` (the nightly job).
+
+    Unread ones stay however old: the bell still counts them.
+    """
+    return delete_in_batches(
+        Notification,
+        Notification.read_at.is_not(None),
+        Notification.created_at < day_start - timedelta(days=days),
+    )

@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 
 def feature():
     from pojo.features import Feature
+    from pojo.jobs.retention import retention_job
     from pojo.outcomes import models
     from pojo.outcomes.api import bp as api_bp
     from pojo.outcomes.cli import outcomes_cli
+    from pojo.outcomes.imports import prune_abandoned
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
     from pojo.outcomes.notices import TEXTS as NOTICES
     from pojo.outcomes.personal_data import PARTS as PERSONAL_DATA
@@ -27,6 +29,15 @@ def feature():
         # After the awards' describer: what was measured, added to the criterion's name.
         references={"award": describe_outcome_awards},
         template_globals={"outcome_kind_name": kind_name},
+        jobs=(
+            retention_job(
+                "prune_outcome_uploads",
+                "Delete outcome files previewed a day ago and never submitted or applied",
+                "abandoned outcome uploads",
+                prune_abandoned,
+                minute=10,
+            ),
+        ),
         models=models,
         notices=NOTICES,
     )

@@ -8,7 +8,7 @@ recorded), so nothing stale is applied.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -31,6 +31,7 @@ from pojo.outcomes.service import (
 from pojo.people.models import Employee
 from pojo.policy import can, require
 from pojo.rows import get_row, lock_row, site_zone
+from pojo.unit_of_work import delete_in_batches
 
 # Uploads that were previewed but never submitted or applied are dropped after this.
 UNAPPLIED_KEPT = timedelta(days=1)
@@ -89,19 +90,33 @@ def _refuse_rejected(preview: Preview, skip_invalid: bool) -> None:
         )
 
 
+def _abandoned(before: datetime) -> tuple:
+    """Uploads previewed before `before` and never submitted, applied or rejected.
+
+    Submitted imports wait for HR however long it takes, and a decision is kept:
+    only abandoned previews go.
+    """
+    return (
+        OutcomeImport.applied_at.is_(None),
+        OutcomeImport.submitted_at.is_(None),
+        OutcomeImport.rejected_at.is_(None),
+        OutcomeImport.created_at < before,
+    )
+
+
+def prune_abandoned(day_start: datetime) -> int:
+    """Delete everyone's abandoned previews a day old at `day_start` (the nightly job)."""
+    return delete_in_batches(OutcomeImport, *_abandoned(day_start - UNAPPLIED_KEPT))
+
+
 def upload(actor: Employee, filename: str, data: bytes) -> OutcomeImport:
     """Keep an uploaded file for its preview; a file that is not a usable CSV is refused now."""
     require(actor, RECORD_OUTCOMES, message=_("Only supervisors, HR and admin import outcomes."))
     text = decode(data)
     _read(text)
-    # Submitted imports wait for HR however long it takes; only abandoned previews go.
     db.session.execute(
         delete(OutcomeImport).where(
-            OutcomeImport.uploaded_by_id == actor.id,
-            OutcomeImport.applied_at.is_(None),
-            OutcomeImport.submitted_at.is_(None),
-            OutcomeImport.rejected_at.is_(None),
-            OutcomeImport.created_at < utcnow() - UNAPPLIED_KEPT,
+            OutcomeImport.uploaded_by_id == actor.id, *_abandoned(utcnow() - UNAPPLIED_KEPT)
         )
     )
     made = OutcomeImport(

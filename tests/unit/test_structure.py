@@ -30,6 +30,7 @@ FEATURES = {
     "api",
     "auth",
     "awards",
+    "backups",
     "demo",
     "home",
     "jobs",
