@@ -10,6 +10,7 @@ from pojo.audit import service as audit
 from pojo.audit.models import AuditEntry
 from pojo.awards.service import award
 from pojo.database import utcnow
+from pojo.errors import Conflict
 from pojo.extensions import db
 from pojo.ledger.service import reverse_entry
 from pojo.people.service import get_employee
@@ -45,7 +46,7 @@ def test_a_refused_action_leaves_no_entry(app, make_employee):
     _reversal(app, hr, agent)
     with app.app_context():
         entry_id = db.session.scalar(text("SELECT MIN(id) FROM ledger_entries WHERE kind='award'"))
-    with pytest.raises(Exception), app.app_context(), unit_of_work():
+    with pytest.raises(Conflict), app.app_context(), unit_of_work():
         reverse_entry(entry_id, actor=get_employee(hr), reason="again")
     assert len(_entries(app)) == 1
 

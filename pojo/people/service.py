@@ -217,8 +217,9 @@ def create_team(actor: Employee, name: str) -> Team:
     if taken is not None:
         raise Conflict(_("There is already a team called %(name)s.", name=taken.name), field="name")
     team = get_or_create_team(name)
-    audit.record(actor, "team.created", audit.Subject("team", team.id, team.name), None,
-                 {"name": team.name})  # fmt: skip
+    audit.record(
+        actor, "team.created", audit.Subject("team", team.id, team.name), None, {"name": team.name}
+    )
     return team
 
 
@@ -277,7 +278,7 @@ def update_employee(
     db.session.flush()
     after = audit_state(employee)
     if new_password:
-        before["password"], after["password"] = "", _("changed")
+        before["password_changed"], after["password_changed"] = False, True
     if after != before:
         audit.record(actor, edit_action(before, after), audit_subject(employee), before, after)
     return employee
