@@ -251,6 +251,12 @@ def _setting(app, make_employee, hr_name) -> Act:
     return lambda hr: set_setting(hr, "unspent_points", "expire")
 
 
+@case("token.created")
+def _new_token(app, make_employee, hr_name) -> Act:
+    agent = make_employee()
+    return lambda hr: tokens.create_token(agent, "integration")
+
+
 @case("token.revoked")
 def _token(app, make_employee, hr_name) -> Act:
     token_id = _in_app(app, lambda: tokens.create_token(hr_name, "payroll sync")[0].id)
@@ -306,7 +312,8 @@ def test_each_action_writes_one_entry_with_what_changed(app, make_employee, acti
         entry = db.session.scalars(
             select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id.desc())
         ).first()
-        system = action == "contract.ended"  # the nightly job's, not a person's
+        # The nightly job's and the command line's, not a person's.
+        system = action in ("contract.ended", "token.created")
         assert entry.actor_id == (None if system else people.get_employee(hr_name).id)
         assert entry.subject_label
         assert entry.after is not None

@@ -140,3 +140,49 @@ def test_the_log_downloads_as_csv_with_one_row_per_change(app, make_employee, lo
 def test_an_unknown_action_code_is_a_programming_error(app_ctx):
     with pytest.raises(ValueError):
         audit.record(None, "entry.forged", audit.Subject("entry", 1, "x"))
+
+
+def test_finnish_hr_reads_the_log_in_finnish(app, make_employee, login):
+    hr = make_employee(role="hr", language="fi")
+    _reversal(app, hr, make_employee(), "väärä henkilö")
+    page = login(app.test_client(), hr).get("/audit").get_data(as_text=True)
+    assert "Tapahtumaloki" in page and "Kirjaus peruttu" in page
+    assert "Perunut kirjaus" in page  # the changed field, in words
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_quoted_in_the_csv(
+    app, make_employee, login
+):
+    from pojo.people.service import create_team
+
+    hr = make_employee(role="hr")
+    with app.app_context(), unit_of_work():
+        create_team(get_employee(hr), "=HYPERLINK(1)")
+    body = login(app.test_client(), hr).get("/audit.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in body
+    assert ",=HYPERLINK" not in body
+
+
+def test_my_data_download_holds_what_hr_changed_on_my_account(app, make_employee, login):
+    from pojo.people.service import update_employee
+
+    hr = make_employee(role="hr")
+    agent = make_employee(display_name="Old Name")
+    with app.app_context(), unit_of_work():
+        me = get_employee(agent)
+        update_employee(
+            get_employee(hr),
+            agent,
+            display_name="New Name",
+            email=None,
+            team_id=me.team_id,
+            employment_type="permanent",
+            agency_name=None,
+            contract_end=None,
+            language="en",
+        )
+    data = login(app.test_client(), agent).get("/settings/my-data.json").get_json()
+    (entry,) = data["audit_log"]
+    assert entry["action"] == "employee.edited" and entry["by_me"] is False
+    assert entry["before"]["display_name"] == "Old Name"
+    assert entry["after"]["display_name"] == "New Name"

@@ -46,7 +46,19 @@ def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
+    # Made on the command line only: by whoever runs the server, so by no employee.
+    audit.record(
+        None,
+        "token.created",
+        _subject(token, employee),
+        None,
+        {"employee": employee.username, "name": token.name},
+    )
     return token, plain
+
+
+def _subject(token: ApiToken, owner: Employee) -> audit.Subject:
+    return audit.Subject("token", token.id, f"{token.prefix}… {token.name} (@{owner.username})")
 
 
 def authenticate(plain: str) -> Employee | None:
@@ -117,7 +129,7 @@ def revoke(token: ApiToken, actor: Employee | None = None) -> bool:
     audit.record(
         actor,
         "token.revoked",
-        audit.Subject("token", token.id, f"{token.prefix}… {token.name} (@{owner.username})"),
+        _subject(token, owner),
         {"revoked_at": None},
         {"revoked_at": token.revoked_at},
     )

@@ -10,6 +10,7 @@ def feature():
 
     from pojo.audit import models
     from pojo.audit.invariants import CHECKS
+    from pojo.audit.personal_data import PARTS as PERSONAL_DATA
     from pojo.audit.policy import READ_AUDIT_LOG
     from pojo.audit.views import bp
     from pojo.features import Feature
@@ -20,5 +21,6 @@ def feature():
         blueprints=(bp,),
         nav=(NavItem(88, "audit.index", _l("Audit log"), READ_AUDIT_LOG, manage=True),),
         checks=CHECKS,
+        personal_data=PERSONAL_DATA,
         models=models,
     )

@@ -1,14 +1,12 @@
 """The audit log page for HR and admin: newest first, filtered, each change as a diff."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from pojo.audit import service
 from pojo.audit.actions import ACTIONS, SUBJECT_KINDS, field_label
 from pojo.audit.diff import changes, shown
+from pojo.audit.export import to_csv
 from pojo.audit.forms import AuditFilterForm
 from pojo.audit.policy import READ_AUDIT_LOG
 from pojo.pagination import requested_page
@@ -58,21 +56,9 @@ def export():
     if filters is None:
         problems = [error for errors in form.errors.values() for error in errors]
         return Response("\n".join(map(str, problems)) + "\n", status=400, mimetype="text/plain")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "at", "actor", "action", "subject_kind", "subject_id", "subject",
-                     "field", "before", "after"])  # fmt: skip
-    for entry in service.entries_for_export(current_user, filters):
-        who = entry.actor.username if entry.actor else ""
-        head = [entry.id, entry.at.isoformat(), who, entry.action, entry.subject_kind,
-                entry.subject_id or "", entry.subject_label]  # fmt: skip
-        for change in changes(entry.before, entry.after) or [None]:
-            if change is None:
-                writer.writerow([*head, "", "", ""])
-            else:
-                writer.writerow([*head, change.field, shown(change.before), shown(change.after)])
+    body = to_csv(service.entries_for_export(current_user, filters))
     return Response(
-        "\ufeff" + out.getvalue(),
+        "\ufeff" + body,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="pojo-audit-log.csv"'},
     )

@@ -166,7 +166,7 @@ def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry
     audit.record(
         actor,
         "entry.reversed",
-        audit.Subject("entry", entry.id, f"#{entry.id} {entry.employee.username}"),
+        audit.Subject("entry", entry.id, f"#{entry.id} @{entry.employee.username}: {entry.points}"),
         {**state, "reversed_by": None},
         {**state, "reversed_by": reversal.id, "reason": reason},
     )
