@@ -12,6 +12,7 @@ from pojo.awards.service import award
 from pojo.database import utcnow
 from pojo.errors import Conflict
 from pojo.extensions import db
+from pojo.ledger.models import LedgerEntry
 from pojo.ledger.service import reverse_entry
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
@@ -150,6 +151,31 @@ def test_finnish_hr_reads_the_log_in_finnish(app, make_employee, login):
     assert "Perunut kirjaus" in page  # the changed field, in words
 
 
+def test_a_changed_role_reads_in_words(app, make_employee, login):
+    from pojo.people.service import update_employee
+
+    hr = make_employee(role="hr", language="fi")
+    agent = make_employee()
+    with app.app_context(), unit_of_work():
+        me = get_employee(agent)
+        update_employee(
+            get_employee(hr),
+            agent,
+            display_name=me.display_name,
+            email=None,
+            team_id=me.team_id,
+            employment_type="permanent",
+            agency_name=None,
+            contract_end=None,
+            language="en",
+            role="supervisor",
+        )
+    page = login(app.test_client(), hr).get("/audit").get_data(as_text=True)
+    assert "Rooli vaihdettu" in page
+    assert '<td class="audit-before">Asiakaspalvelija</td>' in page
+    assert '<td class="audit-after">Esihenkilö</td>' in page
+
+
 def test_a_name_a_spreadsheet_would_run_as_a_formula_is_quoted_in_the_csv(
     app, make_employee, login
 ):
@@ -186,3 +212,28 @@ def test_my_data_download_holds_what_hr_changed_on_my_account(app, make_employee
     assert entry["action"] == "employee.edited" and entry["by_me"] is False
     assert entry["before"]["display_name"] == "Old Name"
     assert entry["after"]["display_name"] == "New Name"
+
+
+def test_ledger_verify_finds_a_reversal_without_its_audit_entry(app, make_employee):
+    from pojo.ledger.service import post_entry
+    from pojo.ledger.verify import run_checks
+
+    hr = make_employee(role="hr")
+    agent = make_employee()
+    _reversal(app, hr, agent)
+    with app.app_context(), unit_of_work():
+        made = award(get_employee(hr), agent, "fcr", "second")
+        entry = db.session.get(LedgerEntry, made.entry_id)
+        # Round the service: points moved back with no trail.
+        post_entry(
+            entry.employee_id,
+            -entry.points,
+            "reversal",
+            actor=get_employee(hr),
+            note="quiet",
+            reference=f"entry:{entry.id}",
+            reverses=entry,
+        )
+        broken = [r.name for r in run_checks() if r.violations]
+        assert broken == ["every reversal since the audit log began has its audit entry"]
+        db.session.rollback()

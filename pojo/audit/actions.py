@@ -122,6 +122,39 @@ FIELDS = {
 }
 
 
+# Codes stored as values, in words, by field (any other value shows as stored).
+VALUES = {
+    "role": {
+        "agent": _l("Agent"),
+        "supervisor": _l("Supervisor"),
+        "hr": _l("HR"),
+        "admin": _l("Admin"),
+    },
+    "employment_type": {"permanent": _l("Permanent"), "temp": _l("Temp")},
+    "status": {
+        "previewed": _l("Previewed"),
+        "pending": _l("Waiting for approval"),
+        "applied": _l("Applied"),
+        "rejected": _l("Rejected"),
+        "fulfilled": _l("Handed over"),
+        "cancelled": _l("Cancelled"),
+    },
+    "unspent_points": {
+        "keep": _l("Keep them frozen for a re-hire"),
+        "expire": _l("Expire them with a ledger entry"),
+    },
+    "language": {"fi": _l("Finnish"), "en": _l("English")},
+}
+
+
 def field_label(name: str) -> str:
     label = FIELDS.get(name)
     return str(label) if label is not None else name
+
+
+def value_label(field: str, value: object) -> object:
+    """A stored code in words where it is one of `VALUES`; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    label = VALUES.get(field, {}).get(value)
+    return str(label) if label is not None else value

@@ -1,7 +1,11 @@
-"""The audit log's check for `flask ledger verify`: its append-only triggers are in place.
+"""The audit log's checks for `flask ledger verify`.
 
-Without them an UPDATE or DELETE of `audit_entries` would go through unnoticed, so a
-dropped trigger (a restore without them, a hand-made schema) is a broken invariant.
+Its append-only triggers are in place: without them an UPDATE or DELETE of
+`audit_entries` would go through unnoticed, so a dropped trigger (a restore without
+them, a hand-made schema) is a broken invariant. And every reversal in the ledger
+has its entry (a reversal that did not go through `reverse_entry` went round HR's
+trail), counting from the log's first entry, so reversals made before the log
+existed are not held against it.
 """
 
 from sqlalchemy import text
@@ -20,4 +24,18 @@ def _missing_triggers() -> list[tuple]:
     return [(name,) for name in TRIGGERS if name not in present]
 
 
-CHECKS = (Check("the audit log refuses updates and deletes", run=_missing_triggers),)
+CHECKS = (
+    Check("the audit log refuses updates and deletes", run=_missing_triggers),
+    Check(
+        "every reversal since the audit log began has its audit entry",
+        """
+    SELECT r.id FROM ledger_entries r
+    WHERE r.kind = 'reversal'
+      AND r.created_at >= (SELECT MIN(at) FROM audit_entries)
+      AND NOT EXISTS (
+          SELECT 1 FROM audit_entries a
+          WHERE a.action = 'entry.reversed' AND a.subject_kind = 'entry'
+            AND a.subject_id = r.reverses_id)
+    """,
+    ),
+)

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from pojo.audit import service
-from pojo.audit.actions import ACTIONS, SUBJECT_KINDS, field_label
+from pojo.audit.actions import ACTIONS, SUBJECT_KINDS, field_label, value_label
 from pojo.audit.diff import changes, shown
 from pojo.audit.export import to_csv
 from pojo.audit.forms import AuditFilterForm
@@ -45,6 +45,7 @@ def index():
         changes=changes,
         shown=shown,
         field_label=field_label,
+        value_label=value_label,
     )
 
 
