@@ -114,6 +114,15 @@ def _team(app, make_employee, hr_name) -> Act:
     return lambda hr: people.create_team(hr, "Night owls")
 
 
+@case("team.swap_approval_set")
+def _swap_approval(app, make_employee, hr_name) -> Act:
+    from pojo.swaps.service import set_team_approval
+
+    team_id = _team_id(app)
+    needed = _in_app(app, lambda: db.session.get(people.Team, team_id).swap_needs_approval)
+    return lambda hr: set_team_approval(hr, team_id, not needed)
+
+
 @case("users.imported")
 def _users(app, make_employee, hr_name) -> Act:
     text = (
