@@ -28,6 +28,7 @@ FEATURES = (
     "pojo.swaps",
     "pojo.insights",
     "pojo.history",
+    "pojo.audit",
     "pojo.notifications",
     "pojo.jobs",
     "pojo.home",

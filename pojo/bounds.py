@@ -81,6 +81,8 @@ INCOME_TYPE_CODE_LENGTH = 32
 PAYROLL_MONTHS = 24
 # The most rows each part of an employee's personal data download holds (newest first).
 PERSONAL_DATA_ROWS = 5000
+# The most audit log entries one CSV export holds (newest first, as filtered).
+AUDIT_EXPORT_ROWS = 10_000
 
 # Every integer a page reads from its query string, by name: one name, one meaning.
 QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE, "team": ROW_ID}

@@ -81,8 +81,19 @@ class Database:
                 names = ", ".join(t.name for t in tables)
                 db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
+                # The audit log refuses DELETE (its triggers): lift them while emptying it.
+                triggers = db.session.execute(
+                    text(
+                        "SELECT name, sql FROM sqlite_master "
+                        "WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+                    )
+                ).all()
+                for name, _sql in triggers:
+                    db.session.execute(text(f"DROP TRIGGER {name}"))
                 for table in reversed(tables):
                     db.session.execute(table.delete())
+                for _name, sql in triggers:
+                    db.session.execute(text(sql))
             for table in tables:
                 if table.name in self.seed:
                     db.session.execute(table.insert(), self.seed[table.name])

@@ -58,6 +58,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "insights.payroll",
         "people.index",
         "history.index",
+        "audit.index",
         "api_tokens.index",
     ]
     assert [item.endpoint for item in installed(app).nav if item.manage] == [
@@ -67,6 +68,7 @@ def test_nav_keeps_its_order_and_the_manage_group(app):
         "insights.payroll",
         "people.index",
         "history.index",
+        "audit.index",
         "api_tokens.index",
     ]
 

@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from pojo.awards.service import award
+from pojo.ledger.service import reverse_entry
 from pojo.people.service import get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.conftest import PASSWORD
@@ -84,9 +85,11 @@ def test_long_notes_and_hr_columns_fit_the_screen(app, served, browser, make_emp
     agent = make_employee(team="Alpha")
     for note in LONG_NOTES:
         with app.app_context(), unit_of_work():
-            award(get_employee(hr), agent, "helped_colleague", note)
+            made = award(get_employee(hr), agent, "helped_colleague", note)
+            # The audit log shows the reversal's note and reason as its before and after.
+            reverse_entry(made.entry_id, actor=get_employee(hr), reason=note)
     pages = {
-        hr: ["/awards", f"/people/{agent}/ledger", "/criteria"],
+        hr: ["/awards", f"/people/{agent}/ledger", "/criteria", "/audit"],
         agent: ["/wallet", "/criteria"],
     }
     for username, paths in pages.items():

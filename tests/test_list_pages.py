@@ -18,7 +18,7 @@ from pojo.notifications.service import link_to, notify
 from pojo.outcomes.recording import record_outcomes
 from pojo.outcomes.service import OutcomeInput, save_rule
 from pojo.pagination import PER_PAGE
-from pojo.people.service import create_employee, get_employee
+from pojo.people.service import create_employee, create_team, get_employee
 from pojo.unit_of_work import unit_of_work
 from tests.market_helpers import add_reward, give_points
 from tests.query_count import statements_for
@@ -194,6 +194,14 @@ class Lists:
 
         return hr, "/criteria", grow
 
+    def audit(self):
+        def grow(count):
+            with self.app.app_context(), unit_of_work():
+                for _ in range(count):
+                    create_team(new_person("hr", "Auditor"), row_name())
+
+        return self.client_as("hr", team="Office"), "/audit", grow
+
 
 MAIN_PAGES = [
     "board",
@@ -207,6 +215,7 @@ MAIN_PAGES = [
     "teams",
     "notifications",
     "criteria",
+    "audit",
 ]
 
 
@@ -219,7 +228,15 @@ def test_main_page_runs_as_many_queries_for_3n_rows_as_for_n(app, client_as, pag
     assert statements_for(app, client, path) == few
 
 
-PAGED_LISTS = ["my_redemptions", "queue", "awards", "outcomes", "people", "notifications"]
+PAGED_LISTS = [
+    "my_redemptions",
+    "queue",
+    "awards",
+    "outcomes",
+    "people",
+    "notifications",
+    "audit",
+]
 
 
 def rows_on(client, path: str) -> int:

@@ -122,6 +122,7 @@ def test_every_feature_that_holds_personal_data_gives_its_part(app):
         "shifts",
         "calendar_feeds",
         "swaps",
+        "audit_log",
         "notifications",
     ]
 

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from pojo.api.models import ApiToken
 from pojo.api.policy import MANAGE_ALL_TOKENS, REVOKE_TOKEN
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import DomainError, NotFound
 from pojo.extensions import db
@@ -45,7 +46,19 @@ def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
+    # Made on the command line only: by whoever runs the server, so by no employee.
+    audit.record(
+        None,
+        "token.created",
+        _subject(token, employee),
+        None,
+        {"employee": employee.username, "name": token.name},
+    )
     return token, plain
+
+
+def _subject(token: ApiToken, owner: Employee) -> audit.Subject:
+    return audit.Subject("token", token.id, f"{token.prefix}… {token.name} (@{owner.username})")
 
 
 def authenticate(plain: str) -> Employee | None:
@@ -110,6 +123,20 @@ def revoke(token: ApiToken, actor: Employee | None = None) -> bool:
     """Revoke a token (admin: any; others: their own). False when it already was."""
     if actor is not None:
         require(actor, REVOKE_TOKEN, token)
+    if not _revoke(token):
+        return False
+    owner = db.session.get(Employee, token.employee_id)
+    audit.record(
+        actor,
+        "token.revoked",
+        _subject(token, owner),
+        {"revoked_at": None},
+        {"revoked_at": token.revoked_at},
+    )
+    return True
+
+
+def _revoke(token: ApiToken) -> bool:
     if token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
@@ -134,6 +161,7 @@ def revoke_tokens_of(employee: Employee) -> int:
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.employee_id == employee.id, ApiToken.revoked_at.is_(None))
     ).all()
+    # Part of a deactivation, which the audit log has already: no entry per token.
     for token in tokens:
-        revoke(token)
+        _revoke(token)
     return len(tokens)

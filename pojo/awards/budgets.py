@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from pojo.audit import service as audit
 from pojo.awards.models import Award
 from pojo.awards.policy import MANAGE_BUDGETS
 from pojo.database import utcnow
@@ -99,6 +100,15 @@ def set_team_budget(actor: Employee, team_id: int, budget: int | None) -> Team:
         raise NotFound(_("No such team."))
     if budget is not None and not 0 <= budget <= MAX_BUDGET:
         raise DomainError(_("A budget is a whole number of points from 0 to 10000000."))
+    before = {"monthly_award_budget": team.monthly_award_budget}
     team.monthly_award_budget = budget
     db.session.flush()
+    if budget != before["monthly_award_budget"]:
+        audit.record(
+            actor,
+            "budget.set",
+            audit.Subject("team", team.id, team.name),
+            before,
+            {"monthly_award_budget": budget},
+        )
     return team

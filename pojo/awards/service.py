@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
+from pojo.audit import service as audit
 from pojo.awards.budgets import locked_budget
 from pojo.awards.models import TIERS, Award, Criterion
 from pojo.awards.policy import AWARD, AWARD_OVER_BUDGET, MANAGE_CRITERIA
@@ -155,13 +156,24 @@ def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Cr
     clash = db.session.scalar(select(Criterion).where(Criterion.code == code))
     if clash is not None and clash is not criterion:
         raise Conflict(_("The code %(code)s is taken.", code=code))
+    created = criterion is None
     if criterion is None:
         criterion = Criterion()
         db.session.add(criterion)
     fields["code"] = code
+    before = None if created else audit.snapshot(criterion, fields)
     for name, value in fields.items():
         setattr(criterion, name, value)
     db.session.flush()
+    after = audit.snapshot(criterion, fields)
+    if after != before:
+        audit.record(
+            actor,
+            "criterion.created" if created else "criterion.edited",
+            audit.Subject("criterion", criterion.id, criterion.code),
+            before,
+            after,
+        )
     return criterion
 
 

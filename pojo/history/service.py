@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import Conflict, InvalidInput
 from pojo.extensions import db
@@ -143,7 +144,21 @@ def apply_preview(
     db.session.expire_all()
     if progress:
         progress("write", total, total)
-    return db.session.get(HistoryImport, found.id)
+    found = db.session.get(HistoryImport, found.id)
+    audit.record(
+        actor,
+        "history.imported",
+        audit.Subject("import", found.id, f"{found.filename} (#{found.id})"),
+        None,
+        {
+            **audit.snapshot(found, HISTORY_FIGURES),
+            "new_rewards": sorted(plan.new_rewards.values()),
+        },
+    )
+    return found
+
+
+HISTORY_FIGURES = ("rows", "awards", "redemptions", "points_awarded", "points_redeemed")
 
 
 def import_file(

@@ -15,11 +15,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from pojo.audit import service as audit
 from pojo.extensions import db
 from pojo.history import csvrows, passwords
 from pojo.outcomes.csvfile import CsvFileError, read_table
 from pojo.outcomes.service import Rejection
 from pojo.people import service as people
+from pojo.people.changes import audit_state, audit_subject, edit_action
 from pojo.people.models import EMPLOYMENT_TYPES, Employee
 from pojo.people.policy import EDIT_EMPLOYEE, GRANT_ROLE, MANAGE_ACCESS
 from pojo.policy import ROLES, can
@@ -201,11 +203,15 @@ def apply_preview(actor: Employee | None, preview: UsersPreview) -> list[tuple[s
             agency_name=person.agency_name,
             contract_end=person.contract_end,
         )
+        audit.record(
+            actor, "employee.created", audit_subject(employee), None, audit_state(employee)
+        )
         links.append((employee.username, f"/set-password/{passwords.new_link(employee)}"))
     for person, _differ in preview.changed:
         employee = people.find_employee(person.username)
         team = people.get_or_create_team(person.team)
         role_changed = employee.role != person.role
+        before = audit_state(employee)
         for name in (
             "display_name",
             "email",
@@ -225,5 +231,19 @@ def apply_preview(actor: Employee | None, preview: UsersPreview) -> list[tuple[s
                 and team not in employee.supervised_teams
             ):
                 employee.supervised_teams.append(team)
+        db.session.flush()
+        after = audit_state(employee)
+        audit.record(actor, edit_action(before, after), audit_subject(employee), before, after)
     db.session.flush()
+    audit.record(
+        actor,
+        "users.imported",
+        audit.Subject("import", None, summary(preview)),
+        None,
+        {
+            "created": sorted(person.username for person in preview.new),
+            "changed": sorted(person.username for person, _differ in preview.changed),
+            "new_teams": sorted(preview.new_teams),
+        },
+    )
     return links

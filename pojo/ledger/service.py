@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, InsufficientPoints, NotFound
 from pojo.extensions import db
@@ -147,7 +148,7 @@ def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry
     already = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id))
     if already is not None:
         raise Conflict(_("This entry has already been reversed."))
-    return post_entry(
+    reversal = post_entry(
         entry.employee_id,
         -entry.points,
         "reversal",
@@ -156,6 +157,20 @@ def reverse_entry(entry_id: int, *, actor: Employee, reason: str) -> LedgerEntry
         reference=f"entry:{entry.id}",
         reverses=entry,
     )
+    state = {
+        "employee": entry.employee.username,
+        "kind": entry.kind,
+        "points": entry.points,
+        "note": entry.note,
+    }
+    audit.record(
+        actor,
+        "entry.reversed",
+        audit.Subject("entry", entry.id, f"#{entry.id} @{entry.employee.username}: {entry.points}"),
+        {**state, "reversed_by": None},
+        {**state, "reversed_by": reversal.id, "reason": reason},
+    )
+    return reversal
 
 
 def history_page(employee_id: int, page: int) -> Pagination:

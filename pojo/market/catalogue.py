@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pojo import bounds
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import InvalidInput, NotFound
 from pojo.extensions import db
@@ -175,7 +176,17 @@ def create_reward(actor: Employee | None, *, at: datetime | None = None, **setti
     db.session.flush()
     demand.record_opening(reward, at)
     db.session.flush()
+    audit.record(actor, "reward.created", _subject(reward), None, _state(reward))
     return reward
+
+
+def _state(reward: Reward) -> dict:
+    """What the audit log keeps of a reward's settings (the image as its type only)."""
+    return audit.snapshot(reward, [name for name in REWARD_SETTINGS if name != "image"])
+
+
+def _subject(reward: Reward) -> audit.Subject:
+    return audit.Subject("reward", reward.id, reward.name_en)
 
 
 def list_rewards() -> list[Reward]:
@@ -214,12 +225,26 @@ def update_reward(
     fields.update(changes)
     cleaned = _clean_reward_fields(fields)
     old = demand.settings_of(reward)
+    before = _state(reward)
+    new_image = "image" in changes and changes["image"] != reward.image
     for name, value in cleaned.items():
         if getattr(reward, name) != value:
             setattr(reward, name, value)
     # New price settings take effect from now; the recorded prices before stay as they were.
     demand.record_settings(reward, old, at or utcnow())
     db.session.flush()
+    after = _state(reward)
+    if new_image:
+        before["image_changed"], after["image_changed"] = False, True
+    if after != before:
+        withdrawn = before["active"] and not after["active"]
+        audit.record(
+            actor,
+            "reward.archived" if withdrawn else "reward.edited",
+            _subject(reward),
+            before,
+            after,
+        )
     return reward
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import (
     Conflict,
@@ -203,6 +204,26 @@ def _fulfilled(redemption: Redemption) -> None:
     redemption.value_cents = reward.value_cents
 
 
+def _audit(actor: Employee, action: str, redemption: Redemption, **more) -> None:
+    """HR's decision on a redemption, for the audit log (pending before, decided after)."""
+    state = {
+        "employee": redemption.employee.username,
+        "reward": redemption.reward.name_en,
+        "price_paid": redemption.price_paid,
+    }
+    audit.record(
+        actor,
+        action,
+        audit.Subject(
+            "redemption",
+            redemption.id,
+            f"{redemption.reward.name_en} (@{redemption.employee.username})",
+        ),
+        {**state, "status": "pending"},
+        {**state, "status": redemption.status, **more},
+    )
+
+
 def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -> Redemption:
     """Mark a pending redemption fulfilled (HR and admin); the employee is notified.
 
@@ -210,6 +231,7 @@ def fulfil(actor: Employee, redemption_id: int, *, at: datetime | None = None) -
     """
     redemption = _decide(actor, redemption_id, at)
     _fulfilled(redemption)
+    _audit(actor, "redemption.fulfilled", redemption)
     notify(
         redemption.employee_id,
         "redemption_fulfilled",
@@ -253,6 +275,7 @@ def cancel(
         raise InvalidInput(_("Give a reason of at most 500 characters."), field="reason")
     redemption = _decide(actor, redemption_id, at)
     _refund(redemption, actor, reason, at)
+    _audit(actor, "redemption.cancelled", redemption, reason=reason)
     notify(
         redemption.employee_id,
         "redemption_cancelled",

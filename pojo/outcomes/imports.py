@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RejectedRows
 from pojo.extensions import db
@@ -175,11 +176,25 @@ def confirm_upload(actor: Employee, upload_id: int, *, skip_invalid: bool) -> Co
         db.session.flush()
         _tell_approvers(found)
         return Confirmed(upload=found, recorded=None)
+    before = {"status": found.status}
     found.applied_at = utcnow()
     found.decided_by = actor
     db.session.flush()
     recorded = apply_plan(uploader, preview.plan, "csv", import_id=found.id)
     recorded.rejected = preview.rejected
+    audit.record(
+        actor,
+        "outcomes.applied",
+        _subject(found),
+        {**before, "uploaded_by": uploader.username},
+        {
+            "status": "applied",
+            "uploaded_by": uploader.username,
+            "outcomes": recorded.accepted,
+            "points": recorded.points_awarded,
+            "skipped_rows": len(preview.rejected),
+        },
+    )
     found = get_upload(actor, upload_id)
     if approver is not None:
         _tell_uploader(found, actor, outcomes=recorded.accepted, points=recorded.points_awarded)
@@ -198,12 +213,24 @@ def reject_upload(actor: Employee, upload_id: int, reason: str = "") -> OutcomeI
             _("The reason is too long: at most %(n)s characters.", n=REASON_MAX_LENGTH),
             field="reason",
         )
+    before = {"status": found.status, "uploaded_by": found.uploaded_by.username}
     found.rejected_at = utcnow()
     found.decided_by = actor
     found.rejection_reason = reason or None
     db.session.flush()
+    audit.record(
+        actor,
+        "outcomes.rejected",
+        _subject(found),
+        before,
+        {**before, "status": "rejected", "reason": reason or None},
+    )
     _tell_uploader(found, actor, rejected=True, reason=reason)
     return found
+
+
+def _subject(found: OutcomeImport) -> audit.Subject:
+    return audit.Subject("import", found.id, f"{found.filename} (#{found.id})")
 
 
 def _tell_uploader(found: OutcomeImport, actor: Employee, **decision) -> None:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from pojo.audit import service as audit
 from pojo.awards.models import Award, Criterion
 from pojo.awards.service import get_criterion
 from pojo.database import utcnow
@@ -158,6 +159,7 @@ def save_rule(
             field="min_score",
         )
     criterion = get_criterion(criterion_code)
+    before = None if rule is None else _rule_state(rule)
     if rule is None:
         rule = OutcomeRule()
         db.session.add(rule)
@@ -167,7 +169,25 @@ def save_rule(
     rule.criterion = criterion
     rule.active = active
     db.session.flush()
+    after = _rule_state(rule)
+    if after != before:
+        label = f"{kind} {min_score}–{max_score} → {criterion.code}"
+        audit.record(
+            actor,
+            "rule.edited" if before else "rule.created",
+            audit.Subject("rule", rule.id, label),
+            before,
+            after,
+        )
     return rule
+
+
+def _rule_state(rule: OutcomeRule) -> dict:
+    """What the audit log keeps of a rule around HR's change."""
+    return {
+        **audit.snapshot(rule, ("kind", "min_score", "max_score", "active")),
+        "criterion": rule.criterion.code,
+    }
 
 
 class _Known(NamedTuple):

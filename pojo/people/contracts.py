@@ -13,12 +13,14 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from pojo.audit import service as audit
 from pojo.bounds import CONTRACT_EXTENSION_DAYS
 from pojo.database import upsert, utcnow
 from pojo.errors import DomainError, InvalidInput
 from pojo.extensions import db
 from pojo.ledger import service as ledger
 from pojo.notifications.service import link_to, notify
+from pojo.people.changes import audit_subject
 from pojo.people.models import ContractEvent, Employee
 from pojo.people.policy import MANAGE_ACCESS, MANAGE_CONTRACTS
 from pojo.people.service import deactivate, get_employee
@@ -126,6 +128,19 @@ def end_contracts(now: datetime) -> int:
         # First, so what deactivation hands back (an open swap's refund) is in the balance.
         deactivate(temp)
         balance = ledger.balance_of(temp.id)
+        expired = balance if rule == "expire" else 0
+        audit.record(
+            None,
+            "contract.ended",
+            audit_subject(temp),
+            {"active": True, "contract_end": temp.contract_end, "balance": balance},
+            {
+                "active": False,
+                "contract_end": temp.contract_end,
+                "unspent_points": rule,
+                "balance": balance - expired,
+            },
+        )
         db.session.execute(
             update(ContractEvent)
             .where(
@@ -205,9 +220,17 @@ def extend_contract(actor: Employee, username: str, new_end: date, now: datetime
             ContractEvent.kind == "ended",
         )
     )
+    before = audit.snapshot(employee, ("contract_end", "active"))
     if ended_by_job:
         require(actor, MANAGE_ACCESS, employee)
         employee.active = True
     employee.contract_end = new_end
     db.session.flush()
+    audit.record(
+        actor,
+        "contract.extended",
+        audit_subject(employee),
+        before,
+        audit.snapshot(employee, ("contract_end", "active")),
+    )
     return True

@@ -9,10 +9,12 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import generate_password_hash
 
+from pojo.audit import service as audit
 from pojo.errors import Conflict, DomainError, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.ledger import service as ledger
 from pojo.pagination import Pagination, paginate
+from pojo.people.changes import audit_state, audit_subject, edit_action
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, Employee, Team
 from pojo.people.policy import (
     EDIT_EMPLOYEE,
@@ -214,7 +216,11 @@ def create_team(actor: Employee, name: str) -> Team:
     taken = _team_named(name)
     if taken is not None:
         raise Conflict(_("There is already a team called %(name)s.", name=taken.name), field="name")
-    return get_or_create_team(name)
+    team = get_or_create_team(name)
+    audit.record(
+        actor, "team.created", audit.Subject("team", team.id, team.name), None, {"name": team.name}
+    )
+    return team
 
 
 def update_employee(
@@ -242,6 +248,7 @@ def update_employee(
     role = employee.role if role is None else role
     active = employee.active if active is None else active
     _check_edit(actor, employee, role, active, new_password)
+    before = audit_state(employee)
     _check_details(role, employment_type, agency_name, language, new_password or None)
     if employee.id == actor.id and (not active or role != actor.role):
         raise DomainError(_("You cannot deactivate yourself or change your own role."))
@@ -269,6 +276,11 @@ def update_employee(
         employee.supervised_teams.append(team)
     employee.role = role
     db.session.flush()
+    after = audit_state(employee)
+    if new_password:
+        before["password_changed"], after["password_changed"] = False, True
+    if after != before:
+        audit.record(actor, edit_action(before, after), audit_subject(employee), before, after)
     return employee
 
 
@@ -305,7 +317,9 @@ def admit_employee(
     require(actor, MANAGE_PEOPLE)
     require(actor, GRANT_ROLE, role, field="role")
     team = get_team(team_id)
-    return create_employee(username, password=password, team_name=team.name, **fields)
+    employee = create_employee(username, password=password, team_name=team.name, **fields)
+    audit.record(actor, "employee.created", audit_subject(employee), None, audit_state(employee))
+    return employee
 
 
 def list_teams() -> list[Team]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import InvalidInput
 from pojo.extensions import db
@@ -84,7 +85,8 @@ def set_setting(actor: Employee, name: str, value: str | int) -> bool:
             _("Give a whole number from %(least)s to %(most)s.", least=spec.least, most=spec.most),
             field=name,
         )
-    if parsed == get_setting(name):
+    before = get_setting(name)
+    if parsed == before:
         return False
     row = db.session.get(Setting, name)
     if row is None:
@@ -92,4 +94,11 @@ def set_setting(actor: Employee, name: str, value: str | int) -> bool:
     else:
         row.value, row.updated_at, row.updated_by_id = str(parsed), utcnow(), actor.id
     db.session.flush()
+    audit.record(
+        actor,
+        "setting.changed",
+        audit.Subject("setting", None, name),
+        {name: before},
+        {name: parsed},
+    )
     return True

@@ -17,12 +17,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from pojo.audit import service as audit
 from pojo.database import utcnow
 from pojo.errors import DomainError, InvalidInput, RejectedRows
 from pojo.extensions import db
 from pojo.outcomes.csvfile import CsvFileError, decode, read_table
 from pojo.outcomes.service import Rejection
 from pojo.people.models import Employee
+from pojo.people.policy import OVERSEE_ALL_TEAMS
 from pojo.policy import can
 from pojo.shifts import rules
 from pojo.shifts.models import LABEL_MAX_LENGTH, Shift
@@ -249,4 +251,25 @@ def apply(actor: Employee | None, data: bytes) -> Plan:
     for row, shift in result.changed:
         shift.ends_at, shift.label = row.ends_at, row.label
     db.session.flush()
+    _audit(actor, result)
     return result
+
+
+def _audit(actor: Employee | None, result: Plan) -> None:
+    """HR's and admin's roster imports (and the command line's) go into the audit log."""
+    if actor is not None and not can(actor, OVERSEE_ALL_TEAMS):
+        return
+    label = _(
+        "%(new)s new and %(changed)s changed shifts",
+        new=len(result.new),
+        changed=len(result.changed),
+    )
+    people = {employee.username for _row, employee in result.new}
+    people |= {shift.employee.username for _row, shift in result.changed}
+    audit.record(
+        actor,
+        "shifts.imported",
+        audit.Subject("import", None, label),
+        None,
+        {"new": len(result.new), "changed": len(result.changed), "employees": sorted(people)},
+    )

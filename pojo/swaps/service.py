@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from pojo.audit import service as audit
 from pojo.awards.models import Criterion
 from pojo.database import utcnow
 from pojo.errors import (
@@ -357,8 +358,17 @@ def set_team_approval(actor: Employee, team_id, needs_approval: bool) -> None:
     if team is None:
         raise NotFound(_("No such team."))
     require(actor, APPROVE_SWAPS, team)
+    before = {"swap_needs_approval": team.swap_needs_approval}
     team.swap_needs_approval = needs_approval
     db.session.flush()
+    if before["swap_needs_approval"] != needs_approval:
+        audit.record(
+            actor,
+            "team.swap_approval_set",
+            audit.Subject("team", team.id, team.name),
+            before,
+            {"swap_needs_approval": needs_approval},
+        )
 
 
 def set_swap_rules(actor: Employee, deadline_hours, rest_hours) -> None:

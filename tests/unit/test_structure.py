@@ -28,6 +28,7 @@ CORE = {
 }
 FEATURES = {
     "api",
+    "audit",
     "auth",
     "awards",
     "backups",
