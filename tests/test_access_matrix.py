@@ -1,0 +1,258 @@
+"""Every route and method of the URL map, sent by every kind of visitor, answers as declared.
+
+The expectation is the route's own access rule (`pojo.access.outcome`, from
+`allow`/`api_view` and the capabilities of pojo.policy), narrowed by the
+capability's object rule where the view acts on one thing (`OBJECT_RULES`).
+URL parameters are real rows of one world: agent Aino of team Alpha owns the
+shift, the swap, the redemption and the token; Alpha's supervisor uploaded the
+outcomes; HR uploaded the history. Each visitor gets a world of their own, since
+an allowed empty POST may change it (the logout is sent last).
+"""
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from pojo import access
+from pojo.api.models import ApiToken
+from pojo.api.policy import REVOKE_TOKEN
+from pojo.extensions import db
+from pojo.history.models import HistoryImport
+from pojo.market.models import Redemption
+from pojo.outcomes.models import OutcomeImport, OutcomeRule
+from pojo.outcomes.policy import VIEW_IMPORT
+from pojo.people.models import Team
+from pojo.people.policy import EDIT_EMPLOYEE, VIEW_LEDGER
+from pojo.people.service import get_employee
+from pojo.policy import can
+from pojo.shifts.policy import PLAN_SHIFTS
+from pojo.swaps.models import Swap
+from pojo.swaps.policy import APPROVE_SWAPS
+from tests.market_helpers import add_reward, give_points
+from tests.test_api import api_client, token_for
+from tests.test_outcomes import DAY
+from tests.test_shifts import add_shift
+from tests.test_swaps import SWAP
+
+DOCS = Path(__file__).parent.parent / "docs" / "access.md"
+VISITORS = {visitor.label: visitor for visitor in access.VISITORS}
+
+
+@dataclass
+class World:
+    """The rows the URL parameters name, and who is who."""
+
+    people: dict[str, str]  # visitor label -> username
+    ids: dict[str, object] = field(default_factory=dict)
+
+
+def _upload(client, path: str, field_name: str, data: bytes) -> int:
+    response = client.post(
+        path,
+        data={field_name: (io.BytesIO(data), "file.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    return int(response.location.rstrip("/").rsplit("/", 1)[1])
+
+
+def build_world(app, make_employee, login) -> World:
+    people = {
+        "agent": make_employee("aino", team="Alpha"),
+        "temp agent": make_employee("tiina", team="Alpha", temp=True),
+        "supervisor of the team": make_employee("sami", role="supervisor", team="Alpha"),
+        "supervisor of another team": make_employee("bea", role="supervisor", team="Beta"),
+        "HR": make_employee("helena", role="hr", team="Office"),
+        "admin": make_employee("aaro", role="admin", team="Office"),
+    }
+    make_employee("bertta", team="Beta")
+    world = World(people)
+    aino = people["agent"]
+    entry = give_points(app, aino, 2000)
+    reward = add_reward(app)
+    api_client(app, aino).post("/api/v1/redemptions", json={"reward": reward, "max_price": 2000})
+    swap_reward = add_reward(app, **SWAP)
+    shift = add_shift(app, aino, starts=0)
+    swapped = add_shift(app, aino, starts=48)
+    made = api_client(app, aino).post(
+        "/api/v1/redemptions", json={"reward": swap_reward, "max_price": 2000, "shift": swapped}
+    )
+    assert made.status_code == 201, made.get_json()
+    token_for(app, aino)
+    supervisor = login(app.test_client(), people["supervisor of the team"])
+    outcomes_upload = _upload(
+        supervisor,
+        "/outcomes/import",
+        "file",
+        f"external_id,employee,kind,score,occurred_at\nm1,{aino},nps,10,{DAY}\n".encode(),
+    )
+    supervisor.post(f"/outcomes/import/{outcomes_upload}/apply", data={})  # waits for HR
+    hr = login(app.test_client(), people["HR"])
+    history_upload = _upload(
+        hr,
+        "/import/users",
+        "users-file",
+        b"username,name,email,role,team,employment_type,agency,contract_end\n"
+        b"uuno.uusi,Uuno Uusi,,agent,Alpha,permanent,,\n",
+    )
+    with app.app_context():
+        world.ids = {
+            "username": aino,
+            "code": "fcr",
+            "kind": "users",
+            "name": "segments",
+            "token": "not-a-real-token",
+            "entry_id": entry,
+            "reward_id": reward,
+            "redemption_id": db.session.scalar(
+                select(Redemption.id).where(Redemption.reward_id == reward)
+            ),
+            "shift_id": shift,
+            "swap_id": db.session.scalar(select(Swap.id)),
+            "rule_id": db.session.scalar(select(OutcomeRule.id).order_by(OutcomeRule.id)),
+            "team_id": get_employee(aino).team_id,
+            "token_id": db.session.scalar(select(ApiToken.id).order_by(ApiToken.id.desc())),
+            ("outcomes", "upload_id"): outcomes_upload,
+            ("history", "upload_id"): history_upload,
+            ("people.extend_contract", "username"): people["temp agent"],
+            ("auth.choose_language", "code"): "en",
+        }
+        assert db.session.get(HistoryImport, history_upload) is not None
+        assert db.session.get(OutcomeImport, outcomes_upload).status == "pending"
+    return world
+
+
+def _alpha():
+    return db.session.scalar(select(Team).where(Team.name == "Alpha"))
+
+
+def _outcome_upload(ids):
+    return db.session.get(OutcomeImport, ids[("outcomes", "upload_id")])
+
+
+def _aino(ids):
+    return get_employee(ids["username"])
+
+
+HIDDEN = "hidden"  # a 404: to whoever may not see the thing, it does not exist
+
+# Views that act on one thing ask a capability's object rule for it: endpoint ->
+# (capability, the thing in the world, how a refusal answers). Any other route's answer
+# is its gate alone. The shifts service hides another team's shift (get_shift).
+OBJECT_RULES = {
+    "ledger_api.employee_ledger": (VIEW_LEDGER, _aino, access.REFUSED),
+    "ledger.employee_ledger": (VIEW_LEDGER, _aino, access.REFUSED),
+    "people.edit_employee": (EDIT_EMPLOYEE, _aino, access.REFUSED),
+    "shifts.edit": (PLAN_SHIFTS, lambda ids: _alpha(), HIDDEN),
+    "shifts.delete": (PLAN_SHIFTS, lambda ids: _alpha(), HIDDEN),
+    "swaps.approve": (APPROVE_SWAPS, lambda ids: _alpha(), access.REFUSED),
+    "swaps.turn_down": (APPROVE_SWAPS, lambda ids: _alpha(), access.REFUSED),
+    "outcomes.preview": (VIEW_IMPORT, _outcome_upload, HIDDEN),
+    "outcomes.apply": (VIEW_IMPORT, _outcome_upload, HIDDEN),
+    "api_tokens.revoke": (
+        REVOKE_TOKEN,
+        lambda ids: db.session.get(ApiToken, ids["token_id"]),
+        access.REFUSED,
+    ),
+}
+
+
+def _url(app, route: access.Route, ids: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules(route.endpoint) if r.rule == route.rule)
+    values = {}
+    for name in rule.arguments:
+        for key in ((route.endpoint, name), (route.endpoint.split(".")[0], name), name):
+            if key in ids:
+                values[name] = ids[key]
+                break
+        else:
+            raise AssertionError(f"no value in the world for <{name}> of {route.rule}")
+    with app.test_request_context():
+        return rule.build(values, append_unknown=False)[1]
+
+
+def expected(app, route: access.Route, visitor: access.Visitor, world: World) -> str:
+    gate = access.outcome(route, visitor)
+    if gate != access.ALLOWED or visitor.role is None or route.endpoint not in OBJECT_RULES:
+        return gate
+    capability, thing, refusal = OBJECT_RULES[route.endpoint]
+    with app.app_context():
+        allowed = can(get_employee(world.people[visitor.label]), capability, thing(world.ids))
+    return access.ALLOWED if allowed else refusal
+
+
+def answer(response) -> str:
+    """What a response says about access, in the matrix's words."""
+    location = urlsplit(response.headers.get("Location", ""))
+    if response.status_code == 302 and location.path == "/login" and "next=" in location.query:
+        return access.LOGIN  # Flask-Login's way to the login page, not the front door's
+    if response.status_code == 401:
+        return access.UNAUTHORIZED
+    if response.status_code == 403:
+        return access.REFUSED
+    return access.ALLOWED
+
+
+def _send(client, route: access.Route, url: str):
+    if route.method == "GET":
+        return client.get(url)
+    if route.api:
+        return client.open(url, method=route.method, json={})
+    return client.open(url, method=route.method, data={})
+
+
+def _order(route: access.Route):
+    # Reads first, then writes; the logout last, since it ends the visitor's session.
+    return (route.endpoint == "auth.logout", route.method != "GET", route.rule)
+
+
+@pytest.mark.parametrize("label", list(VISITORS))
+def test_every_route_answers_each_visitor_as_its_access_rule_says(app, make_employee, login, label):
+    visitor = VISITORS[label]
+    world = build_world(app, make_employee, login)
+    html = app.test_client()
+    api = app.test_client()
+    if visitor.role is not None:
+        username = world.people[label]
+        login(html, username)
+        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(app, username)}"
+    wrong = []
+    for route in sorted(access.routes(app), key=_order):
+        url = _url(app, route, world.ids)
+        want = expected(app, route, visitor, world)
+        response = _send(api if route.api else html, route, url)
+        got = answer(response)
+        if want == HIDDEN and response.status_code == 404:
+            got = HIDDEN
+        if got != want:
+            wrong.append(f"{route.method} {url} ({route.rule_name}): {want}, got {response.status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_route_without_an_access_rule_has_no_place_in_the_matrix(app):
+    undeclared = access.Route("/new", "GET", "new.page", None, api=False)
+    with pytest.raises(ValueError, match="declares no access rule"):
+        access.outcome(undeclared, VISITORS["agent"])
+    assert all(route.access_rule is not None for route in access.routes(app))
+
+
+def test_docs_access_md_is_the_matrix_of_the_url_map(app):
+    assert DOCS.read_text(encoding="utf-8") == access.markdown_table(app), (
+        "docs/access.md is stale: run `flask --app pojo access table > docs/access.md`"
+    )
+
+
+def test_the_access_command_prints_the_matrix(app, runner):
+    result = runner.invoke(args=["access", "table"])
+    assert result.exit_code == 0
+    assert "| `/api/v1/awards` | POST | `award` | 401 | 403 | 403 | ✓ | ✓ | ✓ | ✓ |" in (
+        result.output
+    )
+
+
+def test_object_rules_name_real_endpoints(app):
+    assert set(OBJECT_RULES) <= set(app.view_functions)
