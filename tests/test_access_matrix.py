@@ -256,3 +256,160 @@ def test_the_access_command_prints_the_matrix(app, runner):
 
 def test_object_rules_name_real_endpoints(app):
     assert set(OBJECT_RULES) <= set(app.view_functions)
+
+
+# Object-level refusals: each answered as refused, with nothing in the database changed.
+
+
+def database_rows(app) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order: what a refused request must leave alone."""
+    with app.app_context():
+        found = {}
+        for table in db.metadata.sorted_tables:
+            rows = db.session.execute(table.select()).all()
+            found[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+        return found
+
+
+@pytest.fixture
+def alpha_and_beta(app, make_employee, login):
+    """Two agents of Alpha (Aino, Bertta) with points, shifts and a redemption; a Beta
+    agent; a supervisor of each team; HR."""
+    names = {
+        "aino": make_employee("aino", team="Alpha"),
+        "bertta": make_employee("bertta", team="Alpha"),
+        "bruno": make_employee("bruno", team="Beta"),
+        "sami": make_employee("sami", role="supervisor", team="Alpha"),
+        "bea": make_employee("bea", role="supervisor", team="Beta"),
+        "helena": make_employee("helena", role="hr", team="Office"),
+    }
+    give_points(app, "aino", 1000)
+    give_points(app, "bertta", 1000)
+    reward = add_reward(app)
+    made = api_client(app, "bertta").post(
+        "/api/v1/redemptions", json={"reward": reward, "max_price": 1000}
+    )
+    assert made.status_code == 201, made.get_json()
+    return {
+        **names,
+        "redemption": made.get_json()["id"],
+        "bertta_shift": add_shift(app, "bertta", starts=0, label="Bertta's late shift"),
+    }
+
+
+def test_an_agent_reads_neither_another_agents_ledger_nor_shifts_nor_data(
+    app, alpha_and_beta, login
+):
+    aino = login(app.test_client(), "aino")
+    aino_api = api_client(app, "aino")
+    before = database_rows(app)
+    assert aino_api.get("/api/v1/employees/bertta/ledger").status_code == 403
+    assert aino.get("/people/bertta/ledger").status_code == 403
+    assert aino.get(f"/shifts/{alpha_and_beta['bertta_shift']}/edit").status_code == 403
+    assert aino.post(f"/shifts/{alpha_and_beta['bertta_shift']}/delete").status_code == 403
+    assert database_rows(app) == before
+    # One's own shifts, calendar and data download hold nothing of a colleague's.
+    for page in (
+        aino.get("/shifts"),
+        aino_api.get("/api/v1/shifts"),
+        aino_api.get("/api/v1/shifts.ics"),
+        aino.get("/settings/my-data.json"),
+    ):
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "Bertta" not in text and "bertta" not in text
+
+
+def test_a_supervisor_awards_no_one_outside_their_teams(app, alpha_and_beta, login):
+    sami = login(app.test_client(), "sami")
+    sami_api = api_client(app, "sami")
+    before = database_rows(app)
+    form = sami.post(
+        "/awards/new",
+        data={"employee": "bruno", "criterion": "fcr", "note": "Well done", "request_id": "x1"},
+    )
+    assert form.status_code == 422
+    refused = sami_api.post(
+        "/api/v1/awards", json={"employee": "bruno", "criterion": "fcr", "note": "Well done"}
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "not_in_team"
+    assert database_rows(app) == before
+
+
+def _swap_awaiting_approval(app, team: str, requester: str, taker: str) -> int:
+    with app.app_context():
+        from pojo.unit_of_work import unit_of_work
+
+        with unit_of_work():
+            db.session.scalar(select(Team).where(Team.name == team)).swap_needs_approval = True
+    give_points(app, requester, 1000)
+    reward = add_reward(app, **SWAP)
+    shift = add_shift(app, requester, starts=72)
+    made = api_client(app, requester).post(
+        "/api/v1/redemptions", json={"reward": reward, "max_price": 1000, "shift": shift}
+    )
+    assert made.status_code == 201, made.get_json()
+    with app.app_context():
+        swap_id = db.session.scalar(select(Swap.id).where(Swap.shift_id == shift))
+    taken = api_client(app, taker).post(f"/api/v1/swaps/{swap_id}/take")
+    assert taken.status_code == 200, taken.get_json()
+    return swap_id
+
+
+def test_a_supervisor_approves_no_swap_of_another_team(app, alpha_and_beta, make_employee, login):
+    make_employee("berit", team="Beta")
+    swap_id = _swap_awaiting_approval(app, "Beta", "bruno", "berit")
+    sami = login(app.test_client(), "sami")
+    before = database_rows(app)
+    assert sami.post(f"/swaps/{swap_id}/approve").status_code == 403
+    assert sami.post(f"/swaps/{swap_id}/turn-down").status_code == 403
+    with app.app_context():
+        beta = db.session.scalar(select(Team.id).where(Team.name == "Beta"))
+    assert sami.post(f"/swaps/team-approval?team={beta}", data={}).status_code == 403
+    assert database_rows(app) == before
+    with app.app_context():
+        assert db.session.get(Swap, swap_id).status == "awaiting_approval"
+
+
+def test_an_agent_neither_fulfils_nor_cancels_a_redemption(app, alpha_and_beta, login):
+    aino = login(app.test_client(), "aino")
+    bertta = login(app.test_client(), "bertta")
+    redemption = alpha_and_beta["redemption"]
+    before = database_rows(app)
+    for client in (aino, bertta):  # a colleague's, and one's own
+        assert client.post(f"/market/admin/redemptions/{redemption}/fulfil").status_code == 403
+        assert client.post(f"/market/admin/redemptions/{redemption}/cancel").status_code == 403
+    assert database_rows(app) == before
+    with app.app_context():
+        assert db.session.get(Redemption, redemption).status == "pending"
+
+
+def test_a_supervisor_applies_no_import(app, alpha_and_beta, login):
+    sami = login(app.test_client(), "sami")
+    bea = login(app.test_client(), "bea")
+    hr = login(app.test_client(), "helena")
+    outcomes = _upload(
+        sami,
+        "/outcomes/import",
+        "file",
+        f"external_id,employee,kind,score,occurred_at\nm1,aino,nps,10,{DAY}\n".encode(),
+    )
+    history = _upload(
+        hr,
+        "/import/history",
+        "history-file",
+        b"employee,at,kind,points,reward,note\naino,2026-11-01T10:00:00+00:00,award,70,,\n",
+    )
+    before = database_rows(app)
+    assert bea.post(f"/outcomes/import/{outcomes}/apply", data={}).status_code == 404
+    assert sami.post(f"/import/{history}/apply").status_code == 403
+    assert bea.post(f"/import/{history}/apply").status_code == 403
+    assert database_rows(app) == before
+    # Their own upload only goes to HR for approval: nothing is recorded yet.
+    entries = before["ledger_entries"]
+    assert sami.post(f"/outcomes/import/{outcomes}/apply", data={}).status_code == 302
+    after = database_rows(app)
+    assert after["ledger_entries"] == entries and after["outcomes"] == before["outcomes"]
+    with app.app_context():
+        assert db.session.get(OutcomeImport, outcomes).status == "pending"

@@ -106,6 +106,8 @@ def team_approval():
             service.set_team_approval(
                 current_user, query_int("team"), request.form.get("needs_approval") == "1"
             )
+        except Forbidden:
+            raise  # another team's choice: the 403 page
         except DomainError as error:
             flash_refusal(error)
         else:
