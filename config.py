@@ -42,7 +42,8 @@ POJO_SCHEDULER
 POJO_MAX_CONTENT_LENGTH
     Largest request body accepted, in bytes. Default 12 MiB.
 POJO_SECURE_COOKIES
-    ``1`` marks cookies Secure (set it when served over HTTPS). Default off.
+    ``1`` when served over HTTPS: every cookie is marked Secure and each
+    response carries Strict-Transport-Security (a year). Default off.
 POJO_OUTCOME_MAX_AGE_DAYS
     Oldest outcome accepted (CSV, command line, API), in days before it is
     recorded; older rows are rejected with reason ``too_old``. Default 90.

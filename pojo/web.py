@@ -121,6 +121,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# Sent only when served over HTTPS (POJO_SECURE_COOKIES): browsers then refuse plain HTTP for a year.
+HSTS = "max-age=31536000"
 
 
 def _has_nul(req) -> bool:
@@ -152,6 +154,8 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     app.jinja_env.globals.update(

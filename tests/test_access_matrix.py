@@ -38,6 +38,7 @@ from tests.test_outcomes import DAY
 from tests.test_shifts import add_shift
 from tests.test_swaps import SWAP
 
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 DOCS = Path(__file__).parent.parent / "docs" / "access.md"
 VISITORS = {visitor.label: visitor for visitor in access.VISITORS}
 
