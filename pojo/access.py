@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from pojo.policy import EVERYONE, PUBLIC, Capability, permits
+from pojo.policy import EVERYONE, PUBLIC, ROLES, Capability, permits
 
 API_PREFIX = "/api/"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}  # answered by Flask itself, as GET or the allowed list
@@ -22,23 +22,25 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}  # answered by Flask itself, as GET or the
 
 @dataclass(frozen=True)
 class Visitor:
-    """One column of the matrix: who is asking (role None: nobody logged in)."""
+    """One column of the matrix: who is asking (role None: nobody logged in).
+
+    The gate sees only the role; the temp and the two supervisors differ in the
+    objects they may act on, which tests/test_access_matrix.py checks.
+    """
 
     label: str
     role: str | None
-    temp: bool = False
-    # The team the URL's objects belong to is this visitor's own, or another one.
-    own_team: bool = True
 
 
+AGENT, SUPERVISOR, HR, ADMIN = ROLES  # the policy's one list of roles
 VISITORS = (
     Visitor("anonymous", None),
-    Visitor("agent", "agent"),
-    Visitor("temp agent", "agent", temp=True),
-    Visitor("supervisor of the team", "supervisor"),
-    Visitor("supervisor of another team", "supervisor", own_team=False),
-    Visitor("HR", "hr"),
-    Visitor("admin", "admin"),
+    Visitor("agent", AGENT),
+    Visitor("temp agent", AGENT),
+    Visitor("supervisor of the team", SUPERVISOR),
+    Visitor("supervisor of another team", SUPERVISOR),
+    Visitor("HR", HR),
+    Visitor("admin", ADMIN),
 )
 
 ALLOWED = "allowed"
