@@ -58,6 +58,8 @@ class Route:
     endpoint: str
     access_rule: object
     api: bool
+    # The capability whose object rule the view asks for the thing the URL names, if any.
+    object_rule: Capability | None = None
 
     @property
     def rule_name(self) -> str:
@@ -90,6 +92,7 @@ def routes(app: Flask) -> list[Route]:
                     endpoint=rule.endpoint,
                     access_rule=getattr(view, "access_rule", None),
                     api=rule.rule.startswith(API_PREFIX),
+                    object_rule=getattr(view, "object_rule", None),
                 )
             )
     return sorted(found, key=lambda r: (r.rule, r.method))
@@ -121,16 +124,23 @@ def markdown_table(app: Flask) -> str:
         "",
         f"✓: the route's gate lets the visitor in; 403: refused; login: sent to the login page;"
         f" 401: an API call without a valid token. `{EVERYONE}` is any logged-in active employee,"
-        f" `{PUBLIC}` anyone. A view acting on one thing (an employee, a shift, a swap, an import)"
-        " then asks the capability's object rule (docs/architecture.md): a supervisor of another"
-        " team passes the gate but is refused that team's members, shifts and swaps.",
+        f" `{PUBLIC}` anyone. The gate sees only the role; where the URL names one thing (an"
+        " employee, a shift, a swap, an import, a token), the view then asks the object rule of"
+        " the last column's capability for it, so a supervisor of another team passes the gate"
+        " but is refused this team's members, shifts and swaps.",
         "",
-        "| Route | Method | Access | " + " | ".join(v.label for v in VISITORS) + " |",
-        "|---|---|---|" + "---|" * len(VISITORS),
+        "| Route | Method | Access | "
+        + " | ".join(v.label for v in VISITORS)
+        + " | Then, for the thing named |",
+        "|---|---|---|" + "---|" * len(VISITORS) + "---|",
     ]
     for route in routes(app):
         cells = " | ".join(_CELLS[outcome(route, v)] for v in VISITORS)
-        lines.append(f"| `{route.rule}` | {route.method} | `{route.rule_name}` | {cells} |")
+        then = route.object_rule
+        named = f"`{then.name}`: {then.object_rule}" if then else ""
+        lines.append(
+            f"| `{route.rule}` | {route.method} | `{route.rule_name}` | {cells} | {named} |"
+        )
     return "\n".join(lines) + "\n"
 
 

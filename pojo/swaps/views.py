@@ -86,13 +86,13 @@ def withdraw(swap_id: int):
 
 
 @bp.route("/<int:swap_id>/approve", methods=["POST"])
-@allow(APPROVE_SWAPS)
+@allow(APPROVE_SWAPS, object_rule=APPROVE_SWAPS)
 def approve(swap_id: int):
     return _act(service.approve, swap_id, _("Approved: the shift moved to its taker."))
 
 
 @bp.route("/<int:swap_id>/turn-down", methods=["POST"])
-@allow(APPROVE_SWAPS)
+@allow(APPROVE_SWAPS, object_rule=APPROVE_SWAPS)
 def turn_down(swap_id: int):
     return _act(service.turn_down, swap_id, _("Turned down: the shift is back on the board."))
 
