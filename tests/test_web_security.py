@@ -349,7 +349,7 @@ def gunicorn(app, databases, backend, tmp_path):
         stderr=tmp_path.joinpath("gunicorn.log").open("w"),
     )
     try:
-        for _attempt in range(300):
+        for _attempt in range(600):  # up to a minute on a busy machine
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
