@@ -46,7 +46,8 @@ POJO_SCHEDULER_RETRY_SECONDS
 POJO_MAX_CONTENT_LENGTH
     Largest request body accepted, in bytes. Default 12 MiB.
 POJO_SECURE_COOKIES
-    ``1`` marks cookies Secure (set it when served over HTTPS). Default off.
+    ``1`` when served over HTTPS: every cookie is marked Secure and each
+    response carries Strict-Transport-Security (a year). Default off.
 POJO_PROXY_HOPS
     How many reverse proxies (nginx, a load balancer) stand in front of
     gunicorn and set X-Forwarded-For and X-Forwarded-Proto. Pojo then takes

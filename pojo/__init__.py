@@ -81,7 +81,7 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
     babel.init_app(app, locale_selector=select_locale)
     from importlib import import_module
 
-    from pojo import errors, pagination, static_files, web
+    from pojo import access, errors, pagination, static_files, web
     from pojo.features import register_feature
 
     with app.app_context():
@@ -89,6 +89,7 @@ def create_app(overrides: dict | None = None, features: Iterable[str] = FEATURES
         configure_transactions(db.engine, web.reads_only)
 
     errors.init_app(app)
+    app.cli.add_command(access.cli)
     web.init_app(app)
     pagination.init_app(app)
     for name in features:

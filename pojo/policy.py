@@ -154,6 +154,12 @@ def check_rule(rule) -> None:
         raise TypeError(f"an access rule is PUBLIC, EVERYONE or a Capability, not {rule!r}")
 
 
+def check_object_rule(rule) -> None:
+    """Refuse at import time a route's object rule that is not a capability with a check."""
+    if rule is not None and (not isinstance(rule, Capability) or rule.check is None):
+        raise TypeError(f"an object rule is a Capability with an object check, not {rule!r}")
+
+
 def permits(actor, rule) -> bool:
     """Whether a route's rule lets `actor` in (no object: views check objects themselves)."""
     if rule == PUBLIC:

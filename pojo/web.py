@@ -14,17 +14,20 @@ from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.features import installed
 from pojo.formatting import format_cents, format_datetime, format_points
-from pojo.policy import ANY, PUBLIC, Capability, can, check_rule, permits
+from pojo.policy import ANY, PUBLIC, Capability, can, check_object_rule, check_rule, permits
 
 
-def allow(rule: str | Capability):
+def allow(rule: str | Capability, *, object_rule: Capability | None = None):
     """Declare who may use a view: PUBLIC, EVERYONE, or a capability (pojo.policy).
 
     A capability is checked for the user's role here; the view checks it for
-    the object it acts on. The rule is kept on the view (``access_rule``) so a
-    test can check that every route in the URL map declares one.
+    the object it acts on. `object_rule` names the capability whose object rule
+    the service then asks for the thing the URL names (`view_ledger` for
+    /people/<username>/ledger). Both are kept on the view (``access_rule``,
+    ``object_rule``) so pojo.access can list them and a test can check them.
     """
     check_rule(rule)
+    check_object_rule(object_rule)
 
     def decorator(view):
         @wraps(view)
@@ -37,6 +40,7 @@ def allow(rule: str | Capability):
             return view(*args, **kwargs)
 
         wrapped.access_rule = rule
+        wrapped.object_rule = object_rule
         return wrapped
 
     return decorator
@@ -121,6 +125,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# Sent only when served over HTTPS (POJO_SECURE_COOKIES): browsers then refuse plain HTTP for a year.
+HSTS = "max-age=31536000"
 
 
 def _has_nul(req) -> bool:
@@ -152,6 +158,8 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     app.jinja_env.globals.update(

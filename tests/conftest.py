@@ -227,6 +227,13 @@ def make_employee(app):
 
 
 @pytest.fixture
+def quick_passwords(monkeypatch):
+    """One round of hashing for a test that makes many accounts, where scrypt's cost is not
+    under test (the access matrix makes seven a visitor)."""
+    monkeypatch.setattr(people, "PASSWORD_METHOD", "pbkdf2:sha256:1")
+
+
+@pytest.fixture
 def login(app):
     """Log a test client in through the real login form."""
 

@@ -15,7 +15,7 @@ from pojo.api.parser import Parser, canonical_body
 from pojo.errors import DomainError, Forbidden, NotFound
 from pojo.extensions import csrf
 from pojo.people.models import Employee
-from pojo.policy import EVERYONE, Capability, check_rule, permits
+from pojo.policy import EVERYONE, Capability, check_object_rule, check_rule, permits
 
 API_PREFIX = "/api/v1"
 
@@ -114,6 +114,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
         status=200,
         errors=(),
         content_type=None,
+        object_rule: Capability | None = None,
     ):
         """Make a view an API operation; see the pojo.api docstring for the contract.
 
@@ -124,9 +125,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
         features extend: then the view's answer is sent as it is).
         `content_type` documents an answer other than JSON (``"text/calendar"``):
         the view returns a ready ``Response`` and `response` is its OpenAPI schema
-        as a dict (``{"type": "string"}``).
+        as a dict (``{"type": "string"}``). `object_rule` is as for
+        pojo.web.allow: the capability asked for the thing the URL names.
         """
         check_rule(rule)
+        check_object_rule(object_rule)
         later = response if callable(response) and not _is_schema(response) else None
 
         def decorator(view):
@@ -149,6 +152,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
                 return inner(caller=caller, **url_args)
 
             endpoint.access_rule = rule
+            endpoint.object_rule = object_rule
             endpoint._apidoc = dict(
                 inner._apidoc,
                 pojo=openapi.Contract(

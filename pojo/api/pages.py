@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.api import tokens
-from pojo.api.policy import MANAGE_TOKENS
+from pojo.api.policy import MANAGE_TOKENS, REVOKE_TOKEN
 from pojo.errors import DomainError
 from pojo.forms import ConfirmForm
 from pojo.web import allow
@@ -22,7 +22,7 @@ def index():
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@allow(MANAGE_TOKENS)
+@allow(MANAGE_TOKENS, object_rule=REVOKE_TOKEN)
 def revoke(token_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -133,7 +133,14 @@ def choose_language(code: str):
     """Language switch for visitors who are not logged in (kept in a cookie)."""
     response = redirect(_safe_next(request.form.get("next")))
     if code in ("fi", "en"):
-        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(
+            "lang",
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],  # over HTTPS, like the session's
+        )
     return response
 
 

@@ -6,6 +6,7 @@ from pojo import bounds
 from pojo.api import Items, Nested, Schema, Text, Timestamp, Whole, api_blueprint
 from pojo.ledger import service
 from pojo.people.models import Employee
+from pojo.people.policy import VIEW_LEDGER
 from pojo.people.service import ledger_owner
 from pojo.policy import EVERYONE
 
@@ -43,7 +44,9 @@ class LedgerQuery(Schema):
 
 
 @bp.route("/employees/<username>/ledger")
-@bp.api_view(EVERYONE, query=LedgerQuery, response=Ledger, errors=(403, 404))
+@bp.api_view(
+    EVERYONE, query=LedgerQuery, response=Ledger, errors=(403, 404), object_rule=VIEW_LEDGER
+)
 def employee_ledger(caller: Employee, username: str, query: dict):
     """An employee's balance and ledger entries, newest first, a page at a time.
 

@@ -13,7 +13,7 @@ from pojo.ledger.forms import ReversalForm
 from pojo.ledger.models import LedgerEntry
 from pojo.ledger.policy import REVERSE_ENTRIES
 from pojo.pagination import requested_page
-from pojo.people.policy import VIEW_PEOPLE
+from pojo.people.policy import VIEW_LEDGER, VIEW_PEOPLE
 from pojo.people.service import ledger_owner
 from pojo.policy import EVERYONE
 from pojo.web import allow, flash_refusal, sections
@@ -59,7 +59,7 @@ def wallet():
 
 
 @bp.route("/people/<username>/ledger")
-@allow(VIEW_PEOPLE)
+@allow(VIEW_PEOPLE, object_rule=VIEW_LEDGER)
 def employee_ledger(username: str):
     return _render_ledger(ledger_owner(current_user, username), "ledger/employee.html")
 

@@ -15,6 +15,7 @@ from pojo.api import (
 from pojo.ledger.service import balance_of
 from pojo.market import board, goals, redemptions
 from pojo.market.models import CATEGORIES
+from pojo.market.policy import VIEW_REWARD
 from pojo.market.reward_detail import reward_detail
 from pojo.people.models import Employee
 from pojo.policy import EVERYONE
@@ -115,7 +116,7 @@ def _listed(row: board.BoardRow, language: str) -> dict:
 
 
 @bp.route("/rewards/<int:reward_id>")
-@bp.api_view(EVERYONE, response=RewardDetail, errors=(404,))
+@bp.api_view(EVERYONE, response=RewardDetail, errors=(404,), object_rule=VIEW_REWARD)
 def reward(caller: Employee, reward_id: int):
     """One reward with its price history (last 90 days); a withdrawn one is 404 but to HR."""
     detail = reward_detail(caller, reward_id)

@@ -60,7 +60,7 @@ def board_data():
 
 
 @bp.route("/market/rewards/<int:reward_id>")
-@allow(EVERYONE)
+@allow(EVERYONE, object_rule=VIEW_REWARD)
 def reward(reward_id: int):
     detail = reward_detail(current_user, reward_id)
     balance = balance_of(current_user.id)
@@ -87,7 +87,7 @@ def reward(reward_id: int):
 
 
 @bp.route("/market/rewards/<int:reward_id>/image")
-@allow(VIEW_REWARD)
+@allow(VIEW_REWARD, object_rule=VIEW_REWARD)
 def reward_image(reward_id: int):
     reward = db.session.get(Reward, reward_id)
     # A withdrawn reward does not exist for those who may not see it: nor does its image.

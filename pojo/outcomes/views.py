@@ -12,7 +12,7 @@ from pojo.forms import form_status
 from pojo.outcomes import csvfile, imports, service
 from pojo.outcomes.forms import ApplyForm, RejectForm, RuleForm, UploadForm
 from pojo.outcomes.models import OutcomeRule
-from pojo.outcomes.policy import APPROVE_IMPORTS, EDIT_RULES, RECORD_OUTCOMES
+from pojo.outcomes.policy import APPROVE_IMPORTS, EDIT_RULES, RECORD_OUTCOMES, VIEW_IMPORT
 from pojo.pagination import requested_page
 from pojo.policy import can
 from pojo.web import allow
@@ -77,7 +77,7 @@ def _render_preview(found, form=None, reject_form=None, status=200):
 
 
 @bp.route("/import/<int:upload_id>")
-@allow(RECORD_OUTCOMES)
+@allow(RECORD_OUTCOMES, object_rule=VIEW_IMPORT)
 def preview(upload_id: int):
     found = _upload_or_404(upload_id)
     return _render_preview(found)
@@ -92,7 +92,7 @@ def _upload_or_404(upload_id: int):
 
 
 @bp.route("/import/<int:upload_id>/apply", methods=["POST"])
-@allow(RECORD_OUTCOMES)
+@allow(RECORD_OUTCOMES, object_rule=VIEW_IMPORT)
 def apply(upload_id: int):
     form = ApplyForm()
     found = _upload_or_404(upload_id)
@@ -127,7 +127,7 @@ def apply(upload_id: int):
 
 
 @bp.route("/import/<int:upload_id>/reject", methods=["POST"])
-@allow(APPROVE_IMPORTS)
+@allow(APPROVE_IMPORTS, object_rule=APPROVE_IMPORTS)
 def reject(upload_id: int):
     form = RejectForm()
     found = _upload_or_404(upload_id)

@@ -107,7 +107,7 @@ def new_employee():
 
 
 @bp.route("/people/<username>/edit", methods=["GET", "POST"])
-@allow(EDIT_EMPLOYEE)
+@allow(EDIT_EMPLOYEE, object_rule=EDIT_EMPLOYEE)
 def edit_employee(username: str):
     employee = service.employee_to_edit(current_user, username)
     form = _employee_form(employee)

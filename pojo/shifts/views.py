@@ -107,7 +107,7 @@ def _back_to(shift):
 
 
 @bp.route("/<int:shift_id>/edit", methods=["GET", "POST"])
-@allow(PLAN_SHIFTS)
+@allow(PLAN_SHIFTS, object_rule=PLAN_SHIFTS)
 def edit(shift_id: int):
     try:
         shift = service.get_shift(current_user, shift_id)
@@ -143,7 +143,7 @@ def edit(shift_id: int):
 
 
 @bp.route("/<int:shift_id>/delete", methods=["POST"])
-@allow(PLAN_SHIFTS)
+@allow(PLAN_SHIFTS, object_rule=PLAN_SHIFTS)
 def delete(shift_id: int):
     form = ConfirmForm()
     try:

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.bounds import query_int
-from pojo.errors import DomainError
+from pojo.errors import DomainError, Forbidden
 from pojo.forms import ConfirmForm
 from pojo.people.settings import get_setting
 from pojo.policy import EVERYONE, can
 from pojo.shifts.service import plannable_teams
 from pojo.swaps import board, service
 from pojo.swaps.policy import APPROVE_SWAPS, SET_SWAP_RULES
-from pojo.web import allow, flash_refusal
+from pojo.web import allow, flash_refusal, local_path
 
 bp = Blueprint("swaps", __name__, url_prefix="/swaps")
 
@@ -57,11 +57,14 @@ def _act(action, swap_id: int, done: str):
         return redirect(url_for("swaps.board_page"))
     try:
         swap = action(current_user, swap_id)
+    except Forbidden:
+        raise  # not this person's to decide: the 403 page, as the route's gate answers
     except DomainError as error:
         flash_refusal(error)
     else:
         flash(done(swap) if callable(done) else done, "success")
-    return redirect(request.form.get("next") or url_for("swaps.board_page"))
+    # Only a path on this site: a posted "next" must not send anyone elsewhere.
+    return redirect(local_path(request.form.get("next")) or url_for("swaps.board_page"))
 
 
 @bp.route("/<int:swap_id>/take", methods=["POST"])
@@ -83,13 +86,13 @@ def withdraw(swap_id: int):
 
 
 @bp.route("/<int:swap_id>/approve", methods=["POST"])
-@allow(APPROVE_SWAPS)
+@allow(APPROVE_SWAPS, object_rule=APPROVE_SWAPS)
 def approve(swap_id: int):
     return _act(service.approve, swap_id, _("Approved: the shift moved to its taker."))
 
 
 @bp.route("/<int:swap_id>/turn-down", methods=["POST"])
-@allow(APPROVE_SWAPS)
+@allow(APPROVE_SWAPS, object_rule=APPROVE_SWAPS)
 def turn_down(swap_id: int):
     return _act(service.turn_down, swap_id, _("Turned down: the shift is back on the board."))
 
@@ -103,6 +106,8 @@ def team_approval():
             service.set_team_approval(
                 current_user, query_int("team"), request.form.get("needs_approval") == "1"
             )
+        except Forbidden:
+            raise  # another team's choice: the 403 page
         except DomainError as error:
             flash_refusal(error)
         else:

@@ -12,6 +12,7 @@ MAX_LINES = 400
 
 # What the shared core may import: never a feature (features plug into the core, not the reverse).
 CORE = {
+    "pojo.access",
     "pojo.bounds",
     "pojo.database",
     "pojo.errors",
