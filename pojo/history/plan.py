@@ -12,6 +12,7 @@ that order too).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -35,21 +36,35 @@ class HistoryPlan:
     # The name as first written, for the new ones.
     new_rewards: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def _sums(self) -> tuple[int, int, int, int]:
+        """(awards, redemptions, points awarded, points redeemed), counted once: read after the
+        plan is made, and a million rows are worth one pass, not one per figure."""
+        awards = redemptions = awarded = redeemed = 0
+        for row, _e in self.rows:
+            if row.kind == "award":
+                awards += 1
+                awarded += row.points
+            else:
+                redemptions += 1
+                redeemed += row.points
+        return awards, redemptions, awarded, redeemed
+
     @property
     def awards(self) -> int:
-        return sum(1 for row, _e in self.rows if row.kind == "award")
+        return self._sums[0]
 
     @property
     def redemptions(self) -> int:
-        return len(self.rows) - self.awards
+        return self._sums[1]
 
     @property
     def points_awarded(self) -> int:
-        return sum(row.points for row, _e in self.rows if row.kind == "award")
+        return self._sums[2]
 
     @property
     def points_redeemed(self) -> int:
-        return sum(row.points for row, _e in self.rows if row.kind == "redemption")
+        return self._sums[3]
 
     @property
     def employees(self) -> int:

@@ -39,6 +39,8 @@ CLI_MAX_BYTES = 512 * 1024 * 1024
 CLI_MAX_ROWS = 5_000_000
 IMPORTED_KIND = "imported"
 
+# (stage, done, total): "write" (ledger entries), "redemptions", "demand" (the market's price
+# record), each after a chunk of rows.
 Progress = Callable[[str, int, int], None]
 
 
@@ -110,13 +112,17 @@ def apply_preview(
     found.points_awarded, found.points_redeemed = plan.points_awarded, plan.points_redeemed
     db.session.flush()
     rewards = dict(plan.rewards)
+    paid: dict[str, int] = {}  # the most paid for each new reward, in one pass
+    if plan.new_rewards:
+        for row, _e in plan.rows:
+            if row.kind == "redemption" and (key := row.reward.lower()) in plan.new_rewards:
+                paid[key] = max(paid.get(key, 0), row.points)
     for key, name in plan.new_rewards.items():
-        paid = [row.points for row, _e in plan.rows if row.reward.lower() == key]
-        rewards[key] = imported.archived_reward(name, max(paid), now).id
+        rewards[key] = imported.archived_reward(name, paid[key], now).id
     reference = found.reference
     total = len(plan.rows)
-    if progress:
-        progress("write", 0, total)
+    say = progress or _silent
+    say("write", 0, total)
     entries = [
         Entry(
             employee_id,
@@ -128,9 +134,12 @@ def apply_preview(
         )
         for row, employee_id in plan.rows
     ]
-    ids = post_history(entries, actor_id=actor.id if actor else None)
-    if progress:
-        progress("write", total * 3 // 4, total)
+    ids = post_history(
+        entries,
+        actor_id=actor.id if actor else None,
+        written=lambda done: say("write", done, total),
+    )
+    del entries
     redemptions = []
     moments: dict[int, list] = {}
     for (row, employee_id), entry_id in zip(plan.rows, ids, strict=True):
@@ -138,12 +147,17 @@ def apply_preview(
             reward_id = rewards[row.reward.lower()]
             redemptions.append((employee_id, reward_id, row.points, row.at, entry_id))
             moments.setdefault(reward_id, []).append(row.at)
-    imported.add_redemptions(redemptions)
+    count = len(redemptions)
+    say("redemptions", 0, count)
+    imported.add_redemptions(redemptions, written=lambda done: say("redemptions", done, count))
+    say("demand", count, count)
     imported.fold_in(moments, now)
     db.session.expire_all()
-    if progress:
-        progress("write", total, total)
     return db.session.get(HistoryImport, found.id)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """No progress shown."""
 
 
 def import_file(

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from pojo.bounds import PRICE
 from pojo.extensions import db
-from pojo.ledger.bulk import copy_rows
+from pojo.ledger.copying import Written, copy_rows
 from pojo.market import demand, pricing
 from pojo.market.catalogue import create_reward
 from pojo.market.models import PriceState, Redemption, Reward
@@ -46,8 +46,11 @@ def archived_reward(name: str, price: int, at: datetime) -> Reward:
     return create_reward(None, name_en=name, name_fi=name, base_price=base, active=False, at=at)
 
 
-def add_redemptions(rows: Sequence[tuple[int, int, int, datetime, int]]) -> None:
-    """(employee id, reward id, points, at, entry id) each: fulfilled, imported redemptions."""
+def add_redemptions(
+    rows: Sequence[tuple[int, int, int, datetime, int]], written: Written | None = None
+) -> None:
+    """(employee id, reward id, points, at, entry id) each: fulfilled, imported redemptions;
+    `written(rows so far)` after each chunk."""
     copy_rows(
         "redemptions",
         REDEMPTION_COLUMNS,
@@ -56,6 +59,7 @@ def add_redemptions(rows: Sequence[tuple[int, int, int, datetime, int]]) -> None
             for employee_id, reward_id, points, at, entry_id in rows
         ],
         Redemption,
+        written,
     )
 
 
