@@ -13,6 +13,7 @@ that order too).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -173,13 +174,17 @@ def _check_balances(plan: HistoryPlan) -> None:
         plan.rows = [(row, e) for row, e in plan.rows if row.line not in refused]
 
 
+# (at, line): a row's place in time order, read by C rather than a lambda a row.
+_TIME_ORDER = itemgetter(2, 0)
+
+
 def plan_history(rows: list[HistoryRow], actor: Employee | None) -> HistoryPlan:
     """What importing these parsed rows as `actor` (None: the operator) would do."""
     plan = HistoryPlan()
     employees = _employees({row.employee for row in rows})
     names = _reward_names()
     own = actor.username if actor is not None else None
-    for row in sorted(rows, key=lambda row: (row.at, row.line)):
+    for row in sorted(rows, key=_TIME_ORDER):
         employee_id = employees.get(row.employee)
         if employee_id is None:
             plan.rejected.append(

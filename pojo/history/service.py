@@ -123,30 +123,37 @@ def apply_preview(
     total = len(plan.rows)
     say = progress or _silent
     say("write", 0, total)
-    entries = [
-        Entry(
-            employee_id,
-            row.points if row.kind == "award" else -row.points,
-            IMPORTED_KIND if row.kind == "award" else "redemption",
-            row.at,
-            row.note or row.reward or None,
-            reference,
-        )
-        for row, employee_id in plan.rows
-    ]
+    entries: list[Entry] = []
+    bought: list[tuple] = []  # each redemption: (row index, employee id, reward id, points, at)
+    add, buy = entries.append, bought.append
+    for index, (row, employee_id) in enumerate(plan.rows):
+        if row.kind == "award":
+            add(Entry(employee_id, row.points, IMPORTED_KIND, row.at, row.note or None, reference))
+        else:
+            add(
+                Entry(
+                    employee_id,
+                    -row.points,
+                    "redemption",
+                    row.at,
+                    row.note or row.reward,
+                    reference,
+                )
+            )
+            buy((index, employee_id, rewards[row.reward.lower()], row.points, row.at))
     ids = post_history(
         entries,
         actor_id=actor.id if actor else None,
         written=lambda done: say("write", done, total),
     )
     del entries
-    redemptions = []
+    redemptions = [
+        (employee_id, reward_id, points, at, ids[index])
+        for index, employee_id, reward_id, points, at in bought
+    ]
     moments: dict[int, list] = {}
-    for (row, employee_id), entry_id in zip(plan.rows, ids, strict=True):
-        if row.kind == "redemption":
-            reward_id = rewards[row.reward.lower()]
-            redemptions.append((employee_id, reward_id, row.points, row.at, entry_id))
-            moments.setdefault(reward_id, []).append(row.at)
+    for _i, _e, reward_id, _p, at in bought:
+        moments.setdefault(reward_id, []).append(at)
     count = len(redemptions)
     say("redemptions", 0, count)
     imported.add_redemptions(redemptions, written=lambda done: say("redemptions", done, count))

@@ -22,13 +22,9 @@ from pojo.bounds import INT32
 from pojo.database import utcnow
 from pojo.errors import InsufficientPoints
 from pojo.extensions import db
-from pojo.ledger import copying
 from pojo.ledger.copying import (
     Written,
-    copy_lines,
     copy_rows,
-    copy_text,
-    copy_value,
     postgres,
     reserve_ids,
 )
@@ -45,6 +41,17 @@ COLUMNS = (
     "actor_id",
     "note",
     "reference",
+)
+TYPES = (
+    "int4",
+    "int4",
+    "int4",
+    "varchar",
+    "timestamptz",
+    "timestamptz",
+    "int4",
+    "varchar",
+    "varchar",
 )
 
 
@@ -110,10 +117,11 @@ def post_history(
         copy_rows(
             "ledger_entries",
             COLUMNS,
-            [
+            TYPES,
+            (
                 (i, e.employee_id, e.points, e.kind, e.at, now, actor_id, e.note, e.reference)
                 for i, e in zip(ids, entries, strict=True)
-            ],
+            ),
             LedgerEntry,
             written,
         )
@@ -131,21 +139,16 @@ def _copy_entries(
     """
     before = db.session.execute(text("SELECT COALESCE(MAX(id), 0) FROM ledger_entries")).scalar()
     reference = entries[0].reference
-    fixed = f"\t{now.isoformat()}\t{copy_value(actor_id)}\t"
-    columns = "employee_id, points, kind, at, created_at, actor_id, note, reference"
-
-    def chunks():
-        size = copying.CHUNK_ROWS
-        for start in range(0, len(entries), size):
-            chunk = entries[start : start + size]
-            lines = "".join(
-                f"{e.employee_id}\t{e.points}\t{e.kind}\t{e.at.isoformat()}{fixed}"
-                f"{copy_text(e.note)}\t{e.reference}\n"
-                for e in chunk
-            )
-            yield lines, len(chunk)
-
-    copy_lines(f"COPY ledger_entries ({columns}) FROM STDIN", chunks(), written)
+    copy_rows(
+        "ledger_entries",
+        COLUMNS[1:],
+        TYPES[1:],
+        (
+            (e.employee_id, e.points, e.kind, e.at, now, actor_id, e.note, reference)
+            for e in entries
+        ),
+        written=written,
+    )
     low, high, count = db.session.execute(
         text(
             "SELECT MIN(id), MAX(id), COUNT(*) FROM ledger_entries"

@@ -1,17 +1,19 @@
 """Writing many plain rows fast, in chunks that report how far they got (history imports).
 
-PostgreSQL takes them with COPY. A thread of ours sends each chunk while
-the next one is formatted, so on two cores Python and the server work at
-once (with psycopg's plain writer the server waited while Python formatted);
-the queue between them is short, so a chunk counted as written is at most
-`AHEAD` chunks ahead of what the server has received. SQLite takes them as
-one executemany a chunk.
+PostgreSQL takes them with a binary COPY: psycopg formats each row in C, in
+about a third of the client's time that text lines built in Python took, and
+the server parses no text. A thread of ours sends the data while the next
+rows are formatted, so on two cores Python and the server can work at once
+(with psycopg's plain writer the server waited while Python formatted); the
+queue between them is short (`AHEAD` buffers of psycopg's 32 KB), so rows
+counted as written are at most a few thousand ahead of what the server has
+received. SQLite takes them as one executemany a chunk.
 """
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
 from psycopg.copy import LibpqWriter
 from sqlalchemy import insert, text
@@ -79,71 +81,41 @@ class _SendingWriter(LibpqWriter):
         super().finish(exc)
 
 
-def copy_lines(
-    statement: str, chunks: Iterable[tuple[str, int]], written: Written | None = None
-) -> None:
-    """PostgreSQL: run `statement` (COPY ... FROM STDIN) with these (text, rows) chunks."""
-    raw = db.session.connection().connection.driver_connection
-    done = 0
-    with raw.cursor() as cursor, cursor.copy(statement, writer=_SendingWriter(cursor)) as copy:
-        for data, rows in chunks:
-            copy.write(data.encode())
-            done += rows
-            if written:
-                written(done)
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_value(value) -> str:
-    """One field in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value).translate(_ESCAPES)
-
-
-def copy_text(value: str | None) -> str:
-    """A text field (or NULL) in COPY's text format."""
-    return "\\N" if value is None else value.translate(_ESCAPES)
+def _chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK_ROWS)):
+        yield chunk
 
 
 def copy_rows(
     table: str,
     columns: Sequence[str],
-    rows: Sequence[tuple],
+    types: Sequence[str],
+    rows: Iterable[tuple],
     model=None,
     written: Written | None = None,
-) -> None:
-    """Insert plain rows: COPY on PostgreSQL, an executemany a chunk through `model`'s table
-    elsewhere; `written(rows so far)` after each chunk."""
-    if not rows:
-        return
+) -> int:
+    """Insert plain rows (in `columns` order): a binary COPY on PostgreSQL (`types` are the
+    columns' PostgreSQL type names), an executemany a chunk through `model`'s table elsewhere;
+    `written(rows so far)` after each chunk. Returns the rows written."""
+    done = 0
     if postgres():
-        copy_lines(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN",
-            (
-                (
-                    "".join(
-                        "\t".join(map(copy_value, row)) + "\n"
-                        for row in rows[start : start + CHUNK_ROWS]
-                    ),
-                    len(rows[start : start + CHUNK_ROWS]),
-                )
-                for start in range(0, len(rows), CHUNK_ROWS)
-            ),
-            written,
-        )
-        return
+        raw = db.session.connection().connection.driver_connection
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        with raw.cursor() as cursor, cursor.copy(statement, writer=_SendingWriter(cursor)) as copy:
+            copy.set_types(types)
+            write = copy.write_row
+            for chunk in _chunks(rows):
+                for row in chunk:
+                    write(row)
+                done += len(chunk)
+                if written:
+                    written(done)
+        return done
     statement = insert(model.__table__)
-    for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
+    for chunk in _chunks(rows):
         db.session.execute(statement, [dict(zip(columns, row, strict=True)) for row in chunk])
+        done += len(chunk)
         if written:
-            written(start + len(chunk))
+            written(done)
+    return done

@@ -35,6 +35,17 @@ REDEMPTION_COLUMNS = (
     "entry_id",
     "imported",
 )
+REDEMPTION_TYPES = (
+    "int4",
+    "int4",
+    "int4",
+    "int4",
+    "varchar",
+    "timestamptz",
+    "timestamptz",
+    "int4",
+    "bool",
+)
 # An archived reward made for a name no reward has: at least this base price, so its
 # floor (60 %) allows a whole-point step.
 SMALLEST_BASE = 25
@@ -54,10 +65,11 @@ def add_redemptions(
     copy_rows(
         "redemptions",
         REDEMPTION_COLUMNS,
-        [
+        REDEMPTION_TYPES,
+        (
             (employee_id, reward_id, points, points, "fulfilled", at, at, entry_id, True)
             for employee_id, reward_id, points, at, entry_id in rows
-        ],
+        ),
         Redemption,
         written,
     )
