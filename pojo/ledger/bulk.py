@@ -4,11 +4,13 @@ The same invariants, set-based: the affected balance rows are locked in
 employee order, the entries inserted in the order given (the caller's time
 order) with ids reserved up front, and each balance moved by its total; a
 total that would leave a balance negative (or beyond a 32-bit integer)
-refuses everything (and the CHECK on balances is the last net). No `points_credited` is sent: past credits make no goal
-newly affordable today.
+refuses everything (and `CHECK (points >= 0)` on balances is the last net).
+No `points_credited` is sent: past credits make no goal newly affordable
+today.
 
-On PostgreSQL the rows go in with COPY; elsewhere with an executemany a chunk
-(`pojo.ledger.copying`), reporting the rows written after each chunk.
+On PostgreSQL the rows go in with a binary COPY; elsewhere with an
+executemany a chunk (`pojo.ledger.copying`), reporting the rows written
+after each chunk.
 """
 
 from collections.abc import Sequence
@@ -22,12 +24,7 @@ from pojo.bounds import INT32
 from pojo.database import utcnow
 from pojo.errors import InsufficientPoints
 from pojo.extensions import db
-from pojo.ledger.copying import (
-    Written,
-    copy_rows,
-    postgres,
-    reserve_ids,
-)
+from pojo.ledger.copying import Written, copy_rows, postgres, reserve_ids
 from pojo.ledger.models import Balance, LedgerEntry
 
 CHUNK = 1000
@@ -42,6 +39,7 @@ COLUMNS = (
     "note",
     "reference",
 )
+# COLUMNS' PostgreSQL types, for the binary COPY.
 TYPES = (
     "int4",
     "int4",
