@@ -4,8 +4,10 @@
 Runs on a fresh SQLite file, and also on PostgreSQL when
 POJO_BENCH_DATABASE_URL is set (that database's public schema is DROPPED and
 recreated: point it at a scratch database). Prints seconds, rows per second
-and the ratio to the 60 s goal for the import, the same file again (a no-op)
-and `ledger verify` afterwards.
+and the ratio to the 60 s goal for the import; the CPU seconds of this process
+and of its PostgreSQL server process (when the server is local: on a shared
+machine these stay put while the wall time follows the load); the same file
+again (a no-op) and `ledger verify` afterwards.
 
     .venv/bin/python bench/bench_history_import.py [--rows 1000000] [--employees 5000]
 """
@@ -88,6 +90,25 @@ def _progress(stage, done, total):
     pass
 
 
+def _backend_pid() -> int | None:
+    """The PostgreSQL server process of this session's connection (None on SQLite)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def _server_cpu(pid: int | None) -> float | None:
+    """CPU seconds the (local) server process has used so far; None when it cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: str, label: str, rows: int, employees: int, data: bytes) -> None:
     if url.startswith("postgresql"):
         engine = create_engine(url)
@@ -99,10 +120,14 @@ def run(url: str, label: str, rows: int, employees: int, data: bytes) -> None:
     with app.app_context():
         upgrade()
         _people(employees)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         with unit_of_work():
+            backend = _backend_pid()
+            server = _server_cpu(backend)
             preview, found = service.import_file(None, data, "bench.csv", progress=_progress)
         first = time.perf_counter() - began
+        cpu = time.process_time() - cpu
+        server = _server_cpu(backend) - server if server is not None else None
         assert found is not None, preview.rejected[:5]
         began = time.perf_counter()
         with unit_of_work():
@@ -115,6 +140,11 @@ def run(url: str, label: str, rows: int, employees: int, data: bytes) -> None:
             f"{label:10} import: {rows:,} rows in {first:6.2f} s = {rows / first:9,.0f} rows/s; "
             f"{first / GOAL_SECONDS:.2f} × the {GOAL_SECONDS:.0f} s goal "
             f"({found.awards:,} awards, {found.redemptions:,} redemptions)"
+        )
+        print(
+            f"{label:10} CPU of the import: this process {cpu:6.2f} s"
+            + (f", its database server process {server:6.2f} s" if server is not None else "")
+            + f" (wall {first:.2f} s)"
         )
         print(
             f"{label:10} same file again: {second:6.2f} s "

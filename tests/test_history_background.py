@@ -166,32 +166,42 @@ def test_progress_is_for_hr_and_admin_and_bad_ids_are_404(app, client_as, make_e
         assert db.session.query(LedgerEntry).count() == 0
 
 
-def test_progress_is_readable_by_another_connection_while_the_apply_is_open(
-    app, client_as, make_employee, monkeypatch, backend
+def test_the_page_sees_the_bar_fill_while_the_apply_is_still_open(
+    app, client_as, make_employee, monkeypatch
 ):
-    """What another worker's poll sees mid-apply: on PostgreSQL the rows being written; on
-    SQLite (one writer at a time) the run moves only before and after the apply."""
-    from pojo.history import service
+    """What another worker's poll sees mid-apply, on both databases: the rows written so far,
+    chunk by chunk, while nothing of the file is committed yet."""
+    from pojo.history import background
+    from pojo.ledger import copying
 
     hr = _hr(app, client_as, make_employee)
-    location = upload(hr, history(*_rows())).location
+    location = upload(hr, history(*_rows(), f"aino,{at(25)},redemption,30,Mug,")).location
+    monkeypatch.setattr(copying, "CHUNK_ROWS", 3)
     seen = []
-    original = service.post_history
+    original = background.report
 
-    def watching(entries, **kwargs):
-        # A plain DBAPI connection: no BEGIN IMMEDIATE, which would queue behind the apply.
+    def polled(import_id, token, stage, done, total):
+        original(import_id, token, stage, done, total)
+        # The page's poll, in an app context, session and connection of its own (as another
+        # worker's; a request would otherwise share the apply thread's app context and session).
+        with app.app_context():
+            state = hr.get(location + "/progress").get_json()
         other = db.engine.raw_connection()
         try:
             cursor = other.cursor()
-            cursor.execute("SELECT stage, done, total FROM history_import_runs")
-            seen.extend(tuple(row) for row in cursor.fetchall())
+            cursor.execute("SELECT count(*) FROM ledger_entries")
+            committed = cursor.fetchone()[0]
         finally:
             other.close()
-        return original(entries, **kwargs)
+        seen.append((state["status"], state["stage"], state["done"], state["total"], committed))
 
-    monkeypatch.setattr(service, "post_history", watching)
+    monkeypatch.setattr(background, "report", polled)
     hr.post(location + "/apply")
     state, _seen = _wait(hr, location)
-    assert state["status"] == "done"
-    expected = ("write", 0, ROWS) if backend == "postgresql" else ("check", 0, ROWS)
-    assert seen == [expected]
+    assert state["status"] == "done" and counts(app)[0] == ROWS + 1
+    writing = [done for _s, stage, done, _t, _c in seen if stage == "write"]
+    assert writing == [0, 3, 6, 9, 12, 13]  # every chunk of 3 rows, in order
+    assert {total for _s, stage, _d, total, _c in seen if stage == "write"} == {ROWS + 1}
+    assert ("applying", "redemptions", 1, 1, 0) in seen
+    assert len({(stage, done) for _s, stage, done, _t, _c in seen}) > 3
+    assert all(status == "applying" and committed == 0 for status, *_r, committed in seen)

@@ -82,6 +82,22 @@ def test_a_year_of_history_becomes_backdated_entries_and_imported_redemptions(
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
 
 
+def test_the_command_shows_how_far_each_stage_got(app, runner, tmp_path, make_employee):
+    make_employee("aino")
+    rows = [f"aino,{at(1 + i)},award,10,,row {i}" for i in range(4)]
+    result = run_import(runner, tmp_path, history(*rows, f"aino,{at(9)},redemption,25,Mug,"))
+    assert result.exit_code == 0, result.output
+    shown = result.stderr.splitlines()
+    assert shown == [
+        "  Writing ledger entries: 0 / 5 rows",
+        "  Writing ledger entries: 5 / 5 rows",
+        "  Recording redemptions: 0 / 1 rows",
+        "  Recording redemptions: 1 / 1 rows",
+        "  Updating the market's demand: 1 / 1 rows",
+    ]
+    assert "Imported 5 rows" in result.stdout
+
+
 def test_the_same_file_twice_changes_nothing_and_says_so(app, runner, tmp_path, make_employee):
     make_employee("aino")
     data = history(f"aino,{at(1)},award,10,,")

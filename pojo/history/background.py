@@ -5,9 +5,9 @@ fresh token) and commits; a thread of that process then applies the upload in
 its own app context and unit of work, whole or not at all, exactly as the
 synchronous path does. Progress goes to the run row in short transactions of
 their own, so any worker (any machine) answers the page's polling from the
-database. On SQLite the apply's transaction holds the only write lock until it
-commits, so there the run row moves only before and after the apply (the page
-shows the bar without a fill meanwhile).
+database (`pojo.history.progress`: on PostgreSQL the run row itself; on
+SQLite, whose one write lock the apply holds until it commits, a figures file
+beside the database, laid over the run row).
 
 A run whose row has not moved for `STALE_AFTER` is taken as dead (its worker
 was killed; nothing of it was committed) and may be started again. A retry
@@ -30,6 +30,7 @@ from pojo.errors import Conflict, DomainError
 from pojo.extensions import db
 from pojo.history import service
 from pojo.history.models import HistoryImport, ImportRun
+from pojo.history.progress import figures, report
 from pojo.insights.policy import IMPORT_HISTORY
 from pojo.people.models import Employee
 from pojo.policy import require
@@ -53,7 +54,8 @@ def goes_background(found: HistoryImport) -> bool:
 
 
 def is_stale(run: ImportRun) -> bool:
-    return run.status == "applying" and run.updated_at < utcnow() - STALE_AFTER
+    """True for a run that has not moved for STALE_AFTER (its worker is gone)."""
+    return run.status == "applying" and figures(run).updated_at < utcnow() - STALE_AFTER
 
 
 def mark_applying(found: HistoryImport) -> ImportRun:
@@ -100,11 +102,9 @@ def _run(app, import_id: int, token: str, actor_id: int, locale: str) -> None:
     with app.app_context(), force_locale(locale):
         try:
             _write(import_id, token, stage="check")
-            live = db.engine.dialect.name != "sqlite"
 
             def progress(stage: str, done: int, total: int) -> None:
-                if live:
-                    _write(import_id, token, stage=stage, done=done, total=total)
+                report(import_id, token, stage, done, total)
 
             with unit_of_work():
                 _apply(import_id, token, actor_id, progress)
@@ -140,7 +140,6 @@ def _apply(import_id: int, token: str, actor_id: int, progress) -> None:
     preview = service.preview_text(actor, found.content, found.sha256)
     if preview.already is not None:
         raise Conflict(service.already_message(preview.already))
-    progress("write", 0, len(preview.plan.rows))
     service.apply_preview(actor, preview, found, progress)
 
 
@@ -155,11 +154,12 @@ def state(found: HistoryImport) -> dict:
     status = "stale" if is_stale(run) else run.status
     if status == "done":  # done, yet not applied: a later run refused it (cannot happen often)
         status = "failed"
+    now = figures(run)
     return {
         "status": status,
-        "stage": run.stage,
-        "done": run.done,
-        "total": run.total,
+        "stage": now.stage,
+        "done": now.done,
+        "total": now.total,
         "message": run.message,
         "started_at": run.started_at.isoformat(),
     }

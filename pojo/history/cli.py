@@ -1,5 +1,6 @@
 """`flask history import FILE.csv` and `flask user import FILE.csv` (moving in)."""
 
+import sys
 import time
 
 import click
@@ -38,17 +39,45 @@ def _show_rejected(rejected) -> None:
         click.echo(f"  … and {len(rejected) - SHOWN_REJECTED} more rejected rows.")
 
 
-class _Progress:
-    """Prints "n / total rows" at most every second, to stderr."""
+STAGES = {
+    "write": "Writing ledger entries",
+    "redemptions": "Recording redemptions",
+    "demand": "Updating the market's demand",
+}
 
-    def __init__(self):
+
+class _Progress:
+    """Progress on stderr: a bar a stage on a terminal, else a line at most every second."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.bar = None
+        self.stage = None
+        self.shown = 0
         self.last = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last >= 1.0 or done == total:
-            self.last = now
-            click.echo(f"  {stage}: {done:,} / {total:,} rows", err=True)
+        label = STAGES.get(stage, stage)
+        if not self.stream.isatty():
+            now = time.monotonic()
+            if stage != self.stage or now - self.last >= 1.0 or done == total:
+                self.stage, self.last = stage, now
+                click.echo(f"  {label}: {done:,} / {total:,} rows", file=self.stream)
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            self.bar = click.progressbar(
+                length=max(total, 1), label=f"  {label}", file=self.stream, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 AS_HELP = "Import in the name of this HR or admin account; rows about it are rejected."
@@ -80,9 +109,13 @@ def import_history(file, dry_run, as_username):
                 actor, text, service.sha256(data), max_rows=service.CLI_MAX_ROWS
             )
         else:
-            preview, found = service.import_file(
-                actor, data, getattr(file, "name", "history.csv"), progress=_Progress()
-            )
+            shown = _Progress()
+            try:
+                preview, found = service.import_file(
+                    actor, data, getattr(file, "name", "history.csv"), progress=shown
+                )
+            finally:
+                shown.close()
         if preview.already is not None:
             click.echo(service.already_message(preview.already))
             return

@@ -40,6 +40,8 @@ CLI_MAX_BYTES = 512 * 1024 * 1024
 CLI_MAX_ROWS = 5_000_000
 IMPORTED_KIND = "imported"
 
+# (stage, done, total): "write" (ledger entries), "redemptions", "demand" (the market's price
+# record), each after a chunk of rows.
 Progress = Callable[[str, int, int], None]
 
 
@@ -111,39 +113,54 @@ def apply_preview(
     found.points_awarded, found.points_redeemed = plan.points_awarded, plan.points_redeemed
     db.session.flush()
     rewards = dict(plan.rewards)
+    paid: dict[str, int] = {}  # the most paid for each new reward, in one pass
+    if plan.new_rewards:
+        for row, _e in plan.rows:
+            if row.kind == "redemption" and (key := row.reward.lower()) in plan.new_rewards:
+                paid[key] = max(paid.get(key, 0), row.points)
     for key, name in plan.new_rewards.items():
-        paid = [row.points for row, _e in plan.rows if row.reward.lower() == key]
-        rewards[key] = imported.archived_reward(name, max(paid), now).id
+        rewards[key] = imported.archived_reward(name, paid[key], now).id
     reference = found.reference
     total = len(plan.rows)
-    if progress:
-        progress("write", 0, total)
-    entries = [
-        Entry(
-            employee_id,
-            row.points if row.kind == "award" else -row.points,
-            IMPORTED_KIND if row.kind == "award" else "redemption",
-            row.at,
-            row.note or row.reward or None,
-            reference,
-        )
-        for row, employee_id in plan.rows
+    say = progress or _silent
+    say("write", 0, total)
+    entries: list[Entry] = []
+    bought: list[tuple] = []  # each redemption: (row index, employee id, reward id, points, at)
+    add, buy = entries.append, bought.append
+    for index, (row, employee_id) in enumerate(plan.rows):
+        if row.kind == "award":
+            add(Entry(employee_id, row.points, IMPORTED_KIND, row.at, row.note or None, reference))
+        else:
+            add(
+                Entry(
+                    employee_id,
+                    -row.points,
+                    "redemption",
+                    row.at,
+                    row.note or row.reward,
+                    reference,
+                )
+            )
+            buy((index, employee_id, rewards[row.reward.lower()], row.points, row.at))
+    ids = post_history(
+        entries,
+        actor_id=actor.id if actor else None,
+        written=lambda done: say("write", done, total),
+    )
+    del entries
+    redemptions = [
+        (employee_id, reward_id, points, at, ids[index])
+        for index, employee_id, reward_id, points, at in bought
     ]
-    ids = post_history(entries, actor_id=actor.id if actor else None)
-    if progress:
-        progress("write", total * 3 // 4, total)
-    redemptions = []
     moments: dict[int, list] = {}
-    for (row, employee_id), entry_id in zip(plan.rows, ids, strict=True):
-        if row.kind == "redemption":
-            reward_id = rewards[row.reward.lower()]
-            redemptions.append((employee_id, reward_id, row.points, row.at, entry_id))
-            moments.setdefault(reward_id, []).append(row.at)
-    imported.add_redemptions(redemptions)
+    for _i, _e, reward_id, _p, at in bought:
+        moments.setdefault(reward_id, []).append(at)
+    count = len(redemptions)
+    say("redemptions", 0, count)
+    imported.add_redemptions(redemptions, written=lambda done: say("redemptions", done, count))
+    say("demand", count, count)
     imported.fold_in(moments, now)
     db.session.expire_all()
-    if progress:
-        progress("write", total, total)
     found = db.session.get(HistoryImport, found.id)
     audit.record(
         actor,
@@ -159,6 +176,10 @@ def apply_preview(
 
 
 HISTORY_FIGURES = ("rows", "awards", "redemptions", "points_awarded", "points_redeemed")
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """No progress shown."""
 
 
 def import_file(

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from pojo.bounds import PRICE
 from pojo.extensions import db
-from pojo.ledger.bulk import copy_rows
+from pojo.ledger.copying import Written, copy_rows
 from pojo.market import demand, pricing
 from pojo.market.catalogue import create_reward
 from pojo.market.models import PriceState, Redemption, Reward
@@ -35,6 +35,17 @@ REDEMPTION_COLUMNS = (
     "entry_id",
     "imported",
 )
+REDEMPTION_TYPES = (
+    "int4",
+    "int4",
+    "int4",
+    "int4",
+    "varchar",
+    "timestamptz",
+    "timestamptz",
+    "int4",
+    "bool",
+)
 # An archived reward made for a name no reward has: at least this base price, so its
 # floor (60 %) allows a whole-point step.
 SMALLEST_BASE = 25
@@ -46,16 +57,21 @@ def archived_reward(name: str, price: int, at: datetime) -> Reward:
     return create_reward(None, name_en=name, name_fi=name, base_price=base, active=False, at=at)
 
 
-def add_redemptions(rows: Sequence[tuple[int, int, int, datetime, int]]) -> None:
-    """(employee id, reward id, points, at, entry id) each: fulfilled, imported redemptions."""
+def add_redemptions(
+    rows: Sequence[tuple[int, int, int, datetime, int]], written: Written | None = None
+) -> None:
+    """(employee id, reward id, points, at, entry id) each: fulfilled, imported redemptions;
+    `written(rows so far)` after each chunk."""
     copy_rows(
         "redemptions",
         REDEMPTION_COLUMNS,
-        [
+        REDEMPTION_TYPES,
+        (
             (employee_id, reward_id, points, points, "fulfilled", at, at, entry_id, True)
             for employee_id, reward_id, points, at, entry_id in rows
-        ],
+        ),
         Redemption,
+        written,
     )
 
 
