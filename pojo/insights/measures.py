@@ -247,7 +247,9 @@ def _features(row, window_days: int) -> Features:
         earned=int(row.earned or 0),
         redemptions=redemptions,
         redemptions_per_year=round(redemptions * 365 / observed, 1),
-        median_days_to_redeem=None if row.median_wait is None else round(row.median_wait, 1),
+        median_days_to_redeem=(
+            None if row.median_wait is None else round(float(row.median_wait), 1)
+        ),
         median_balance=float(row.median_balance or 0),
         upper_third_share=round(float(row.upper or 0) / row.points, 3) if row.points else 0.0,
         days_since_redemption=None if row.since is None else int(row.since),

@@ -76,7 +76,8 @@ def day_start(now: datetime) -> datetime:
 def moments(now: datetime) -> list[datetime]:
     """What the job keeps: the trend's past quarter ends (oldest first) and the day's start."""
     quarters = periods.quarter_ends(now, site_zone())
-    return [quarter.end for quarter in quarters[:-1]] + [day_start(now)]
+    # On a quarter's first day its start is the day's: one moment.
+    return sorted({quarter.end for quarter in quarters[:-1]} | {day_start(now)})
 
 
 def stored(window_days: int, as_of: datetime, current: tuple[int, int]) -> dict | None:
