@@ -164,7 +164,7 @@ def explain(segment: Segment) -> str:
     if segment.code == "dormant":
         if f.days_since_redemption is None:
             return _(
-                "Earned %(points)s points in the period but has never redeemed.",
+                "Earned %(points)s points in the period and never redeemed.",
                 points=format_points(f.earned),
             )
         return _(
