@@ -3,6 +3,8 @@
 New tables `segment_snapshots` (one per window and moment, with the stamp of what it was
 computed from: the ledger entries dated at or before the moment and the cancelled
 redemptions among them) and `segment_figures` (per snapshot, each employee's figures).
+New table `insights_figures`: the dashboard's economy (as of the day's start) and fairness
+tables per window and moment, as JSON, with the same stamp and the employees' fingerprint.
 The `segment_features` job fills them (docs/insights.md, "Stored figures").
 
 Revision ID: 20261204_01_segment_features
@@ -57,8 +59,23 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("snapshot_id", "employee_id", name=op.f("pk_segment_figures")),
     )
+    op.create_table(
+        "insights_figures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.Column("cancelled", sa.Integer(), nullable=False),
+        sa.Column("people", sa.String(length=200), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_insights_figures")),
+        sa.UniqueConstraint("kind", "window_days", "as_of", name=op.f("uq_insights_figures_kind")),
+    )
 
 
 def downgrade():
+    op.drop_table("insights_figures")
     op.drop_table("segment_figures")
     op.drop_table("segment_snapshots")

@@ -11,9 +11,9 @@ def _explain(segment) -> str:
 
 
 def _refresh(now) -> str:
-    from pojo.insights.snapshots import refresh
+    from pojo.insights import snapshots, stored
 
-    return refresh(now)
+    return f"{snapshots.refresh(now)}; {stored.refresh(now)}"
 
 
 def _refresh_period(now) -> str:
@@ -57,7 +57,10 @@ def feature():
         jobs=(
             Job(
                 name=JOB,
-                description="Store the segments' figures as of the day's start and past quarter ends",
+                description=(
+                    "Store the segments' figures as of the day's start and past quarter ends, "
+                    "and the dashboard's economy and fairness as of the day's start"
+                ),
                 run=_refresh,
                 period=_refresh_period,
                 trigger=lambda config: CronTrigger(

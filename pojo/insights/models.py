@@ -11,7 +11,7 @@ the stamp; a read whose stamp differs measures live instead.
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pojo.database import UTCDateTime, utcnow
@@ -53,3 +53,25 @@ class SegmentFigures(db.Model):
     days_since_redemption: Mapped[int | None] = mapped_column(Integer)
     cheapest_price: Mapped[int | None] = mapped_column(Integer)
     lower_third_price: Mapped[int | None] = mapped_column(Integer)
+
+
+class InsightsFigures(db.Model):
+    """The dashboard's figures of one `kind` (the economy as of the day's start, fairness) for
+    a window, stored by the `segment_features` job as JSON (`pojo.insights.payload`), with the
+    stamp of what they were worked out from: the segments' stamp (entries dated at or before
+    `as_of`, cancelled redemptions among them) and the employees' fingerprint (teams,
+    employment, activity; `pojo.insights.cache`)."""
+
+    __tablename__ = "insights_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    window_days: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+    entries: Mapped[int] = mapped_column(Integer)
+    cancelled: Mapped[int] = mapped_column(Integer)
+    people: Mapped[str] = mapped_column(String(200))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("kind", "window_days", "as_of"),)

@@ -35,7 +35,7 @@ JOB = "segment_features"
 REFRESH_MINUTES = 15
 
 _AS_OF = bindparam("as_of", type_=UTCDateTime)
-_STAMP = select(
+STAMP = select(
     select(func.count()).select_from(LedgerEntry).scalar_subquery()
     - select(func.count()).where(LedgerEntry.at > _AS_OF).scalar_subquery(),
     select(func.count())
@@ -63,7 +63,7 @@ _FIELDS = tuple(
 
 def stamp(as_of: datetime) -> tuple[int, int]:
     """(entries dated at or before `as_of`, cancelled redemptions among them): one statement."""
-    entries, cancelled = db.session.execute(_STAMP, {"as_of": as_of}).one()
+    entries, cancelled = db.session.execute(STAMP, {"as_of": as_of}).one()
     return int(entries), int(cancelled)
 
 
