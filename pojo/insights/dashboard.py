@@ -41,10 +41,10 @@ define_setting(
 )
 
 
-def _segment_report(window_days: int, at: datetime):
+def _segment_report(window_days: int, at: datetime, stamp: tuple[int, int] | None = None):
     from pojo.insights.service import segment_report
 
-    return segment_report(window_days, at)
+    return segment_report(window_days, at, stamp)
 
 
 @dataclass(frozen=True)
@@ -159,16 +159,32 @@ def _by(rows, key) -> dict[str, list]:
     return dict(sorted(grouped.items()))
 
 
-def _whole_view(window_days: int, since: datetime, now: datetime):
+class _Stamps:
+    """The stored figures' stamps of every moment the page shows, read in one statement the
+    first time a figure is not in the cache (a warm view reads none)."""
+
+    def __init__(self, moments: list[datetime]):
+        self.moments = moments
+        self.found: tuple | None = None
+
+    def of(self, moment: datetime) -> tuple[int, int]:
+        """The segments' stamp as of `moment`."""
+        if self.found is None:
+            self.found = stored.stamps(self.moments)
+        return self.found[0][moment]
+
+    def figures(self, moment: datetime) -> tuple[int, int, str]:
+        """The economy's and fairness's stamp as of `moment`."""
+        return (*self.of(moment), self.found[1])
+
+
+def _whole_view(window_days: int, since: datetime, now: datetime, stamps: _Stamps):
     """How HR's whole view gets a cold figure: the job's stored one while its stamp is the
-    data's (one stamp statement for both kinds), else worked out live."""
-    current = []
+    data's, else worked out live."""
 
     def figures(kind: str):
         if window_days == periods.DEFAULT_WINDOW:
-            if not current:
-                current.append(stored.stamp(since))
-            found = stored.read(kind, window_days, since, current[0], now)
+            found = stored.read(kind, window_days, since, stamps.figures(since), now)
             if found is not None:
                 return found
         return stored.work_out(kind, window_days, since, now)
@@ -200,8 +216,10 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     quarters = periods.quarter_ends(now, zone)
     version, past = data_version(since, quarters[-1].start)
     start = periods.window_start(since, window_days)
+    stamps = _Stamps(sorted({quarter.end for quarter in quarters[:-1]} | {since}))
     report = cached(
-        ("segments", version, window_days, day), lambda: _segment_report(window_days, since)
+        ("segments", version, window_days, day),
+        lambda: _segment_report(window_days, since, stamps.of(since)),
     )
 
     def visible(rows):
@@ -213,7 +231,7 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     for quarter in quarters[:-1]:
         past_report = cached(
             ("segments", past, window_days, quarter.first),
-            lambda q=quarter: _segment_report(window_days, q.end),
+            lambda q=quarter: _segment_report(window_days, q.end, stamps.of(q.end)),
         )
         label = periods.quarter_label(quarter.first)
         trend.append(TrendPoint(label, _shares(label, visible(past_report.employees), hide)))
@@ -225,7 +243,7 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
         members = tuple(
             db.session.scalars(select(Employee.id).where(Employee.team_id.in_(team_ids))).all()
         )
-    whole = _whole_view(window_days, since, now)
+    whole = _whole_view(window_days, since, now, stamps)
     economy_figures = None
     if full or len(members) >= MIN_GROUP:
         history = cached(

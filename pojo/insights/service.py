@@ -67,16 +67,22 @@ def _last_entry_id() -> int:
     return db.session.scalar(select(func.coalesce(func.max(LedgerEntry.id), 0)))
 
 
-def _measured(window_days: int, end: datetime, fixed: bool, only: int | None = None):
+def _measured(
+    window_days: int,
+    end: datetime,
+    fixed: bool,
+    only: int | None = None,
+    current: tuple[int, int] | None = None,
+):
     """The measured features, prices open (`measures.measure_open`), cached by database state;
     `fixed`: `end` was given.
 
     A whole report for a given moment reads the job's stored snapshot when its stamp is the
-    data's (`snapshots`), else measures live; either is cached under that stamp. A read never
-    stores a snapshot.
+    data's (`snapshots`), else measures live; either is cached under that stamp (`current`,
+    if the caller read it already). A read never stores a snapshot.
     """
     if fixed and only is None:
-        current = snapshots.stamp(end)
+        current = current or snapshots.stamp(end)
         key = ("measured", current, window_days, end)
 
         def build():
@@ -108,10 +114,12 @@ def _participants():
     ).all()
 
 
-def segment_report(window_days: int = 365, at: datetime | None = None) -> SegmentReport:
+def segment_report(
+    window_days: int = 365, at: datetime | None = None, stamp: tuple[int, int] | None = None
+) -> SegmentReport:
     """Every participant's segment over the `window_days` before `at` (default now); no access
-    check (the caller has made it)."""
-    end, found = _measured(window_days, at or utcnow(), at is not None)
+    check (the caller has made it). `stamp`: `at`'s snapshot stamp, if the caller has it."""
+    end, found = _measured(window_days, at or utcnow(), at is not None, current=stamp)
     thresholds = current_thresholds()
     prices = measures.catalogue()
     found = measures.with_catalogue(found, prices)

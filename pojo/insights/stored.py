@@ -31,17 +31,22 @@ ECONOMY = "economy"
 FAIRNESS = "fairness"
 KINDS = {ECONOMY: Economy, FAIRNESS: Fairness}
 
-_STAMP = select(
-    *snapshots.STAMP.selected_columns,
-    *(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in PEOPLE),
-)
+_PEOPLE = tuple(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in PEOPLE)
+
+
+def stamps(moments: list[datetime]):
+    """The segments' stamp of every moment (`snapshots.stamps`) and the employees' fingerprint,
+    in one statement: (the stamps by moment, the fingerprint). The stored figures' stamp as of
+    a moment is its segments' stamp and the fingerprint."""
+    found, people = snapshots.stamps(moments, *_PEOPLE)
+    return found, ":".join(str(int(value)) for value in people)
 
 
 def stamp(as_of: datetime) -> tuple[int, int, str]:
     """(entries dated at or before `as_of`, cancelled redemptions among them, the employees'
     fingerprint): one statement."""
-    entries, cancelled, *people = db.session.execute(_STAMP, {"as_of": as_of}).one()
-    return int(entries), int(cancelled), ":".join(str(int(value)) for value in people)
+    found, people = stamps([as_of])
+    return (*found[as_of], people)
 
 
 def work_out(kind: str, window_days: int, since: datetime, now: datetime):
