@@ -67,8 +67,10 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "SERVER_NAME": "bench.test"})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("VACUUM ANALYZE ledger_entries"))
+            raw = db.engine.raw_connection()
+            raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM ANALYZE ledger_entries")
+            raw.close()
         now = utcnow()
         start = now - timedelta(days=365)
         months = periods.months(start, now, site_zone())
