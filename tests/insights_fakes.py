@@ -27,7 +27,7 @@ def features(per_year: float = 6.0) -> Features:
 def install_labels(monkeypatch, labels: dict[str, str], calls: list | None = None):
     """Every employee gets labels[username] (default balanced) from segment_report."""
 
-    def segment_report(window_days: int = 365, at: datetime | None = None):
+    def segment_report(window_days: int = 365, at: datetime | None = None, stamp=None):
         if calls is not None:
             calls.append((window_days, at))
         rows = db.session.execute(

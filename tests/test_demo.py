@@ -11,6 +11,7 @@ from pojo.database import utcnow
 from pojo.demo.build import build
 from pojo.demo.people import DEMO_PASSWORD
 from pojo.extensions import db
+from pojo.insights.models import SegmentFigures, SegmentSnapshot
 from pojo.market import replay
 from pojo.market.models import PriceState, PriceTick, Redemption, Reward, SavingsGoal
 from pojo.notifications.models import Notification
@@ -47,6 +48,9 @@ def test_demo_fills_an_empty_database_with_a_living_contact_centre(app, runner, 
         assert _count(Award, Award.source == "outcome") > 0
         assert _count(Redemption, Redemption.status == "fulfilled") > 0
         assert _count(SavingsGoal) > 0 and _count(PriceTick) > 0 and _count(Notification) > 0
+        # The dashboard's segments are stored already: its first view reads them.
+        assert "segment snapshots stored" in result.output
+        assert _count(SegmentSnapshot) >= 1 and _count(SegmentFigures) >= 40
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
     assert (
         login(app.test_client(), "supervisor.alpha", DEMO_PASSWORD).get("/awards/new").status_code

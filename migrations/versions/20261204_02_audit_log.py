@@ -6,13 +6,13 @@ plpgsql function raising an error, on SQLite RAISE(ABORT). Nothing existing is
 copied or changed.
 
 Revision ID: 20261204_02_audit_log
-Revises: 20261203_05_import_progress
+Revises: 20261204_01_segment_features
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261204_02_audit_log"
-down_revision = "20261203_05_import_progress"
+down_revision = "20261204_01_segment_features"
 branch_labels = None
 depends_on = None
 

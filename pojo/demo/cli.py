@@ -53,13 +53,24 @@ def demo(ctx, if_empty, seed, months):
     with cli_unit_of_work():
         made = build(seed, months)
         lines = _login_lines(_people_of(made), personas=_personas(made))
+    # The dashboard's segments stored now, so its first view reads them instead of measuring.
+    segments = _store_segments()
     tally = made.tally
     click.echo(
         f"Demo ready in {time.perf_counter() - started:.1f} s: {made.days} days of history, "
         f"{len(made.staff.agents)} agents, {tally.awards} awards, {tally.outcomes} outcomes, "
-        f"{sum(tally.redemptions.values())} redemptions, {tally.ticks} price ticks."
+        f"{sum(tally.redemptions.values())} redemptions, {tally.ticks} price ticks; {segments}."
     )
     _echo_logins(lines)
+
+
+def _store_segments() -> str:
+    """Run the insights' `segment_features` job once, when the app has it."""
+    from pojo.features import installed
+    from pojo.jobs.registry import run_job
+
+    job = "segment_features"
+    return run_job(job) if job in installed().jobs else "no insights installed"
 
 
 @demo.command("logins")

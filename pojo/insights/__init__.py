@@ -10,9 +10,24 @@ def _explain(segment) -> str:
     return explain(segment)
 
 
+def _refresh(now) -> str:
+    from pojo.insights import snapshots, stored
+
+    return f"{snapshots.refresh(now)}; {stored.refresh(now)}"
+
+
+def _refresh_period(now) -> str:
+    from pojo.insights.snapshots import period
+
+    return period(now)
+
+
 def feature():
+    from apscheduler.triggers.cron import CronTrigger
+
     from pojo.features import Feature
     from pojo.insights import (
+        models,
         payroll_views,  # noqa: F401  (the payroll export's routes on bp)
         threshold_views,  # noqa: F401  (HR's thresholds page on bp)
         views,  # noqa: F401  (the dashboard's routes on bp)
@@ -22,6 +37,8 @@ def feature():
     from pojo.insights.cli import payroll_cli
     from pojo.insights.policy import EXPORT_PAYROLL, VIEW_TEAM_INSIGHTS
     from pojo.insights.profile import wallet_section
+    from pojo.insights.snapshots import JOB, REFRESH_MINUTES
+    from pojo.jobs.registry import Job
     from pojo.web import NavItem
 
     return Feature(
@@ -37,4 +54,19 @@ def feature():
         start_pages={"hr": "insights.dashboard", "admin": "insights.dashboard"},
         template_globals={"explain_segment": _explain},
         commands=(payroll_cli,),
+        jobs=(
+            Job(
+                name=JOB,
+                description=(
+                    "Store the segments' figures as of the day's start and past quarter ends, "
+                    "and the dashboard's economy and fairness as of the day's start"
+                ),
+                run=_refresh,
+                period=_refresh_period,
+                trigger=lambda config: CronTrigger(
+                    minute=f"*/{REFRESH_MINUTES}", timezone=config["TIMEZONE"]
+                ),
+            ),
+        ),
+        models=models,
     )

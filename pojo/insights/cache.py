@@ -30,7 +30,7 @@ _LOCK = Lock()
 
 _TODAY = bindparam("today", type_=UTCDateTime)
 _QUARTER = bindparam("quarter", type_=UTCDateTime)
-_PEOPLE = (
+PEOPLE = (
     func.count(Employee.id),
     func.coalesce(func.sum(Employee.id * func.coalesce(Employee.team_id, 0)), 0),
     func.coalesce(func.sum(case((Employee.employment_type == "temp", Employee.id), else_=0)), 0),
@@ -48,7 +48,7 @@ _VERSION = select(
     _count(),
     _count(LedgerEntry.at >= _TODAY),
     _count(LedgerEntry.at >= _QUARTER),
-    *(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in _PEOPLE),
+    *(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in PEOPLE),
 )
 
 

@@ -19,10 +19,10 @@ from pojo.bounds import WINDOW_DAYS, parse_whole_number, whole_number_message
 from pojo.database import utcnow
 from pojo.errors import InvalidInput
 from pojo.extensions import db
-from pojo.insights import periods
+from pojo.insights import periods, stored
 from pojo.insights.cache import cached, data_version
 from pojo.insights.economy import Economy, economy, with_today
-from pojo.insights.fairness import Fairness, fairness
+from pojo.insights.fairness import Fairness
 from pojo.insights.periods import day_start
 from pojo.insights.policy import VIEW_INSIGHTS, VIEW_TEAM_INSIGHTS
 from pojo.insights.segments import CODES
@@ -41,10 +41,10 @@ define_setting(
 )
 
 
-def _segment_report(window_days: int, at: datetime):
+def _segment_report(window_days: int, at: datetime, stamp: tuple[int, int] | None = None):
     from pojo.insights.service import segment_report
 
-    return segment_report(window_days, at)
+    return segment_report(window_days, at, stamp)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,39 @@ def _by(rows, key) -> dict[str, list]:
     return dict(sorted(grouped.items()))
 
 
+class _Stamps:
+    """The stored figures' stamps of every moment the page shows, read in one statement the
+    first time a figure is not in the cache (a warm view reads none)."""
+
+    def __init__(self, moments: list[datetime]):
+        self.moments = moments
+        self.found: tuple | None = None
+
+    def of(self, moment: datetime) -> tuple[int, int]:
+        """The segments' stamp as of `moment`."""
+        if self.found is None:
+            self.found = stored.stamps(self.moments)
+        return self.found[0][moment]
+
+    def figures(self, moment: datetime) -> tuple[int, int, str]:
+        """The economy's and fairness's stamp as of `moment`."""
+        return (*self.of(moment), self.found[1])
+
+
+def _whole_view(window_days: int, since: datetime, now: datetime, stamps: _Stamps):
+    """How HR's whole view gets a cold figure: the job's stored one while its stamp is the
+    data's, else worked out live."""
+
+    def figures(kind: str):
+        if window_days == periods.DEFAULT_WINDOW:
+            found = stored.read(kind, window_days, since, stamps.figures(since), now)
+            if found is not None:
+                return found
+        return stored.work_out(kind, window_days, since, now)
+
+    return figures
+
+
 def _scope(actor) -> tuple[bool, tuple[int, ...], tuple[str, ...]]:
     """(everything?, the team ids, their names) the actor's view covers."""
     require(actor, VIEW_TEAM_INSIGHTS)
@@ -183,8 +216,10 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     quarters = periods.quarter_ends(now, zone)
     version, past = data_version(since, quarters[-1].start)
     start = periods.window_start(since, window_days)
+    stamps = _Stamps(sorted({quarter.end for quarter in quarters[:-1]} | {since}))
     report = cached(
-        ("segments", version, window_days, day), lambda: _segment_report(window_days, since)
+        ("segments", version, window_days, day),
+        lambda: _segment_report(window_days, since, stamps.of(since)),
     )
 
     def visible(rows):
@@ -196,7 +231,7 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     for quarter in quarters[:-1]:
         past_report = cached(
             ("segments", past, window_days, quarter.first),
-            lambda q=quarter: _segment_report(window_days, q.end),
+            lambda q=quarter: _segment_report(window_days, q.end, stamps.of(q.end)),
         )
         label = periods.quarter_label(quarter.first)
         trend.append(TrendPoint(label, _shares(label, visible(past_report.employees), hide)))
@@ -208,16 +243,21 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
         members = tuple(
             db.session.scalars(select(Employee.id).where(Employee.team_id.in_(team_ids))).all()
         )
+    whole = _whole_view(window_days, since, now, stamps)
     economy_figures = None
     if full or len(members) >= MIN_GROUP:
         history = cached(
             ("economy", version, window_days, day, members),
-            lambda: economy(start, since, periods.months(start, now, zone), members),
+            lambda: (
+                whole(stored.ECONOMY)
+                if members is None
+                else economy(start, since, periods.months(start, now, zone), members)
+            ),
         )
         economy_figures = with_today(history, since, now, members)
     fair = None
     if full:
-        fair = cached(("fairness", version, window_days, day), lambda: fairness(start, since))
+        fair = cached(("fairness", version, window_days, day), lambda: whole(stored.FAIRNESS))
     by_team = _by(rows, lambda r: r.team or "")
     return Dashboard(
         window_days=window_days,

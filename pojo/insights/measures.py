@@ -24,7 +24,7 @@ How the figures are defined (docs/insights.md):
 - the thirds of prices are `ntile(3)` over the prices paid in the window.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, text
@@ -177,7 +177,8 @@ class Catalogue:
     lower_third: int
 
 
-def _catalogue() -> Catalogue:
+def catalogue() -> Catalogue:
+    """The active rewards' prices that stand in when nothing was paid in a window."""
     rows = db.session.execute(
         text("SELECT base_price FROM rewards WHERE active ORDER BY base_price")
     ).scalars()
@@ -189,6 +190,12 @@ def _catalogue() -> Catalogue:
 
 def measure(window_days: int, end: datetime, only: int | None = None) -> dict[int, Features]:
     """The features over [end - window_days, end] of everyone with entries (or of `only`)."""
+    return with_catalogue(measure_open(window_days, end, only), catalogue())
+
+
+def measure_open(window_days: int, end: datetime, only: int | None = None) -> dict[int, Features]:
+    """`measure`, but the two prices are None where nothing was redeemed in the window (what
+    is stored: the catalogue's prices are filled in when read, `with_catalogue`)."""
     start = end - timedelta(days=window_days)
     dialect = db.session.get_bind().dialect.name
     values = {"start": start, "end": end} | ({} if only is None else {"only": only})
@@ -196,21 +203,42 @@ def measure(window_days: int, end: datetime, only: int | None = None) -> dict[in
         # The pass sorts a million rows by balance: in memory, not in temporary files.
         db.session.execute(text("SET LOCAL work_mem = '128MB'"))
     rows = db.session.execute(_statement(dialect, only is not None), values).all()
-    fallback = _catalogue()
-    measured = {row.employee_id: _features(row, window_days, fallback) for row in rows}
+    measured = {row.employee_id: _features(row, window_days) for row in rows}
     if only is not None and only not in measured:
-        measured[only] = _features(None, window_days, fallback)
+        measured[only] = _features(None, window_days)
     return measured
 
 
+def with_catalogue(found: dict[int, Features], catalogue: Catalogue) -> dict[int, Features]:
+    """`found` with the catalogue's prices where no price was paid in the window."""
+    return {key: priced(features, catalogue) for key, features in found.items()}
+
+
+def priced(features: Features, catalogue: Catalogue) -> Features:
+    """`features` with the catalogue's prices where none was paid in the window."""
+    if features.cheapest_price is not None and features.lower_third_price is not None:
+        return features
+    return replace(
+        features,
+        cheapest_price=(
+            catalogue.cheapest if features.cheapest_price is None else features.cheapest_price
+        ),
+        lower_third_price=(
+            catalogue.lower_third
+            if features.lower_third_price is None
+            else features.lower_third_price
+        ),
+    )
+
+
 def no_history(window_days: int) -> Features:
-    """The features of someone without a single entry."""
-    return _features(None, window_days, _catalogue())
+    """The features of someone without a single entry (prices open, as `measure_open`'s)."""
+    return _features(None, window_days)
 
 
-def _features(row, window_days: int, fallback: Catalogue) -> Features:
+def _features(row, window_days: int) -> Features:
     if row is None:
-        return Features(0, 0, 0, 0.0, None, 0.0, 0.0, None, fallback.cheapest, fallback.lower_third)
+        return Features(0, 0, 0, 0.0, None, 0.0, 0.0, None, None, None)
     history = max(0, int(row.history or 0))
     redemptions = int(row.n or 0)
     observed = max(1, min(window_days, history))
@@ -219,10 +247,12 @@ def _features(row, window_days: int, fallback: Catalogue) -> Features:
         earned=int(row.earned or 0),
         redemptions=redemptions,
         redemptions_per_year=round(redemptions * 365 / observed, 1),
-        median_days_to_redeem=None if row.median_wait is None else round(row.median_wait, 1),
+        median_days_to_redeem=(
+            None if row.median_wait is None else round(float(row.median_wait), 1)
+        ),
         median_balance=float(row.median_balance or 0),
         upper_third_share=round(float(row.upper or 0) / row.points, 3) if row.points else 0.0,
         days_since_redemption=None if row.since is None else int(row.since),
-        cheapest_price=int(row.cheapest if row.cheapest is not None else fallback.cheapest),
-        lower_third_price=int(row.lower_top if row.lower_top is not None else fallback.lower_third),
+        cheapest_price=None if row.cheapest is None else int(row.cheapest),
+        lower_third_price=None if row.lower_top is None else int(row.lower_top),
     )

@@ -1,11 +1,12 @@
 """Segments of every employee for HR, and one's own profile: measured, classified, explained.
 
-`segment_report` is what the dashboard and the API read. Measuring walks the
-whole ledger, so the measured figures are kept by `insights.cache` (per app) under a key
-of database state (the ledger's last entry id, the window, the day): a new
-entry anywhere, in any worker, makes a new key, so a cached answer is never
-stale. Names, teams and HR's thresholds are read fresh on every call; they
-are cheap.
+`segment_report` is what the dashboard and the API read, as of the start of the local
+day. Measuring walks the whole ledger, so for such a past moment the `segment_features`
+job stores the figures ahead (`insights.snapshots`) and a report reads them while their
+stamp (the entries dated up to that moment, the cancellations among them) is the
+data's; else it measures live. Either way the figures are kept by `insights.cache` (per
+app) under that stamp, so a cached answer is never stale. Names, teams, HR's thresholds
+and the catalogue's prices are read fresh on every call; they are cheap.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.formatting import format_points
-from pojo.insights import measures
+from pojo.insights import measures, snapshots
 from pojo.insights.cache import cached, forget
 from pojo.insights.policy import VIEW_INSIGHTS
 from pojo.insights.segments import CODES, Segment, Thresholds, classify
@@ -66,11 +67,32 @@ def _last_entry_id() -> int:
     return db.session.scalar(select(func.coalesce(func.max(LedgerEntry.id), 0)))
 
 
-def _measured(window_days: int, end: datetime, fixed: bool, only: int | None = None):
-    """The measured features, cached by database state; `fixed`: `end` was given."""
+def _measured(
+    window_days: int,
+    end: datetime,
+    fixed: bool,
+    only: int | None = None,
+    current: tuple[int, int] | None = None,
+):
+    """The measured features, prices open (`measures.measure_open`), cached by database state;
+    `fixed`: `end` was given.
+
+    A whole report for a given moment reads the job's stored snapshot when its stamp is the
+    data's (`snapshots`), else measures live; either is cached under that stamp (`current`,
+    if the caller read it already). A read never stores a snapshot.
+    """
+    if fixed and only is None:
+        current = current or snapshots.stamp(end)
+        key = ("measured", current, window_days, end)
+
+        def build():
+            found = snapshots.stored(window_days, end, current)
+            return end, measures.measure_open(window_days, end) if found is None else found
+
+        return cached(key, build, "figures")
     key = ("measured", _last_entry_id(), window_days, end if fixed else end.date(), only)
     shelf = "figures" if only is None else "profiles"
-    return cached(key, lambda: (end, measures.measure(window_days, end, only=only)), shelf)
+    return cached(key, lambda: (end, measures.measure_open(window_days, end, only=only)), shelf)
 
 
 def _participants():
@@ -92,12 +114,16 @@ def _participants():
     ).all()
 
 
-def segment_report(window_days: int = 365, at: datetime | None = None) -> SegmentReport:
+def segment_report(
+    window_days: int = 365, at: datetime | None = None, stamp: tuple[int, int] | None = None
+) -> SegmentReport:
     """Every participant's segment over the `window_days` before `at` (default now); no access
-    check (the caller has made it)."""
-    end, found = _measured(window_days, at or utcnow(), at is not None)
+    check (the caller has made it). `stamp`: `at`'s snapshot stamp, if the caller has it."""
+    end, found = _measured(window_days, at or utcnow(), at is not None, current=stamp)
     thresholds = current_thresholds()
-    blank = measures.no_history(window_days)
+    prices = measures.catalogue()
+    found = measures.with_catalogue(found, prices)
+    blank = measures.priced(measures.no_history(window_days), prices)
     rows = tuple(
         EmployeeSegment(
             employee_id=person.id,
@@ -115,14 +141,16 @@ def segment_report(window_days: int = 365, at: datetime | None = None) -> Segmen
 
 
 def segments_for(actor: Employee, window_days: int = 365) -> SegmentReport:
-    """The segment report, for HR and admin."""
+    """The segment report as of the start of the local day (as the dashboard's), for HR and
+    admin."""
     require(actor, VIEW_INSIGHTS)
-    return segment_report(window_days)
+    return segment_report(window_days, snapshots.day_start(utcnow()))
 
 
 def own_profile(employee: Employee) -> Segment:
     """The employee's own segment over the last year (only their entries are measured)."""
     _end, found = _measured(OWN_WINDOW_DAYS, utcnow(), False, only=employee.id)
+    found = measures.with_catalogue(found, measures.catalogue())
     return classify(found[employee.id], current_thresholds())
 
 
@@ -144,7 +172,7 @@ def explain(segment: Segment) -> str:
     if segment.code == "dormant":
         if f.days_since_redemption is None:
             return _(
-                "Earned %(points)s points in the period but has never redeemed.",
+                "Earned %(points)s points in the period and never redeemed.",
                 points=format_points(f.earned),
             )
         return _(
