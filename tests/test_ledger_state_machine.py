@@ -140,11 +140,12 @@ def populate():
         for username in PEOPLE[1:]:  # something to spend from the start
             awards.award(hr, username, "great", "welcome", at=NOW)
             awards.award(hr, username, "great", "welcome again", at=NOW)
-        # Three coming shifts each for the team's agents, a day apart, at staggered hours.
+        # Three coming shifts each for the team's people, four days apart; within a cycle 20
+        # hours apart, so a colleague may take another's shift within the rest rule.
         for offset, username in enumerate(("a1", "a2", "temp", "sup")):
             employee = person(username)
-            for day in range(3):
-                starts = NOW + timedelta(days=3 + day, hours=2 * offset)
+            for cycle in range(3):
+                starts = NOW + timedelta(days=3 + 4 * cycle, hours=20 * offset)
                 db.session.add(
                     Shift(
                         employee_id=employee.id, team_id=employee.team_id, starts_at=starts,
@@ -171,6 +172,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.app.pojo_database.reset()
         self.ids = itertools.count(1)
         self.added = 0  # units HR added to the stocked reward
+        self.now = NOW  # the moment the services are told; `time_passes` moves it on
 
     def teardown(self):
         db.session.remove()
@@ -196,7 +198,7 @@ class LedgerMachine(RuleBasedStateMachine):
         code=st.sampled_from(["good", "great"]),
     )
     def award(self, giver, to, code):
-        self.step(lambda: awards.award(person(giver), to, code, "well done", at=NOW))
+        self.step(lambda: awards.award(person(giver), to, code, "well done", at=self.now))
 
     @rule(
         uploader=st.sampled_from(["sup", "hr1"]),
@@ -251,7 +253,9 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(who=st.sampled_from(PEOPLE), reward=st.sampled_from(["mug", "massage"]))
     def redeem(self, who, reward):
-        self.step(lambda: redemptions.redeem(person(who), self.reward(reward).id, 10**6, at=NOW))
+        self.step(
+            lambda: redemptions.redeem(person(who), self.reward(reward).id, 10**6, at=self.now)
+        )
 
     @rule(index=st.integers(0, 20), cancel=st.booleans())
     def decide_redemption(self, index, cancel):
@@ -265,9 +269,11 @@ class LedgerMachine(RuleBasedStateMachine):
         if chosen is None:
             return
         if cancel:
-            self.step(lambda: redemptions.cancel(person("hr1"), chosen, "out of stock", at=NOW))
+            self.step(
+                lambda: redemptions.cancel(person("hr1"), chosen, "out of stock", at=self.now)
+            )
         else:
-            self.step(lambda: redemptions.fulfil(person("hr1"), chosen, at=NOW))
+            self.step(lambda: redemptions.fulfil(person("hr1"), chosen, at=self.now))
 
     @rule(who=st.sampled_from(("a1", "a2", "temp", "sup", "b1")), index=st.integers(0, 20))
     def request_swap(self, who, index):
@@ -277,7 +283,7 @@ class LedgerMachine(RuleBasedStateMachine):
         details = {"shift": shift}
         self.step(
             lambda: redemptions.redeem(
-                person(who), self.reward("swap").id, 10**6, at=NOW, details=details
+                person(who), self.reward("swap").id, 10**6, at=self.now, details=details
             )
         )
 
@@ -287,11 +293,42 @@ class LedgerMachine(RuleBasedStateMachine):
         action=st.sampled_from(["take", "approve", "turn_down", "withdraw"]),
     )
     def swap_step(self, who, index, action):
-        chosen = pick(db.session.scalars(select(Swap.id).order_by(Swap.id)).all(), index)
+        active = select(Swap.id).where(Swap.status.in_(["open", "awaiting_approval"]))
+        chosen = pick(db.session.scalars(active.order_by(Swap.id)).all(), index)
         if chosen is None:
             return
         act = getattr(swaps, action)
-        self.step(lambda: act(person(who), chosen, at=NOW))
+        self.step(lambda: act(person(who), chosen, at=self.now))
+
+    @rule(
+        who=st.sampled_from(("a1", "a2", "temp", "sup")),
+        taker=st.sampled_from(("a1", "a2", "temp", "sup", "b1")),
+        index=st.integers(0, 20),
+        then=st.sampled_from(["approve", "turn_down", "withdraw", None]),
+        decider=st.sampled_from(("sup", "hr1", "a1")),
+    )
+    def swap_taken(self, who, taker, index, then, decider):
+        """A swap asked for and taken at once (and perhaps approved, turned down, withdrawn)."""
+        shift = pick(self.shifts_of(who), index)
+        made = {}
+
+        def ask():
+            bought = redemptions.redeem(
+                person(who), self.reward("swap").id, 10**6, at=self.now, details={"shift": shift}
+            )
+            made["swap"] = db.session.scalar(select(Swap.id).where(Swap.redemption_id == bought.id))
+
+        if shift is None or not self.step(ask):
+            return
+        if self.step(lambda: swaps.take(person(taker), made["swap"], at=self.now)) and then:
+            actor = person(who) if then == "withdraw" else person(decider)
+            self.step(lambda: getattr(swaps, then)(actor, made["swap"], at=self.now))
+
+    @rule(hours=st.integers(1, 30))
+    def time_passes(self, hours):
+        """The clock moves on and the swap_expiry job runs, as the scheduler would."""
+        self.now += timedelta(hours=hours)
+        self.step(lambda: swaps.expire_due(self.now))
 
     @rule(team=st.sampled_from(["Alpha", "Beta"]), needs=st.booleans())
     def swap_approval(self, team, needs):
@@ -314,9 +351,9 @@ class LedgerMachine(RuleBasedStateMachine):
         def end():
             set_setting(person("hr1"), "unspent_points", unspent)
             temp = person("temp")
-            temp.contract_end = (NOW - timedelta(days=1)).date()
+            temp.contract_end = (self.now - timedelta(days=1)).date()
             db.session.flush()
-            contracts.end_contracts(NOW)
+            contracts.end_contracts(self.now)
 
         self.step(end)
 
@@ -338,7 +375,7 @@ class LedgerMachine(RuleBasedStateMachine):
         if reward == "mug" and stock is not None:
             changes["stock"] = found.stock + stock  # HR restocks: the mug had that many more
         changed = self.step(
-            lambda: catalogue.update_reward(person("hr1"), found.id, at=NOW, **changes)
+            lambda: catalogue.update_reward(person("hr1"), found.id, at=self.now, **changes)
         )
         if changed and "stock" in changes:
             self.added += stock
@@ -416,5 +453,5 @@ def test_the_ledger_holds_under_random_sequences_of_everything(memory_app):
         done = {name for name, result in DONE if result == "done"}
         assert done >= {
             "award", "outcome_import", "history_import", "redeem", "decide_redemption",
-            "request_swap", "swap_step", "reverse", "contract_end", "price_settings",
+            "request_swap", "swap_taken", "reverse", "contract_end", "price_settings",
         }  # fmt: skip
