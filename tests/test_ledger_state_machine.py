@@ -61,7 +61,12 @@ REWARD_NAMES = ("mug", "massage", "swap")
 # Each sequence is its own world: the moment it runs, as the services see it.
 NOW = datetime.now(UTC).replace(microsecond=0)
 
+# Points someone got by their own hand: an award or credit they gave themselves (a refund of
+# one's own redemption gives back, it earns nothing), or an outcome of their own import.
 SELF_EARNED = """
+    SELECT l.id FROM ledger_entries l
+    WHERE l.points > 0 AND l.actor_id = l.employee_id AND l.kind <> 'refund'
+    UNION ALL
     SELECT a.id FROM awards a WHERE a.awarded_by_id = a.employee_id
     UNION ALL
     SELECT o.id FROM outcomes o
