@@ -98,6 +98,21 @@ def test_the_command_shows_how_far_each_stage_got(app, runner, tmp_path, make_em
     assert "Imported 5 rows" in result.stdout
 
 
+def test_a_redemption_of_the_shift_swap_reward_is_refused_and_nothing_applied(
+    app, runner, tmp_path, make_employee
+):
+    """Found by tests/test_ledger_state_machine.py: it made a shift-swap redemption with no
+    swap, which `ledger verify` refuses. A swap needs its shift; history has none."""
+    make_employee("aino")
+    add_reward(app, name_en="Swap away a shift", name_fi="Vaihda vuoro pois", kind="shift_swap")
+    before = counts(app)
+    data = history(f"aino,{at(1)},award,400,,", f"aino,{at(2)},redemption,100,vaihda vuoro pois,")
+    result = run_import(runner, tmp_path, data)
+    assert result.exit_code != 0
+    assert "line 3" in result.output and "shift swap" in result.output
+    assert counts(app) == before and balance(app, "aino") == 0
+
+
 def test_the_same_file_twice_changes_nothing_and_says_so(app, runner, tmp_path, make_employee):
     make_employee("aino")
     data = history(f"aino,{at(1)},award,10,,")

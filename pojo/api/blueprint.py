@@ -158,7 +158,6 @@ class ApiBlueprint(flask_smorest.Blueprint):
                 pojo=openapi.Contract(
                     rule=rule,
                     operation_id=f"{self.operation_prefix}_{view.__name__}",
-                    parsed=body is not None or query is not None,
                     errors=tuple(errors),
                     status=status,
                     later=later,

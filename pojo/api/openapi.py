@@ -3,7 +3,7 @@
 Schemas, parameters and the success response come from each ``api_view``'s
 marshmallow schemas. What Pojo adds is its contract, the same for every
 operation (``document_contract``): the error statuses it may answer with
-the ``Error`` body, and on a POST the Idempotency-Key header. Path parameters
+the ``Error`` body (400 on every operation, for what gunicorn cannot parse), and on a POST the Idempotency-Key header. Path parameters
 are listed in each operation, with the bounds of their URL converters.
 
 The document is built on its first request, when every feature has
@@ -37,7 +37,10 @@ ERROR = {
 }
 
 REASONS = {
-    400: "Malformed request: bad JSON, a wrong type, a missing or unknown field",
+    400: (
+        "Malformed request: bad JSON, a wrong type, a missing or unknown field; or a request"
+        " line or header the server cannot read (a control character in a header's value)"
+    ),
     401: "No token, or a token that is not valid",
     403: "The caller's role or relation to the data does not allow this",
     404: "Unknown",
@@ -74,7 +77,6 @@ class Contract:
 
     rule: str | Capability
     operation_id: str
-    parsed: bool  # has a body or query schema, so may answer 400
     errors: tuple[int, ...]  # the statuses the view itself may answer
     status: int
     later: Callable | None  # returns the response schema when the document is built
@@ -90,11 +92,11 @@ def document_contract(doc: dict, doc_info: dict, *, method: str, **_context) -> 
     responses = doc.setdefault("responses", {})
     if contract.later is not None:
         responses[contract.status]["content"] = {"application/json": {"schema": contract.later()}}
-    statuses = {401, *contract.errors}
+    # 400 on every operation: the server (gunicorn.conf.py) answers a header it cannot read
+    # with the Error body before any view runs, whatever the operation.
+    statuses = {400, 401, *contract.errors}
     if contract.rule != EVERYONE:
         statuses.add(403)
-    if contract.parsed:
-        statuses.add(400)
     if method == "post":
         statuses |= {400, 409, 413, 422}
         parameters.append(dict(IDEMPOTENCY_KEY))

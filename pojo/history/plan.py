@@ -86,14 +86,15 @@ def _employees(usernames: set[str]) -> dict[str, int]:
     return found
 
 
-def _reward_names() -> dict[str, int]:
-    """Every reward's names (Finnish and English), lower-cased, to its id: the oldest wins."""
-    names: dict[str, int] = {}
-    for reward_id, name_en, name_fi in db.session.execute(
-        select(Reward.id, Reward.name_en, Reward.name_fi).order_by(Reward.id.desc())
+def _reward_names() -> dict[str, tuple[int, str]]:
+    """Every reward's names (Finnish and English), lower-cased, to its id and kind: the oldest
+    wins."""
+    names: dict[str, tuple[int, str]] = {}
+    for reward_id, name_en, name_fi, kind in db.session.execute(
+        select(Reward.id, Reward.name_en, Reward.name_fi, Reward.kind).order_by(Reward.id.desc())
     ):
-        names[" ".join(name_fi.split()).lower()] = reward_id
-        names[" ".join(name_en.split()).lower()] = reward_id
+        names[" ".join(name_fi.split()).lower()] = (reward_id, kind)
+        names[" ".join(name_en.split()).lower()] = (reward_id, kind)
     return names
 
 
@@ -208,9 +209,22 @@ def plan_history(rows: list[HistoryRow], actor: Employee | None) -> HistoryPlan:
             continue
         if row.kind == "redemption":
             key = row.reward.lower()
+            reward_id, kind = names.get(key, (None, "standard"))
+            if kind != "standard":
+                # A shift swap is a swap on the board, not a past purchase: none to import.
+                plan.rejected.append(
+                    Rejection(
+                        row.line,
+                        "swap_reward",
+                        _(
+                            "A shift swap cannot be imported as a past redemption: it needs its shift."
+                        ),
+                    )
+                )
+                continue
             if key not in plan.rewards:
-                plan.rewards[key] = names.get(key)
-                if plan.rewards[key] is None:
+                plan.rewards[key] = reward_id
+                if reward_id is None:
                     plan.new_rewards[key] = row.reward
         plan.rows.append((row, employee_id))
     _check_balances(plan)
