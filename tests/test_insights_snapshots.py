@@ -12,7 +12,7 @@ from pojo.extensions import db
 from pojo.insights import measures, service, snapshots
 from pojo.insights.models import SegmentFigures, SegmentSnapshot
 from pojo.jobs.models import JobRun
-from pojo.jobs.registry import run_job
+from pojo.jobs.registry import run_job, run_scheduled
 from pojo.market import catalogue, redemptions
 from pojo.market.demand import price_now
 from pojo.market.models import Reward
@@ -142,9 +142,13 @@ def test_the_job_twice_in_the_same_state_writes_nothing_the_second_time(app, his
     assert _job(app, histories + timedelta(minutes=15)).startswith("segment figures up to date")
     assert _snapshots(app) == before and "stored" in first
     with app.app_context():
-        runs = db.session.scalars(select(JobRun).where(JobRun.job == JOB)).all()
+        runs = db.session.scalars(
+            select(JobRun).where(JobRun.job == JOB).order_by(JobRun.period)
+        ).all()
+        # One run a quarter hour: the second found nothing to store.
         assert [run.summary for run in runs] == [
-            "segment figures up to date; dashboard figures up to date"
+            first,
+            "segment figures up to date; dashboard figures up to date",
         ]
         today = before[-1].id
         figures = db.session.scalar(select(func.count()).where(SegmentFigures.snapshot_id == today))
@@ -153,6 +157,21 @@ def test_the_job_twice_in_the_same_state_writes_nothing_the_second_time(app, his
     tomorrow = _job(app, histories + timedelta(days=1))
     assert "snapshots stored" in tomorrow and "0 old ones dropped" not in tomorrow
     assert today not in {row.id for row in _snapshots(app)}
+
+
+def test_the_scheduler_runs_it_once_a_quarter_hour_so_a_backdated_change_is_stored_soon(
+    app, histories
+):
+    start = histories.replace(minute=1)
+    with app.app_context():
+        assert "stored" in run_scheduled(JOB, start)
+        # The same quarter hour again: the period is claimed, nothing runs.
+        assert run_scheduled(JOB, start + timedelta(minutes=10)) is None
+        assert run_scheduled(JOB, start + timedelta(minutes=15)).startswith(
+            "segment figures up to date"
+        )
+        periods = db.session.scalars(select(JobRun.period).where(JobRun.job == JOB)).all()
+    assert len(periods) == 2
 
 
 def _hr_api(app, make_employee):

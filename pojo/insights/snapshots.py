@@ -197,5 +197,7 @@ def refresh(now: datetime) -> str:
 
 
 def period(now: datetime) -> str:
-    """A run belongs to the day whose start it keeps figures for."""
-    return day_start(now).isoformat()
+    """A run belongs to its quarter hour: the scheduler claims each period once, and a
+    backdated import must be stored by the next run, not the next day's."""
+    slot = now.minute - now.minute % REFRESH_MINUTES
+    return now.replace(minute=slot, second=0, microsecond=0).isoformat()
