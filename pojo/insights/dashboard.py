@@ -47,6 +47,12 @@ def _segment_report(window_days: int, at: datetime, stamp: tuple[int, int] | Non
     return segment_report(window_days, at, stamp)
 
 
+def _segment_codes(window_days: int, at: datetime, stamp: tuple[int, int]):
+    from pojo.insights.service import segment_codes
+
+    return segment_codes(window_days, at, stamp)
+
+
 @dataclass(frozen=True)
 class Shares:
     """How many people of one group are in each segment; `hidden` under MIN_GROUP (supervisors)."""
@@ -126,9 +132,13 @@ def window_days_from(text: str | None) -> int:
 
 
 def _shares(group: str, rows, hide_small: bool) -> Shares:
+    return _counted(group, (row.segment.code for row in rows), hide_small)
+
+
+def _counted(group: str, codes, hide_small: bool) -> Shares:
     counts = {code: 0 for code in CODES}
-    for row in rows:
-        counts[row.segment.code] += 1
+    for code in codes:
+        counts[code] += 1
     total = sum(counts.values())
     return Shares(group, tuple(counts.items()), total, hide_small and total < MIN_GROUP)
 
@@ -227,14 +237,17 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
 
     rows = visible(report.employees)
     hide = not full
+    # The past quarters need only each participant's code: the participants are the current
+    # report's (the same people: `past` fingerprints them as `version` does).
     trend = []
     for quarter in quarters[:-1]:
-        past_report = cached(
-            ("segments", past, window_days, quarter.first),
-            lambda q=quarter: _segment_report(window_days, q.end, stamps.of(q.end)),
+        codes, blank = cached(
+            ("segment codes", past, window_days, quarter.first),
+            lambda q=quarter: _segment_codes(window_days, q.end, stamps.of(q.end)),
         )
         label = periods.quarter_label(quarter.first)
-        trend.append(TrendPoint(label, _shares(label, visible(past_report.employees), hide)))
+        shares = _counted(label, (codes.get(r.employee_id, blank) for r in rows), hide)
+        trend.append(TrendPoint(label, shares))
     label = periods.quarter_label(quarters[-1].first)
     trend.append(TrendPoint(label, _shares(label, rows, hide)))
 

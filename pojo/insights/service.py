@@ -140,6 +140,23 @@ def segment_report(
     return SegmentReport(window_days, end, thresholds, rows)
 
 
+def segment_codes(
+    window_days: int, at: datetime, stamp: tuple[int, int] | None = None
+) -> tuple[dict[int, str], str]:
+    """Only the codes of `segment_report(window_days, at, stamp)`, what the dashboard's trend
+    counts: (the code by employee id of everyone with figures, the code of someone without).
+    No participants are read and no `EmployeeSegment` is made."""
+    _end, found = _measured(window_days, at, True, current=stamp)
+    thresholds = current_thresholds()
+    prices = measures.catalogue()
+    blank = classify(measures.priced(measures.no_history(window_days), prices), thresholds)
+    codes = {
+        employee_id: classify(measures.priced(features, prices), thresholds).code
+        for employee_id, features in found.items()
+    }
+    return codes, blank.code
+
+
 def segments_for(actor: Employee, window_days: int = 365) -> SegmentReport:
     """The segment report as of the start of the local day (as the dashboard's), for HR and
     admin."""
