@@ -47,10 +47,17 @@ def _segment_report(window_days: int, at: datetime, stamp: tuple[int, int] | Non
     return segment_report(window_days, at, stamp)
 
 
-def _segment_codes(window_days: int, at: datetime, stamp: tuple[int, int]):
-    from pojo.insights.service import segment_codes
+def _trend_codes(window_days: int, ends: list[datetime], since: datetime, stamps: "_Stamps"):
+    """Each participant's code as of each of `ends`: HR's default window from what the job
+    stored (`pojo.insights.trend`) while it stands, else classified from the segments' figures."""
+    from pojo.insights.service import segment_codes, stored_codes
 
-    return segment_codes(window_days, at, stamp)
+    if window_days == periods.DEFAULT_WINDOW:
+        payload = stored.payload(stored.TREND, window_days, since, stamps.figures(since))
+        found = stored_codes(window_days, ends, payload)
+        if found is not None:
+            return found
+    return segment_codes(window_days, ends, {end: stamps.of(end) for end in ends})
 
 
 @dataclass(frozen=True)
@@ -239,12 +246,14 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     hide = not full
     # The past quarters need only each participant's code: the participants are the current
     # report's (the same people: `past` fingerprints them as `version` does).
+    ends = [quarter.end for quarter in quarters[:-1]]
+    past_codes = cached(
+        ("segment codes", past, window_days, day),
+        lambda: _trend_codes(window_days, ends, since, stamps),
+    )
     trend = []
     for quarter in quarters[:-1]:
-        codes, blank = cached(
-            ("segment codes", past, window_days, quarter.first),
-            lambda q=quarter: _segment_codes(window_days, q.end, stamps.of(q.end)),
-        )
+        codes, blank = past_codes[quarter.end]
         label = periods.quarter_label(quarter.first)
         shares = _counted(label, (codes.get(r.employee_id, blank) for r in rows), hide)
         trend.append(TrendPoint(label, shares))
