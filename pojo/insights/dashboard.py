@@ -20,7 +20,7 @@ from pojo.database import utcnow
 from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.insights import periods, stored
-from pojo.insights.cache import cached, data_version
+from pojo.insights.cache import cached
 from pojo.insights.economy import Economy, economy, with_today
 from pojo.insights.fairness import Fairness
 from pojo.insights.periods import day_start
@@ -177,21 +177,19 @@ def _by(rows, key) -> dict[str, list]:
 
 
 class _Stamps:
-    """The stored figures' stamps of every moment the page shows, read in one statement the
-    first time a figure is not in the cache (a warm view reads none)."""
+    """The stored figures' stamps of every moment the page shows, read in one statement that
+    counts the ledger once; they are also the cache's key (a warm view reads only them)."""
 
     def __init__(self, moments: list[datetime]):
-        self.moments = moments
-        self.found: tuple | None = None
+        self.found = stored.stamps(moments)
 
     def of(self, moment: datetime) -> tuple[int, int]:
         """The segments' stamp as of `moment`."""
-        if self.found is None:
-            self.found = stored.stamps(self.moments)
         return self.found[0][moment]
 
     def figures(self, moment: datetime) -> tuple[int, int, str]:
-        """The economy's and fairness's stamp as of `moment`."""
+        """The economy's, fairness's and the trend's stamp as of `moment`: the segments' and
+        the employees' fingerprint."""
         return (*self.of(moment), self.found[1])
 
 
@@ -231,9 +229,12 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     day = local_date(now)
     since = day_start(day, zone)
     quarters = periods.quarter_ends(now, zone)
-    version, past = data_version(since, quarters[-1].start)
     start = periods.window_start(since, window_days)
     stamps = _Stamps(sorted({quarter.end for quarter in quarters[:-1]} | {since}))
+    # The key of what stands as of the day's start, and of the past quarters (the current
+    # quarter's start is the last past quarter's end): entries are never updated or deleted,
+    # so a stamp moves only with a backdated entry, a cancellation or a change of people.
+    version, past = stamps.figures(since), stamps.figures(quarters[-1].start)
     report = cached(
         ("segments", version, window_days, day),
         lambda: _segment_report(window_days, since, stamps.of(since)),
