@@ -9,10 +9,14 @@ from sqlalchemy import select
 
 from pojo.database import utcnow
 from pojo.extensions import db
-from pojo.insights import snapshots, stored
+from pojo.insights import measures, snapshots, stored, trend
 from pojo.insights.cache import forget
 from pojo.insights.models import InsightsFigures
+from pojo.insights.thresholds import current_thresholds
 from pojo.jobs.registry import run_job
+from pojo.people.service import get_employee
+from pojo.people.settings import set_setting
+from pojo.rows import site_zone
 from tests.insights_helpers import build_histories
 from tests.query_count import counting_statements
 from tests.test_insights_snapshots import _random_histories
@@ -135,13 +139,68 @@ def test_the_job_twice_in_the_same_state_writes_nothing_the_second_time(app, his
     now, _hr = histories
     first = _job(app, now)
     before = _rows(app)
-    assert [row.kind for row in before] == list(KINDS) and "stored" in first
+    assert [row.kind for row in before] == [*KINDS, stored.TREND] and "stored" in first
     second = _job(app, now + timedelta(minutes=15))
     assert second.endswith("dashboard figures up to date")
     assert _rows(app) == before
     # A new day: its start's figures replace the day before's.
     tomorrow = _job(app, now + timedelta(days=1))
-    assert "dashboard figures stored: economy, fairness; 2 old ones dropped" in tomorrow
+    assert "dashboard figures stored: economy, fairness, trend; 3 old ones dropped" in tomorrow
     with app.app_context():
         new_day = snapshots.day_start(now + timedelta(days=1))
     assert {row.as_of for row in _rows(app)} == {new_day}
+
+
+def _trend(app, now, stored_only: bool):
+    """The trend's codes as of the past quarter ends: the job's stored ones (None: missing,
+    stale, or classified otherwise), or classified live from the measured figures."""
+    from pojo.insights import periods, service
+
+    with app.app_context():
+        since = snapshots.day_start(now)
+        ends = [q.end for q in periods.quarter_ends(now, site_zone())[:-1]]
+        if stored_only:
+            payload = stored.payload(stored.TREND, 365, since, stored.stamp(since))
+            return service.stored_codes(365, ends, payload)
+        forget()
+        live = {end: measures.measure_open(365, end) for end in ends}
+        thresholds, prices = current_thresholds(), measures.catalogue()
+        return {end: trend.codes_of(live[end], 365, thresholds, prices) for end in ends}
+
+
+def test_the_stored_trend_is_the_live_codes_and_new_thresholds_are_classified_again(
+    app, histories, login, monkeypatch
+):
+    now, hr = histories
+    assert _trend(app, now, stored_only=True) is None  # before the first run
+    _job(app, now)
+    found = _trend(app, now, stored_only=True)
+    assert found == _trend(app, now, stored_only=False)
+    # Not an empty comparison: the past quarters hold several labels.
+    assert len({code for codes, _blank in found.values() for code in codes.values()}) >= 3
+    # The page counts the stored codes: nothing is classified for the past quarters.
+    from pojo.insights import service
+
+    client = login(app.test_client(), hr)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("classified the past quarters instead of reading the stored codes")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(service, "segment_codes", refuse)
+        with app.app_context():
+            forget()
+        assert client.get("/insights").status_code == 200
+    # HR asks for a longer history before a label: the stored codes are not read ...
+    with app.app_context():
+        set_setting(get_employee(hr), "insights_new_days", 300)
+        db.session.commit()
+    assert _trend(app, now, stored_only=True) is None
+    live = _trend(app, now, stored_only=False)
+    assert live != found  # the change moves people into "new"
+    with app.app_context():
+        forget()
+    assert client.get("/insights").status_code == 200
+    # ... and the next run classifies them again, the rest staying as it was.
+    assert "dashboard figures stored: trend; 0 old ones dropped" in _job(app, now)
+    assert _trend(app, now, stored_only=True) == live

@@ -20,7 +20,7 @@ from pojo.database import utcnow
 from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.insights import periods, stored
-from pojo.insights.cache import cached, data_version
+from pojo.insights.cache import cached
 from pojo.insights.economy import Economy, economy, with_today
 from pojo.insights.fairness import Fairness
 from pojo.insights.periods import day_start
@@ -45,6 +45,19 @@ def _segment_report(window_days: int, at: datetime, stamp: tuple[int, int] | Non
     from pojo.insights.service import segment_report
 
     return segment_report(window_days, at, stamp)
+
+
+def _trend_codes(window_days: int, ends: list[datetime], since: datetime, stamps: "_Stamps"):
+    """Each participant's code as of each of `ends`: HR's default window from what the job
+    stored (`pojo.insights.trend`) while it stands, else classified from the segments' figures."""
+    from pojo.insights.service import segment_codes, stored_codes
+
+    if window_days == periods.DEFAULT_WINDOW:
+        payload = stored.payload(stored.TREND, window_days, since, stamps.figures(since))
+        found = stored_codes(window_days, ends, payload)
+        if found is not None:
+            return found
+    return segment_codes(window_days, ends, {end: stamps.of(end) for end in ends})
 
 
 @dataclass(frozen=True)
@@ -126,9 +139,13 @@ def window_days_from(text: str | None) -> int:
 
 
 def _shares(group: str, rows, hide_small: bool) -> Shares:
+    return _counted(group, (row.segment.code for row in rows), hide_small)
+
+
+def _counted(group: str, codes, hide_small: bool) -> Shares:
     counts = {code: 0 for code in CODES}
-    for row in rows:
-        counts[row.segment.code] += 1
+    for code in codes:
+        counts[code] += 1
     total = sum(counts.values())
     return Shares(group, tuple(counts.items()), total, hide_small and total < MIN_GROUP)
 
@@ -160,21 +177,19 @@ def _by(rows, key) -> dict[str, list]:
 
 
 class _Stamps:
-    """The stored figures' stamps of every moment the page shows, read in one statement the
-    first time a figure is not in the cache (a warm view reads none)."""
+    """The stored figures' stamps of every moment the page shows, read in one statement that
+    counts the ledger once; they are also the cache's key (a warm view reads only them)."""
 
     def __init__(self, moments: list[datetime]):
-        self.moments = moments
-        self.found: tuple | None = None
+        self.found = stored.stamps(moments)
 
     def of(self, moment: datetime) -> tuple[int, int]:
         """The segments' stamp as of `moment`."""
-        if self.found is None:
-            self.found = stored.stamps(self.moments)
         return self.found[0][moment]
 
     def figures(self, moment: datetime) -> tuple[int, int, str]:
-        """The economy's and fairness's stamp as of `moment`."""
+        """The economy's, fairness's and the trend's stamp as of `moment`: the segments' and
+        the employees' fingerprint."""
         return (*self.of(moment), self.found[1])
 
 
@@ -214,9 +229,12 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     day = local_date(now)
     since = day_start(day, zone)
     quarters = periods.quarter_ends(now, zone)
-    version, past = data_version(since, quarters[-1].start)
     start = periods.window_start(since, window_days)
     stamps = _Stamps(sorted({quarter.end for quarter in quarters[:-1]} | {since}))
+    # The key of what stands as of the day's start, and of the past quarters (the current
+    # quarter's start is the last past quarter's end): entries are never updated or deleted,
+    # so a stamp moves only with a backdated entry, a cancellation or a change of people.
+    version, past = stamps.figures(since), stamps.figures(quarters[-1].start)
     report = cached(
         ("segments", version, window_days, day),
         lambda: _segment_report(window_days, since, stamps.of(since)),
@@ -227,14 +245,19 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
 
     rows = visible(report.employees)
     hide = not full
+    # The past quarters need only each participant's code: the participants are the current
+    # report's (the same people: `past` fingerprints them as `version` does).
+    ends = [quarter.end for quarter in quarters[:-1]]
+    past_codes = cached(
+        ("segment codes", past, window_days, day),
+        lambda: _trend_codes(window_days, ends, since, stamps),
+    )
     trend = []
     for quarter in quarters[:-1]:
-        past_report = cached(
-            ("segments", past, window_days, quarter.first),
-            lambda q=quarter: _segment_report(window_days, q.end, stamps.of(q.end)),
-        )
+        codes, blank = past_codes[quarter.end]
         label = periods.quarter_label(quarter.first)
-        trend.append(TrendPoint(label, _shares(label, visible(past_report.employees), hide)))
+        shares = _counted(label, (codes.get(r.employee_id, blank) for r in rows), hide)
+        trend.append(TrendPoint(label, shares))
     label = periods.quarter_label(quarters[-1].first)
     trend.append(TrendPoint(label, _shares(label, rows, hide)))
 

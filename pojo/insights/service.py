@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from pojo.database import utcnow
 from pojo.extensions import db
 from pojo.formatting import format_points
-from pojo.insights import measures, snapshots
+from pojo.insights import measures, periods, snapshots, trend
 from pojo.insights.cache import cached, forget
 from pojo.insights.policy import VIEW_INSIGHTS
 from pojo.insights.segments import CODES, Segment, Thresholds, classify
@@ -27,6 +27,7 @@ from pojo.insights.thresholds import current_thresholds
 from pojo.ledger.models import Balance, LedgerEntry
 from pojo.people.models import Employee, Team
 from pojo.policy import require
+from pojo.rows import plain_rows
 
 OWN_WINDOW_DAYS = 365
 
@@ -97,7 +98,7 @@ def _measured(
 
 def _participants():
     """Who is measured, as plain rows: loading 5,000 ORM objects cost more than the scan."""
-    return db.session.execute(
+    return plain_rows(
         select(
             Employee.id,
             Employee.username,
@@ -111,7 +112,7 @@ def _participants():
         .outerjoin(Team, Team.id == Employee.team_id)
         .where(Employee.active, Employee.role.in_(measures.ROLES))
         .order_by(Employee.username)
-    ).all()
+    )
 
 
 def segment_report(
@@ -138,6 +139,30 @@ def segment_report(
         for person in _participants()
     )
     return SegmentReport(window_days, end, thresholds, rows)
+
+
+def segment_codes(
+    window_days: int, ends: list[datetime], stamps: dict[datetime, tuple[int, int]]
+) -> dict[datetime, tuple[dict[int, str], str]]:
+    """Only the codes of `segment_report(window_days, end, stamps[end])` for each of `ends`, what
+    the dashboard's trend counts: (the code by employee id of everyone with figures, the code of
+    someone without). No participants are read and no `EmployeeSegment` is made."""
+    thresholds, prices = current_thresholds(), measures.catalogue()
+    found = {}
+    for end in ends:
+        _end, figures = _measured(window_days, end, True, current=stamps[end])
+        found[end] = trend.codes_of(figures, window_days, thresholds, prices)
+    return found
+
+
+def stored_codes(
+    window_days: int, ends: list[datetime], payload: dict | None
+) -> dict[datetime, tuple[dict[int, str], str]] | None:
+    """The trend's codes from the job's stored `payload` (`pojo.insights.trend`) while they
+    were classified with the current thresholds and prices; None: else."""
+    if payload is None or window_days != periods.DEFAULT_WINDOW:
+        return None
+    return trend.read(payload, ends, current_thresholds(), measures.catalogue())
 
 
 def segments_for(actor: Employee, window_days: int = 365) -> SegmentReport:

@@ -28,7 +28,7 @@ from pojo.insights.models import SegmentFigures, SegmentSnapshot
 from pojo.insights.segments import Features
 from pojo.ledger.models import LedgerEntry
 from pojo.market.models import Redemption
-from pojo.rows import local_date, site_zone
+from pojo.rows import local_date, plain_rows, site_zone
 
 JOB = "segment_features"
 # How often the scheduler looks for missing or stale snapshots.
@@ -116,7 +116,7 @@ def moments(now: datetime) -> list[datetime]:
 def stored(window_days: int, as_of: datetime, current: tuple[int, int]) -> dict | None:
     """The stored figures (prices open, `measures.measure_open`) of the snapshot of
     `window_days` as of `as_of` when its stamp is `current`; None: missing or stale."""
-    rows = db.session.execute(
+    rows = plain_rows(
         select(SegmentFigures.employee_id, *_FIELDS)
         .join(SegmentSnapshot, SegmentSnapshot.id == SegmentFigures.snapshot_id)
         .where(
@@ -125,7 +125,7 @@ def stored(window_days: int, as_of: datetime, current: tuple[int, int]) -> dict 
             SegmentSnapshot.entries == current[0],
             SegmentSnapshot.cancelled == current[1],
         )
-    ).all()
+    )
     if not rows:
         return None
     return {row[0]: Features(*row[1:]) for row in rows}
@@ -179,9 +179,12 @@ def refresh(now: datetime) -> str:
             )
         )
     }
+    # Every moment's stamp in one statement: the up-to-date run (every 15 minutes) counts the
+    # ledger once, not once per moment.
+    current_stamps, _ = stamps(wanted)
     stored_now, figures = [], 0
     for as_of in wanted:
-        current = stamp(as_of)
+        current = current_stamps[as_of]
         if kept.get(as_of) != current:
             figures += _store(window, as_of, current, now)
             stored_now.append(as_of)

@@ -18,18 +18,22 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select
 
 from pojo.extensions import db
-from pojo.insights import periods, snapshots
+from pojo.insights import measures, periods, snapshots, trend
 from pojo.insights.cache import PEOPLE
 from pojo.insights.economy import Economy, economy
 from pojo.insights.fairness import Fairness, fairness
 from pojo.insights.models import InsightsFigures
 from pojo.insights.payload import decode, encode
+from pojo.insights.thresholds import current_thresholds
 from pojo.people.models import Employee
 from pojo.rows import site_zone
 
 ECONOMY = "economy"
 FAIRNESS = "fairness"
 KINDS = {ECONOMY: Economy, FAIRNESS: Fairness}
+# The trend's codes as of the past quarter ends (`pojo.insights.trend`): as of the day's start
+# too, under its stamp, which moves whenever an earlier quarter's would.
+TREND = "trend"
 
 _PEOPLE = tuple(select(aggregate).select_from(Employee).scalar_subquery() for aggregate in PEOPLE)
 
@@ -70,10 +74,10 @@ def _months_to(history: Economy, window_days: int, as_of: datetime, now: datetim
     )
 
 
-def read(kind: str, window_days: int, as_of: datetime, current: tuple[int, int, str], now):
-    """The stored figures of `kind` as of `as_of` when their stamp is `current`, as a view at
-    `now` shows them; None: missing or stale."""
-    payload = db.session.scalar(
+def payload(kind: str, window_days: int, as_of: datetime, current: tuple[int, int, str]):
+    """The stored payload of `kind` as of `as_of` when its stamp is `current`; None: missing or
+    stale."""
+    return db.session.scalar(
         select(InsightsFigures.payload).where(
             InsightsFigures.kind == kind,
             InsightsFigures.window_days == window_days,
@@ -83,9 +87,15 @@ def read(kind: str, window_days: int, as_of: datetime, current: tuple[int, int, 
             InsightsFigures.people == current[2],
         )
     )
-    if payload is None:
+
+
+def read(kind: str, window_days: int, as_of: datetime, current: tuple[int, int, str], now):
+    """The stored figures of `kind` as of `as_of` when their stamp is `current`, as a view at
+    `now` shows them; None: missing or stale."""
+    data = payload(kind, window_days, as_of, current)
+    if data is None:
         return None
-    found = decode(KINDS[kind], payload)
+    found = decode(KINDS[kind], data)
     return _months_to(found, window_days, as_of, now) if kind == ECONOMY else found
 
 
@@ -96,7 +106,7 @@ def refresh(now: datetime) -> str:
     since = snapshots.day_start(now)
     current = stamp(since)
     kept = {
-        row.kind: (row.entries, row.cancelled, row.people)
+        row.kind: row
         for row in db.session.execute(
             select(
                 InsightsFigures.kind,
@@ -106,9 +116,28 @@ def refresh(now: datetime) -> str:
             ).where(InsightsFigures.window_days == window, InsightsFigures.as_of == since)
         )
     }
+    ends = [quarter.end for quarter in periods.quarter_ends(now, site_zone())[:-1]]
+    thresholds, prices = current_thresholds(), measures.catalogue()
+
+    def work(kind: str):
+        if kind == TREND:
+            return trend.work_out(window, ends, thresholds, prices)
+        return encode(work_out(kind, window, since, now))
+
+    def up_to_date(kind: str) -> bool:
+        row = kept.get(kind)
+        if row is None or (row.entries, row.cancelled, row.people) != current:
+            return False
+        if kind != TREND:
+            return True
+        # Classified with other thresholds or prices: classified again.
+        return (
+            trend.read(payload(kind, window, since, current), ends, thresholds, prices) is not None
+        )
+
     stored_now = []
-    for kind in KINDS:
-        if kept.get(kind) == current:
+    for kind in (*KINDS, TREND):
+        if up_to_date(kind):
             continue
         db.session.execute(
             delete(InsightsFigures).where(
@@ -126,7 +155,7 @@ def refresh(now: datetime) -> str:
                 cancelled=current[1],
                 people=current[2],
                 computed_at=now,
-                payload=encode(work_out(kind, window, since, now)),
+                payload=work(kind),
             )
         )
         stored_now.append(kind)
