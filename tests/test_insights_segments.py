@@ -78,3 +78,21 @@ def test_ones_own_profile_matches_hrs_view_of_it(app, histories):
             own = service.own_profile(find_employee(row.username))
             assert own.code == row.segment.code, row.username
             assert own.features.redemptions == row.segment.features.redemptions
+
+
+def test_new_thresholds_show_on_the_next_dashboard_view_not_the_next_day(app, histories):
+    """The dashboard caches its labels; HR's new thresholds are part of what they were made with."""
+    from pojo.insights.dashboard import dashboard
+    from pojo.insights.thresholds import set_thresholds
+    from pojo.people.service import find_employee
+
+    with app.app_context(), unit_of_work():
+        hr = find_employee("test.giver")
+        before = dashboard(hr, 365).overall
+    assert 0 < before.count("new") < before.total
+    with app.app_context(), unit_of_work():
+        # Everyone with under ten years of history counts as new.
+        assert set_thresholds(find_employee("test.giver"), {"insights_new_days": 3650})
+    with app.app_context(), unit_of_work():
+        after = dashboard(find_employee("test.giver"), 365).overall
+    assert after.count("new") == after.total == before.total

@@ -26,8 +26,10 @@ from pojo.insights.fairness import Fairness
 from pojo.insights.periods import day_start
 from pojo.insights.policy import VIEW_INSIGHTS, VIEW_TEAM_INSIGHTS
 from pojo.insights.segments import CODES
+from pojo.insights.thresholds import SETTINGS as THRESHOLD_SETTINGS
+from pojo.insights.thresholds import thresholds_from
 from pojo.people.models import Employee
-from pojo.people.settings import Spec, define_setting, get_setting
+from pojo.people.settings import Spec, define_setting, get_settings
 from pojo.policy import can, require
 from pojo.rows import local_date, site_zone
 
@@ -235,8 +237,11 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     # quarter's start is the last past quarter's end): entries are never updated or deleted,
     # so a stamp moves only with a backdated entry, a cancellation or a change of people.
     version, past = stamps.figures(since), stamps.figures(quarters[-1].start)
+    # HR's rate and thresholds in one read: labels cached under other thresholds are not these.
+    settings = get_settings((EURO_SETTING, *THRESHOLD_SETTINGS))
+    limits = thresholds_from(settings)
     report = cached(
-        ("segments", version, window_days, day),
+        ("segments", version, window_days, day, limits),
         lambda: _segment_report(window_days, since, stamps.of(since)),
     )
 
@@ -249,7 +254,7 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     # report's (the same people: `past` fingerprints them as `version` does).
     ends = [quarter.end for quarter in quarters[:-1]]
     past_codes = cached(
-        ("segment codes", past, window_days, day),
+        ("segment codes", past, window_days, day, limits),
         lambda: _trend_codes(window_days, ends, since, stamps),
     )
     trend = []
@@ -305,5 +310,5 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
         ),
         economy=economy_figures,
         fairness=fair,
-        euro_cents_per_100=int(get_setting(EURO_SETTING)),
+        euro_cents_per_100=int(settings[EURO_SETTING]),
     )

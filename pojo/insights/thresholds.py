@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pojo.insights.policy import VIEW_INSIGHTS
 from pojo.insights.segments import Thresholds
 from pojo.people.models import Employee
-from pojo.people.settings import Spec, define_setting, get_setting, set_setting
+from pojo.people.settings import Spec, define_setting, get_settings, set_setting
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,21 @@ for _knob in KNOBS:
     )
 
 
+SETTINGS = tuple(knob.setting for knob in KNOBS)
+
+
 def threshold_values() -> dict[str, int]:
     """The stored whole numbers, by setting name."""
-    return {knob.setting: get_setting(knob.setting) for knob in KNOBS}
+    return get_settings(SETTINGS)
 
 
 def current_thresholds() -> Thresholds:
     """The thresholds HR set (the defaults where nothing is stored)."""
-    values = threshold_values()
+    return thresholds_from(threshold_values())
+
+
+def thresholds_from(values: dict) -> Thresholds:
+    """The thresholds of these stored whole numbers (by setting name)."""
     return Thresholds().changed(
         **{
             knob.field: values[knob.setting] / knob.scale

@@ -69,6 +69,21 @@ def get_setting(name: str) -> str | int:
     return spec.default if parsed is None else parsed
 
 
+def get_settings(names: tuple[str, ...]) -> dict[str, str | int]:
+    """Several settings' values (each its default where unset) in one statement."""
+    found = dict(
+        db.session.execute(
+            db.select(Setting.name, Setting.value).where(Setting.name.in_(names))
+        ).all()
+    )
+    values = {}
+    for name in names:
+        spec = SETTINGS[name]
+        parsed = None if name not in found else _parse(spec, found[name])
+        values[name] = spec.default if parsed is None else parsed
+    return values
+
+
 def set_setting(actor: Employee, name: str, value: str | int) -> bool:
     """Store HR's choice; True when it changed (saving the same value writes nothing)."""
     spec = SETTINGS[name]
