@@ -179,20 +179,28 @@ def _by(rows, key) -> dict[str, list]:
 
 
 class _Stamps:
-    """The stored figures' stamps of every moment the page shows, read in one statement that
-    counts the ledger once; they are also the cache's key (a warm view reads only them)."""
+    """The stored figures' stamps of the moments the page shows. The day's start's is read at
+    once, in one statement, and is the cache's key (a warm view reads only it): entries are
+    never updated or deleted and a cancellation is final, so while the count up to the day's
+    start stands, so does every earlier moment's. The past quarter ends' are read, in one more
+    statement, only when a cold figure needs them (on PostgreSQL each is a count of months of
+    the ledger)."""
 
-    def __init__(self, moments: list[datetime]):
-        self.found = stored.stamps(moments)
+    def __init__(self, since: datetime, moments: list[datetime]):
+        self.moments = moments
+        self.found, self.people = stored.stamps([since])
 
     def of(self, moment: datetime) -> tuple[int, int]:
         """The segments' stamp as of `moment`."""
-        return self.found[0][moment]
+        if moment not in self.found:
+            more, _people = stored.stamps([m for m in self.moments if m not in self.found])
+            self.found.update(more)
+        return self.found[moment]
 
     def figures(self, moment: datetime) -> tuple[int, int, str]:
         """The economy's, fairness's and the trend's stamp as of `moment`: the segments' and
         the employees' fingerprint."""
-        return (*self.of(moment), self.found[1])
+        return (*self.of(moment), self.people)
 
 
 def _whole_view(window_days: int, since: datetime, now: datetime, stamps: _Stamps):
@@ -232,11 +240,11 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     since = day_start(day, zone)
     quarters = periods.quarter_ends(now, zone)
     start = periods.window_start(since, window_days)
-    stamps = _Stamps(sorted({quarter.end for quarter in quarters[:-1]} | {since}))
-    # The key of what stands as of the day's start, and of the past quarters (the current
-    # quarter's start is the last past quarter's end): entries are never updated or deleted,
-    # so a stamp moves only with a backdated entry, a cancellation or a change of people.
-    version, past = stamps.figures(since), stamps.figures(quarters[-1].start)
+    stamps = _Stamps(since, sorted({quarter.end for quarter in quarters[:-1]} | {since}))
+    # The key of what stands as of the day's start, and so of the past quarters too: entries
+    # are never updated or deleted, so it moves only with a backdated entry, a cancellation or
+    # a change of people.
+    version = stamps.figures(since)
     # HR's rate and thresholds in one read: labels cached under other thresholds are not these.
     settings = get_settings((EURO_SETTING, *THRESHOLD_SETTINGS))
     limits = thresholds_from(settings)
@@ -251,10 +259,10 @@ def dashboard(actor, window_days: int, now: datetime | None = None) -> Dashboard
     rows = visible(report.employees)
     hide = not full
     # The past quarters need only each participant's code: the participants are the current
-    # report's (the same people: `past` fingerprints them as `version` does).
+    # report's (the same people: the key fingerprints them).
     ends = [quarter.end for quarter in quarters[:-1]]
     past_codes = cached(
-        ("segment codes", past, window_days, day, limits),
+        ("segment codes", version, window_days, day, limits),
         lambda: _trend_codes(window_days, ends, since, stamps),
     )
     trend = []
