@@ -29,6 +29,12 @@ def test_user_create_reads_password_from_stdin_and_creates_team(app, runner):
         assert employee.team.name == "Helsinki"
         assert employee.display_name == "Aino Agent"
         assert employee.password_hash.startswith("scrypt:")
+        # In the audit log, made by no employee (whoever runs the server), with no password.
+        from pojo.audit.models import AuditEntry
+
+        (entry,) = db.session.scalars(db.select(AuditEntry)).all()
+        assert (entry.action, entry.actor_id) == ("employee.created", None)
+        assert entry.after["username"] == "aino.agent" and "password" not in str(entry.after)
 
 
 def test_user_create_temp_with_agency_and_contract_end(app, runner):

@@ -41,7 +41,7 @@ def create_user(
     password = _read_password()
     end: date | None = contract_end.date() if contract_end else None
     with cli_unit_of_work():
-        employee = service.create_employee(
+        employee = service.create_employee_from_command_line(
             username,
             role=role,
             team_name=team_name,

@@ -322,6 +322,14 @@ def admit_employee(
     return employee
 
 
+def create_employee_from_command_line(username: str, **fields) -> Employee:
+    """`flask user create`: an employee made by whoever runs the server, so by no employee;
+    in the audit log like HR's additions."""
+    employee = create_employee(username, **fields)
+    audit.record(None, "employee.created", audit_subject(employee), None, audit_state(employee))
+    return employee
+
+
 def list_teams() -> list[Team]:
     """Every team by name, with its members and supervisors loaded (the teams page)."""
     query = (
