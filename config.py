@@ -69,6 +69,35 @@ POJO_HISTORY_BACKGROUND_ROWS
 POJO_NOTIFICATION_RETENTION_DAYS
     A read notification older than this many days is deleted by the nightly
     `prune_read_notifications` job (unread ones are kept). Default 180.
+POJO_BASE_URL
+    Pojo's address as people open it, e.g. ``https://pojo.example.com``:
+    e-mails link to pages under it. Default: built from SERVER_NAME (and
+    PREFERRED_URL_SCHEME) when that is set, else e-mails carry no link.
+MAIL_SERVER
+    The SMTP server that sends Pojo's e-mail notices. Unset (the default):
+    no e-mail is queued or sent, and nothing fails for it.
+MAIL_PORT
+    Its port. Default 25 (587 is usual with MAIL_USE_TLS, 465 with MAIL_USE_SSL).
+MAIL_USERNAME, MAIL_PASSWORD
+    Login for the SMTP server, if it asks for one. Default none.
+MAIL_USE_TLS
+    ``1``: STARTTLS after connecting (port 587). Default off.
+MAIL_USE_SSL
+    ``1``: TLS from the start (port 465). Default off; not with MAIL_USE_TLS.
+MAIL_DEFAULT_SENDER
+    The From of every e-mail, e.g. ``Pojo <pojo@example.com>``.
+    Default ``pojo@localhost``: set it, many servers refuse that one.
+MAIL_TIMEOUT
+    Seconds to wait for the SMTP server before the attempt counts as failed
+    (and is tried again later). Default 30.
+POJO_MAIL_MAX_ATTEMPTS
+    How many times an e-mail is tried before it is marked failed. Default 6.
+POJO_MAIL_RETRY_SECONDS
+    The wait before the first retry; it doubles after each failure
+    (1, 2, 4, 8, 16 minutes by default). Default 60.
+POJO_MAIL_RETENTION_DAYS
+    The outbox keeps an e-mail sent (or failed) this many days, then the
+    nightly `prune_mail_outbox` job deletes it. Default 30.
 """
 
 import os
@@ -135,6 +164,21 @@ def load(instance_path: Path) -> dict:
         "EURO_PER_POINT": float(os.environ.get("POJO_EURO_PER_POINT", "0.10")),
         "HISTORY_BACKGROUND_ROWS": _int("POJO_HISTORY_BACKGROUND_ROWS", 5000, minimum=0),
         "NOTIFICATION_RETENTION_DAYS": _int("POJO_NOTIFICATION_RETENTION_DAYS", 180, minimum=1),
+        "BASE_URL": os.environ.get("POJO_BASE_URL", "").rstrip("/"),
+        # Flask-Mailman reads the MAIL_ settings; Pojo sends only when MAIL_SERVER is set.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 25, minimum=1),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or "pojo@localhost",
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30, minimum=1),
+        # Always SMTP: Flask-Mailman would keep a testing app's mail in memory instead.
+        "MAIL_BACKEND": "smtp",
+        "MAIL_MAX_ATTEMPTS": _int("POJO_MAIL_MAX_ATTEMPTS", 6, minimum=1),
+        "MAIL_RETRY_SECONDS": _int("POJO_MAIL_RETRY_SECONDS", 60, minimum=1),
+        "MAIL_RETENTION_DAYS": _int("POJO_MAIL_RETENTION_DAYS", 30, minimum=1),
         # No pre-ping: it costs every request a round trip. A pooled connection is
         # replaced after half an hour instead (before servers and firewalls drop idle
         # ones), and a GET that finds its connection dead is served again on a fresh one

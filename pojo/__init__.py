@@ -30,6 +30,7 @@ FEATURES = (
     "pojo.history",
     "pojo.audit",
     "pojo.notifications",
+    "pojo.mail",
     "pojo.jobs",
     "pojo.home",
     "pojo.demo",

@@ -26,3 +26,10 @@ employee_deactivated = _signals.signal("employee-deactivated")
 # refuses by raising a DomainError (shift swaps: a shift on the swap board, or with a swap
 # behind it, is not deleted). Payload: shift (the Shift), change.
 shift_changing = _signals.signal("shift-changing")
+
+# Notices were left for these employees. Sent by `pojo.notifications.service` (`notify`,
+# `notify_many`) in the transaction that wrote them, so what a receiver writes (the mail
+# feature's outbox) commits or rolls back with the notice. Payload: kind (the notice's kind),
+# recipients (a list of (employee id, params) pairs, never empty), link (site-relative or
+# None), at (when the event happened; earlier than now for backdated notices).
+notices_left = _signals.signal("notices-left")

@@ -22,6 +22,9 @@ from pojo.ledger.verify import run_checks
 from pojo.people import service as people
 from pojo.unit_of_work import unit_of_work
 
+# The `smtp_server` fixture: a real SMTP server for tests of e-mail (tests/smtp_server.py).
+pytest_plugins = ["tests.smtp_server"]
+
 PG_URL = os.environ.get("POJO_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "correct horse 1"
@@ -164,8 +167,15 @@ def make_app(databases, backend):
 
 
 @pytest.fixture
-def app(make_app, databases, backend):
-    app = make_app()
+def app_overrides() -> dict:
+    """Extra config for the `app` fixture: a test module overrides this fixture to change it
+    (tests/test_mail.py points the app at its SMTP server)."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, databases, backend, app_overrides):
+    app = make_app(**app_overrides)
     with app.app_context():
         databases[backend].reset()
     yield app

@@ -124,6 +124,8 @@ def test_every_feature_that_holds_personal_data_gives_its_part(app):
         "swaps",
         "audit_log",
         "notifications",
+        "mail_preferences",
+        "mail_outbox",
     ]
 
 

@@ -25,7 +25,7 @@ from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
 from pojo.policy import EVERYONE, PUBLIC
-from pojo.web import allow, local_path
+from pojo.web import allow, local_path, sections
 
 bp = Blueprint("auth", __name__)
 
@@ -100,15 +100,21 @@ def settings():
             )
         except DomainError as error:
             password_form.current.errors.append(error.message)
-            return render_template(
-                "auth/settings.html", language_form=language_form, password_form=password_form
-            ), 422
+            return _settings_page(language_form, password_form), 422
         flash(_("Password changed. Your other sessions have ended."), "success")
         return redirect(url_for("auth.settings"))
     status = 422 if request.method == "POST" else 200
+    return _settings_page(language_form, password_form), status
+
+
+def _settings_page(language_form, password_form) -> str:
+    # Other features' panels (the e-mail choice) through `Feature.sections["settings"]`.
     return render_template(
-        "auth/settings.html", language_form=language_form, password_form=password_form
-    ), status
+        "auth/settings.html",
+        language_form=language_form,
+        password_form=password_form,
+        sections=sections("settings", employee=current_user),
+    )
 
 
 @bp.route("/settings/my-data.json")

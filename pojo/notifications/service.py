@@ -3,7 +3,8 @@
 A notification keeps its kind and parameters, not a text, so each reader
 sees it in their own language. The feature behind a kind words it: it hands
 its texts over in `Feature.notices` (`pojo.awards.notices`, `pojo.outcomes.notices`,
-`pojo.market.notices`).
+`pojo.market.notices`). Each notice left is announced (`pojo.signals.notices_left`) in the
+same transaction: the mail feature queues the e-mail of those that matter.
 """
 
 import json
@@ -20,6 +21,7 @@ from pojo.features import installed
 from pojo.notifications.models import Notification
 from pojo.pagination import Pagination, paginate
 from pojo.rows import in_language
+from pojo.signals import notices_left
 from pojo.unit_of_work import delete_in_batches
 
 
@@ -47,6 +49,7 @@ def notify(
     db.session.add(notification)
     db.session.flush()
     _count_in_bell(employee_id, 1)
+    _announce(kind, [(employee_id, params)], link, at)
     return notification
 
 
@@ -78,6 +81,13 @@ def notify_many(
     )
     for employee_id, _params in recipients:
         _count_in_bell(employee_id, 1)
+    _announce(kind, list(recipients), link, at)
+
+
+def _announce(kind: str, recipients: list[tuple[int, dict]], link, at) -> None:
+    notices_left.send(
+        current_app._get_current_object(), kind=kind, recipients=recipients, link=link, at=at
+    )
 
 
 def unread_count_of(employee_id) -> ScalarSelect:

@@ -37,6 +37,7 @@ FEATURES = {
     "home",
     "jobs",
     "ledger",
+    "mail",
     "market",
     "notifications",
     "outcomes",

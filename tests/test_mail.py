@@ -1,0 +1,273 @@
+"""E-mail notices reach people's real mailboxes (an SMTP server the tests start), once each,
+in their language, only the categories they want, and only for what was committed."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from pojo.database import utcnow
+from pojo.extensions import db
+from pojo.jobs.registry import run_scheduled
+from pojo.mail import SEND_JOB, outbox
+from pojo.mail.models import MailOptOut, OutboxMail
+from pojo.mail.sender import send_due
+from pojo.unit_of_work import unit_of_work
+from tests.form_helpers import assert_saving_unchanged_changes_nothing
+from tests.smtp_server import mail_config
+
+NOTE = "Calmed an angry caller and kept the customer"
+
+
+@pytest.fixture
+def app_overrides(smtp_server):
+    return mail_config(smtp_server)
+
+
+def award_form(employee, request_id="r1"):
+    return {"employee": employee, "criterion": "fcr", "note": NOTE, "request_id": request_id}
+
+
+def _award(supervisor, agent, request_id="r1"):
+    response = supervisor.post("/awards/new", data=award_form(agent, request_id))
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+
+
+def _run_send_job(app, minutes_later=0):
+    with app.app_context():
+        return run_scheduled(SEND_JOB, utcnow() + timedelta(minutes=minutes_later))
+
+
+def _outbox(app) -> list[tuple[str, str, int]]:
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))
+        return [(row.recipient, row.status, row.attempts) for row in rows]
+
+
+def _team(app, client_as, make_employee, language="en", email="aino@example.com"):
+    supervisor = client_as("supervisor", team="Alpha")
+    agent = make_employee("aino", team="Alpha", language=language, email=email)
+    return supervisor, agent
+
+
+def test_an_award_reaches_the_agents_mailbox_after_the_job_runs(
+    app, client_as, make_employee, smtp_server
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    assert smtp_server.messages == []  # queued with the award, sent after its commit
+    assert "1 e-mails sent" in _run_send_job(app)
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == "aino@example.com"
+    assert mail["From"] == "Pojo <pojo@pojo.test>"
+    assert mail["Subject"] == "Pojo: you were awarded points"
+    assert mail["Auto-Submitted"] == "auto-generated"
+    body = mail.get_content()
+    assert f"awarded you 20 points for First-contact resolution: {NOTE}" in body
+    assert "http://pojo.test/wallet" in body  # the page, as an address to open
+    assert "http://pojo.test/settings" in body  # where to turn it off
+    assert _outbox(app) == [("aino@example.com", "sent", 1)]
+
+
+def test_a_finnish_agent_gets_the_award_in_finnish(app, client_as, make_employee, smtp_server):
+    supervisor, agent = _team(app, client_as, make_employee, language="fi")
+    _award(supervisor, agent)
+    _run_send_job(app)
+    [mail] = smtp_server.wait_for(1)
+    assert mail["Subject"] == "Pojo: sait pojoja"
+    body = mail.get_content()
+    assert "antoi sinulle 20 pojoa" in body
+    assert "Avaa se Pojossa: http://pojo.test/wallet" in body
+
+
+def test_someone_who_turned_awards_off_gets_no_award_mail(
+    app, client_as, make_employee, login, smtp_server
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    choice = {f"mail-{name}": "y" for name in ("redemptions", "swaps", "contract", "approvals")}
+    response = login(app.test_client(), agent).post(
+        "/settings/email", data={"mail-shown": "1", **choice}
+    )
+    assert response.status_code == 302
+    _award(supervisor, agent)
+    _run_send_job(app)
+    assert smtp_server.messages == []
+    assert _outbox(app) == []
+    with app.app_context():  # still in the bell
+        from pojo.notifications.models import Notification
+
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_a_rolled_back_award_queues_nothing(app, make_employee, smtp_server):
+    from pojo.awards import service as awards
+    from pojo.people.service import find_employee
+
+    supervisor = make_employee("sami", role="supervisor", team="Alpha")
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    with app.app_context(), pytest.raises(RuntimeError), unit_of_work():
+        awards.award(find_employee(supervisor), agent, "fcr", NOTE, request_id="r1")
+        assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 1
+        raise RuntimeError("something after the award failed")
+    assert _outbox(app) == []
+    _run_send_job(app)
+    assert smtp_server.messages == []
+
+
+def test_running_the_sender_twice_sends_once(app, client_as, make_employee, smtp_server):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    with app.app_context():
+        assert send_due() == "1 e-mails sent"
+        assert send_due() == "0 e-mails sent"
+    _run_send_job(app)
+    _run_send_job(app, minutes_later=5)
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_flask_mail_send_sends_what_is_due(app, client_as, make_employee, runner, smtp_server):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert "1 e-mails sent" in result.output
+    assert len(smtp_server.wait_for(1)) == 1
+    status = runner.invoke(args=["mail", "status"])
+    assert "sent: 1" in status.output
+
+
+def test_an_smtp_failure_is_retried_later_and_then_sent_once(
+    app, client_as, make_employee, smtp_server
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    smtp_server.fail_next(1)
+    assert "1 to retry" in _run_send_job(app)
+    [(_to, status, attempts)] = _outbox(app)
+    assert (status, attempts) == ("queued", 1)
+    with app.app_context():
+        mail = db.session.scalar(select(OutboxMail))
+        assert "451" in mail.last_error
+        assert mail.next_attempt_at > utcnow() + timedelta(seconds=50)  # backoff, not at once
+        assert send_due() == "0 e-mails sent"  # not due yet
+    assert "1 e-mails sent" in _run_send_job(app, minutes_later=2)
+    assert len(smtp_server.wait_for(1)) == 1
+    assert _outbox(app) == [("aino@example.com", "sent", 2)]
+
+
+def test_an_unreachable_server_is_retried_until_the_limit_then_failed(
+    app, client_as, make_employee
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    with app.app_context():
+        from pojo.mail.sender import mailman
+
+        app.config["MAIL_PORT"] = 1  # nothing listens there
+        mailman.init_app(app)
+        assert "1 to retry" in send_due()
+        assert "1 failed" in send_due(utcnow() + timedelta(hours=1))
+        assert send_due(utcnow() + timedelta(days=1)) == "0 e-mails sent"
+    assert _outbox(app) == [("aino@example.com", "failed", 2)]
+
+
+def test_an_address_refused_for_good_fails_at_once(app, client_as, make_employee, smtp_server):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    smtp_server.fail_next(1, "550 5.1.1 No such mailbox")
+    assert "1 failed" in _run_send_job(app)
+    assert _outbox(app) == [("aino@example.com", "failed", 1)]
+
+
+def test_a_mail_left_sending_by_a_crash_is_never_sent_again_by_itself(
+    app, client_as, make_employee, runner, smtp_server
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    with app.app_context():
+        claimed = outbox.claim_next(utcnow())  # the sender "crashes" after its claim
+        assert claimed is not None
+        assert send_due() == "0 e-mails sent"  # someone else's claim: left alone
+        later = utcnow() + timedelta(minutes=15)
+        assert "1 left sending by a stopped sender marked uncertain" in send_due(later)
+        assert send_due(later + timedelta(hours=1)) == "0 e-mails sent"
+    assert smtp_server.messages == []
+    assert _outbox(app) == [("aino@example.com", "uncertain", 1)]
+    status = runner.invoke(args=["mail", "status"])
+    assert "uncertain: 1" in status.output and "may have gone out" in status.output
+    # The operator checked the mail server's log and resends it on purpose.
+    assert runner.invoke(args=["mail", "requeue", str(claimed.id)]).exit_code == 0
+    with app.app_context():
+        assert send_due() == "1 e-mails sent"
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_no_address_no_mail(app, client_as, make_employee, smtp_server):
+    supervisor, agent = _team(app, client_as, make_employee, email=None)
+    _award(supervisor, agent)
+    assert _outbox(app) == []
+
+
+def test_the_settings_page_shows_the_choice_and_saving_it_unchanged_changes_nothing(
+    app, client_as, make_employee
+):
+    agent = client_as("agent", team="Alpha", email="tiina@example.com")
+    page = agent.get("/settings").get_data(as_text=True)
+    assert "E-mail notices" in page and 'action="/settings/email"' in page
+    assert page.count('type="checkbox"') == 5 and page.count("checked") == 5  # all on
+    agent.post("/settings/email", data={"mail-shown": "1", "mail-swaps": "y"})
+
+    def opt_outs():
+        with app.app_context():
+            return sorted(db.session.execute(select(MailOptOut.employee_id, MailOptOut.category)))
+
+    assert [category for _id, category in opt_outs()] == [
+        "approvals",
+        "awards",
+        "contract",
+        "redemptions",
+    ]
+    assert_saving_unchanged_changes_nothing(agent, "/settings/email", opt_outs)
+
+
+def test_a_choice_post_without_its_form_is_refused_and_changes_nothing(app, client_as):
+    agent = client_as("agent", team="Alpha")
+    assert agent.post("/settings/email", data={}).status_code == 422
+    # Pojo refuses a NUL anywhere with a 400 before any view; 100 KB of anything else is a form error.
+    assert agent.post("/settings/email", data={"mail-shown": "\0" * 100}).status_code == 400
+    refused = agent.post("/settings/email", data={"mail-shown": "x" * 100_000})
+    assert refused.status_code == 422
+    assert "E-mail notices" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 0
+
+
+def test_the_personal_data_download_has_the_mail_choice_and_mails(
+    app, client_as, make_employee, login
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    mine = login(app.test_client(), agent).get("/settings/my-data.json").get_json()
+    assert mine["mail_preferences"] == {
+        "awards": True,
+        "redemptions": True,
+        "swaps": True,
+        "contract": True,
+        "approvals": True,
+    }
+    [mail] = mine["mail_outbox"]
+    assert mail["to"] == "aino@example.com" and mail["status"] == "queued"
+    assert NOTE in mail["body"]
+
+
+def test_sent_mail_is_pruned_after_its_retention(app, client_as, make_employee, smtp_server):
+    from pojo.jobs.retention import day_start
+
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    _award(supervisor, agent, request_id="r2")
+    with app.app_context():
+        send_due()
+        assert outbox.prune(day_start(utcnow()), 30) == 0
+        assert outbox.prune(day_start(utcnow() + timedelta(days=32)), 30) == 2
