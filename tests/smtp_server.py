@@ -13,6 +13,7 @@ tests/conftest.py loads this module as a plugin, so every test may ask for the
 `smtp_server.fail_next(n, reply)` makes the next n deliveries fail with an SMTP reply.
 """
 
+import asyncio
 import socket
 import threading
 import time
@@ -34,11 +35,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.port = 0
+        self.delay = 0.0  # seconds each delivery takes, to widen a race between two senders
         self.messages: list[EmailMessage] = []
         self._failures: list[str] = []
         self._lock = threading.Lock()
 
     async def handle_DATA(self, _server, _session, envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             if self._failures:
                 return self._failures.pop(0)

@@ -1,6 +1,7 @@
 """E-mail notices reach people's real mailboxes (an SMTP server the tests start), once each,
 in their language, only the categories they want, and only for what was committed."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -271,3 +272,57 @@ def test_sent_mail_is_pruned_after_its_retention(app, client_as, make_employee, 
         send_due()
         assert outbox.prune(day_start(utcnow()), 30) == 0
         assert outbox.prune(day_start(utcnow() + timedelta(days=32)), 30) == 2
+
+
+def test_two_senders_at_once_send_each_mail_once(app, make_employee, smtp_server):
+    from pojo.notifications.service import link_to, notify
+    from pojo.people.service import find_employee
+
+    agents = [make_employee(team="Alpha", email=f"agent{n}@example.com") for n in range(12)]
+    with app.app_context(), unit_of_work():
+        for username in agents:
+            notify(
+                find_employee(username).id,
+                "award_received",
+                link_to("ledger.wallet"),
+                who="Sami",
+                points=20,
+                criterion_en="First-contact resolution",
+                criterion_fi="Ensikontaktiratkaisu",
+                note=NOTE,
+            )
+    smtp_server.delay = 0.02
+    barrier = threading.Barrier(2)
+    summaries = []
+
+    def sender():
+        with app.app_context():
+            barrier.wait()
+            summaries.append(send_due())
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    received = smtp_server.wait_for(len(agents))
+    assert sorted(m["To"] for m in received) == sorted(f"agent{n}@example.com" for n in range(12))
+    assert len({m["Message-ID"] for m in received}) == len(agents)
+    assert sum(int(summary.split()[0]) for summary in summaries) == len(agents)
+    assert {status for _to, status, _attempts in _outbox(app)} == {"sent"}
+
+
+def test_without_mail_server_nothing_is_queued_and_the_award_still_works(
+    app, client_as, make_employee, login, runner, smtp_server
+):
+    app.config["MAIL_SERVER"] = ""  # as config.py leaves it when MAIL_SERVER is not set
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    assert ">20<" in login(app.test_client(), agent).get("/wallet").get_data(as_text=True)
+    assert _outbox(app) == []
+    assert _run_send_job(app) == "no MAIL_SERVER set: e-mail is off"
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0 and "e-mail is off" in result.output
+    assert smtp_server.messages == []
+    page = login(app.test_client(), agent).get("/settings").get_data(as_text=True)
+    assert "This Pojo sends no e-mail yet" in page

@@ -27,6 +27,8 @@ RETENTION_JOBS = (
     "prune_outcome_uploads",
     "prune_history_uploads",
     "prune_read_notifications",
+    "prune_mail_outbox",
+    "prune_job_runs",
 )
 
 
@@ -208,6 +210,21 @@ def test_read_notifications_go_after_the_setting_and_unread_ones_stay(app, make_
         "1 read notifications pruned"
     )
     assert remaining(app, Notification.params) == ['{"days": 400}']
+
+
+def test_job_runs_go_after_30_days_but_each_jobs_latest_stays(app):
+    old = NOW - timedelta(days=40)
+    add(
+        app,
+        JobRun(job="send_mail", period="old-1", started_at=old),
+        JobRun(job="send_mail", period="old-2", started_at=old + timedelta(minutes=1)),
+        JobRun(job="send_mail", period="recent", started_at=NOW - timedelta(days=2)),
+        JobRun(job="contract_end", period="only", started_at=old),
+    )
+    assert run(app, "prune_job_runs") == "2 job runs pruned"
+    # contract_end's one old run is its latest; the run of the pruning itself is today's.
+    assert remaining(app, JobRun.period) == ["2026-12-03", "only", "recent"]
+    assert run(app, "prune_job_runs") == "nothing to prune: no job runs past their retention"
 
 
 def test_a_backlog_is_deleted_in_batches_each_committed_on_its_own(app, make_employee):

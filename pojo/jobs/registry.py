@@ -13,16 +13,20 @@ the period's row, so it never overlaps a scheduled run of the same period.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pojo.database import upsert, utcnow
 from pojo.extensions import db
 from pojo.features import installed
 from pojo.jobs.models import JobRun
-from pojo.unit_of_work import unit_of_work
+from pojo.unit_of_work import delete_in_batches, unit_of_work
+
+# Job runs are kept this long (each job's latest run always): a job every minute (send_mail)
+# would otherwise leave half a million rows a year.
+RUN_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -97,3 +101,16 @@ def last_runs() -> dict[str, JobRun]:
     """The latest recorded run of each job."""
     runs = db.session.scalars(db.select(JobRun).order_by(JobRun.started_at))
     return {run.job: run for run in runs}
+
+
+def prune_runs(day_start: datetime) -> int:
+    """Delete job runs started RUN_RETENTION_DAYS before `day_start`, but each job's latest.
+
+    A period never comes back, so a pruned claim is never needed again.
+    """
+    latest = select(func.max(JobRun.id)).group_by(JobRun.job)
+    return delete_in_batches(
+        JobRun,
+        JobRun.started_at < day_start - timedelta(days=RUN_RETENTION_DAYS),
+        JobRun.id.not_in(latest),
+    )
