@@ -326,3 +326,91 @@ def test_without_mail_server_nothing_is_queued_and_the_award_still_works(
     assert smtp_server.messages == []
     page = login(app.test_client(), agent).get("/settings").get_data(as_text=True)
     assert "This Pojo sends no e-mail yet" in page
+
+
+def test_every_kind_a_category_names_is_a_notice_some_feature_words(app):
+    from pojo.features import installed
+    from pojo.mail.categories import OF_KIND
+
+    assert set(OF_KIND) <= set(installed(app).notices)
+
+
+def test_a_redemption_handed_over_reaches_the_mailbox(app, make_employee, smtp_server):
+    from pojo.market import redemptions
+    from pojo.people.service import find_employee
+    from tests.market_helpers import add_reward, give_points
+
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    hr = make_employee("helena", role="hr", team="Office")
+    give_points(app, agent, 500)
+    reward_id = add_reward(app, name_en="Cinema tickets", name_fi="Elokuvaliput")
+    with app.app_context(), unit_of_work():
+        made = redemptions.redeem(find_employee(agent), reward_id, 10_000)
+        redemptions.fulfil(find_employee(hr), made.id)
+    _run_send_job(app)
+    # The points came as an award, which told her too.
+    subjects = sorted(m["Subject"] for m in smtp_server.wait_for(2))
+    assert subjects == ["Pojo: news about your redemption", "Pojo: you were awarded points"]
+    [mail] = [m for m in smtp_server.messages if "redemption" in m["Subject"]]
+    assert "Your redemption is ready: Cinema tickets." in mail.get_content()
+
+
+def test_an_import_waiting_for_approval_mails_the_approvers(
+    app, client_as, make_employee, smtp_server
+):
+    from tests.test_outcomes import csv_file, preview_of, upload
+    from tests.test_outcomes_trust import nps_rows
+
+    make_employee("helena", role="hr", team="Office", email="helena@example.com")
+    make_employee("hanna", role="hr", team="Office")  # no address: no e-mail
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    supervisor = client_as("supervisor", team="Alpha")
+    url, _page = preview_of(supervisor, upload(supervisor, csv_file(*nps_rows(agent, 1))))
+    assert supervisor.post(url + "/apply", data={}).status_code == 302
+    _run_send_job(app)
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == "helena@example.com"
+    assert mail["Subject"] == "Pojo: something waits for your approval"
+    assert "it waits for your approval" in mail.get_content()
+    assert f"http://pojo.test{url}" in mail.get_content()
+
+
+def test_a_notice_no_category_holds_stays_in_the_bell_only(app, make_employee):
+    from pojo.notifications.service import notify
+    from pojo.people.service import find_employee
+
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    with app.app_context(), unit_of_work():
+        notify(find_employee(agent).id, "goal_affordable", None, price=100, reward_en="Cinema")
+    assert _outbox(app) == []
+
+
+def test_the_choice_form_needs_its_csrf_token(make_app, make_employee, app):
+    from tests.conftest import PASSWORD, csrf_token_from
+
+    protected = make_app(WTF_CSRF_ENABLED=True, **mail_config_of(app))
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    client = protected.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": agent, "password": PASSWORD})
+    # Flask-WTF's CSRFProtect refuses it before the view, as every form of Pojo's.
+    assert client.post("/settings/email", data={"mail-shown": "1"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 0
+    token = csrf_token_from(client.get("/settings").get_data(as_text=True))
+    saved = client.post("/settings/email", data={"csrf_token": token, "mail-shown": "1"})
+    assert saved.status_code == 302
+    with app.app_context():  # every box unticked: all five off
+        assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 5
+
+
+def mail_config_of(app) -> dict:
+    return {name: app.config[name] for name in ("MAIL_SERVER", "MAIL_PORT")}
+
+
+def test_the_send_job_is_listed_and_runs_every_minute(app, runner):
+    listed = runner.invoke(args=["jobs", "list"]).output
+    assert "send_mail" in listed and "prune_mail_outbox" in listed
+    assert _run_send_job(app) == "0 e-mails sent"
+    assert _run_send_job(app) is None  # this minute's run is claimed already
+    assert _run_send_job(app, minutes_later=1) == "0 e-mails sent"

@@ -27,8 +27,9 @@ from pojo.unit_of_work import delete_in_batches, unit_of_work
 
 # A notice about something this long past (demo data, a backdated import) is history, not news.
 NEWS_WINDOW = timedelta(days=1)
-# A row `sending` for this long belongs to a sender that stopped: SMTP answers within
-# MAIL_TIMEOUT (30 s by default), so a live sender has recorded it long before.
+# A row `sending` for this long (or 4 x MAIL_TIMEOUT if longer) belongs to a sender that
+# stopped: SMTP answers within MAIL_TIMEOUT (30 s by default), so a live sender has long
+# recorded it.
 STALE_SENDING = timedelta(minutes=10)
 ERROR_LENGTH = 500
 
@@ -95,12 +96,17 @@ def queue_notices(_app, *, kind: str, recipients: list, link, at: datetime | Non
     return len(rows)
 
 
+def _stale_after() -> timedelta:
+    # One e-mail takes a few SMTP round trips, each up to MAIL_TIMEOUT.
+    return max(STALE_SENDING, timedelta(seconds=4 * current_app.config["MAIL_TIMEOUT"]))
+
+
 def give_up_on_stale(now: datetime) -> int:
     """Mark rows a stopped sender left `sending` as `uncertain` (never sent again by itself)."""
     with unit_of_work():
         return db.session.execute(
             update(OutboxMail)
-            .where(OutboxMail.status == "sending", OutboxMail.claimed_at < now - STALE_SENDING)
+            .where(OutboxMail.status == "sending", OutboxMail.claimed_at < now - _stale_after())
             .values(
                 status="uncertain",
                 last_error="The sender stopped while sending it: it may have gone out. "
@@ -139,7 +145,8 @@ def claim_next(now: datetime) -> Claimed | None:
         claimed = db.session.execute(
             update(OutboxMail)
             .where(OutboxMail.id == mail.id, OutboxMail.status == "queued")
-            .values(status="sending", claimed_at=now, attempts=OutboxMail.attempts + 1)
+            # The real time, not the run's: a long run's late claims are not stale.
+            .values(status="sending", claimed_at=utcnow(), attempts=OutboxMail.attempts + 1)
         ).rowcount
         if claimed != 1:
             return None
