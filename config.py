@@ -139,6 +139,9 @@ def _secret_key(instance_path: Path) -> str:
 def load(instance_path: Path) -> dict:
     """Build the Flask config mapping from the environment."""
     default_db = f"sqlite:///{instance_path / 'pojo.sqlite3'}"
+    if _flag("MAIL_USE_TLS") and _flag("MAIL_USE_SSL"):
+        # Said at start-up, not as a failed e-mail a minute later.
+        raise ValueError("MAIL_USE_TLS and MAIL_USE_SSL exclude each other: set one")
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
         "SECRET_KEY": _secret_key(instance_path),

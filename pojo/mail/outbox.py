@@ -165,11 +165,13 @@ def mark_sent(mail_id: int) -> None:
 
 
 def permanent(error: Exception) -> bool:
-    """An error that trying again cannot mend: the server refused the address for good (5xx)."""
+    """An error of this e-mail that trying again cannot mend: the server refused its address
+    or its content for good (5xx). A refused login or sender, or a server out of reach, is
+    the server's or the settings' and is tried again."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPSenderRefused)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
     return isinstance(error, ValueError)  # a header or address the message cannot carry
 
 
