@@ -414,3 +414,45 @@ def test_the_send_job_is_listed_and_runs_every_minute(app, runner):
     assert _run_send_job(app) == "0 e-mails sent"
     assert _run_send_job(app) is None  # this minute's run is claimed already
     assert _run_send_job(app, minutes_later=1) == "0 e-mails sent"
+
+
+def test_a_covered_swap_mails_the_requester_and_the_taker(app, make_employee, smtp_server):
+    from tests.market_helpers import add_reward, give_points
+    from tests.test_api import api_client
+    from tests.test_swaps import SWAP, shift_for
+
+    requester = make_employee("riikka", team="Alpha", email="riikka@example.com")
+    taker = make_employee("tapio", team="Alpha", email="tapio@example.com", language="fi")
+    give_points(app, requester, 1000)
+    reward = add_reward(app, **SWAP)
+    shift = shift_for(app, requester)
+    made = api_client(app, requester).post(
+        "/api/v1/redemptions", json={"reward": reward, "max_price": 1000, "shift": shift}
+    )
+    assert made.status_code == 201, made.get_json()
+    swap = api_client(app, taker).get("/api/v1/swaps").get_json()[0]["id"]
+    assert api_client(app, taker).post(f"/api/v1/swaps/{swap}/take").status_code == 200
+    _run_send_job(app)
+    smtp_server.wait_for(2)
+    [covered] = [m for m in smtp_server.to("riikka@example.com") if "swap" in m["Subject"]]
+    assert covered["Subject"] == "Pojo: news about a shift swap"
+    assert "Tapio covers your shift Evening" in covered.get_content()
+    assert "http://pojo.test/swaps" in covered.get_content()
+    [cover] = smtp_server.to("tapio@example.com")
+    assert cover["Subject"] == "Pojo: uutta vuoronvaihdosta"
+    assert "Riikka" in cover.get_content()
+
+
+def test_a_temps_contract_reminder_reaches_them_in_finnish(app, make_employee, smtp_server):
+    from pojo.jobs.registry import run_job
+    from pojo.rows import local_date
+
+    with app.app_context():
+        end = local_date(utcnow()) + timedelta(days=14)
+    make_employee("tiina", temp=True, contract_end=end, language="fi", email="tiina@example.com")
+    with app.app_context():
+        assert run_job("contract_reminders") == "1 contract reminders sent"
+    _run_send_job(app)
+    [mail] = smtp_server.wait_for(1)
+    assert mail["Subject"] == "Pojo: sopimuksesi on päättymässä"
+    assert f"Sopimuksesi päättyy {end.day}.{end.month}.{end.year}" in mail.get_content()
