@@ -456,3 +456,17 @@ def test_a_temps_contract_reminder_reaches_them_in_finnish(app, make_employee, s
     [mail] = smtp_server.wait_for(1)
     assert mail["Subject"] == "Pojo: sopimuksesi on päättymässä"
     assert f"Sopimuksesi päättyy {end.day}.{end.month}.{end.year}" in mail.get_content()
+
+
+def test_a_notice_its_e_mail_cannot_word_still_leaves_the_notice(app, make_employee):
+    from pojo.notifications.models import Notification
+    from pojo.notifications.service import notify
+    from pojo.people.service import find_employee
+
+    agent = make_employee("aino", team="Alpha", email="aino@example.com")
+    with app.app_context(), unit_of_work():
+        # "points" missing: the text cannot be written, but the notice stands.
+        notify(find_employee(agent).id, "award_received", None, who="Sami")
+    assert _outbox(app) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 1

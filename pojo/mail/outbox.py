@@ -10,6 +10,7 @@ may have gone out: it becomes `uncertain` and is never sent again by itself, sin
 notice sent twice is worse than one an operator resends (`flask mail requeue ID`).
 """
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -32,6 +33,8 @@ NEWS_WINDOW = timedelta(days=1)
 # recorded it.
 STALE_SENDING = timedelta(minutes=10)
 ERROR_LENGTH = 500
+
+log = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -76,7 +79,11 @@ def queue_notices(_app, *, kind: str, recipients: list, link, at: datetime | Non
         if person is None:
             continue
         language = person.language or current_app.config["DEFAULT_LANGUAGE"]
-        subject, body = compose(kind, params, link, language, category)
+        try:
+            subject, body = compose(kind, params, link, language, category)
+        except Exception:  # noqa: BLE001 - the e-mail is lost, never the award behind it
+            log.exception("the e-mail of a %s notice could not be worded; not queued", kind)
+            continue
         rows.append(
             {
                 "employee_id": employee_id,

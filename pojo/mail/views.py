@@ -1,6 +1,6 @@
 """Choosing which notices come by e-mail: a panel on the settings page and its own page."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,7 +31,9 @@ def settings_panel(**_context_of_page):
 @bp.route("/settings/email", methods=["GET", "POST"])
 @allow(EVERYONE)
 def choose():
-    form = choice_form(preferences.chosen(current_user.id))
+    # A POST's boxes are the choice; only a first showing reads the current one.
+    shown = None if request.method == "POST" else preferences.chosen(current_user.id)
+    form = choice_form(shown)
     if form.validate_on_submit():
         if preferences.choose(current_user, form.chosen()):
             flash(_("Your e-mail choice is saved."), "success")
