@@ -217,6 +217,8 @@ def test_the_settings_page_shows_the_choice_and_saving_it_unchanged_changes_noth
     page = agent.get("/settings").get_data(as_text=True)
     assert "E-mail notices" in page and 'action="/settings/email"' in page
     assert page.count('type="checkbox"') == 5 and page.count("checked") == 5  # all on
+    bell = agent.get("/notifications").get_data(as_text=True)
+    assert 'href="/settings#email"' in bell  # found from the bell's list too
     agent.post("/settings/email", data={"mail-shown": "1", "mail-swaps": "y"})
 
     def opt_outs():
