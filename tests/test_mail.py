@@ -472,3 +472,20 @@ def test_a_notice_its_e_mail_cannot_word_still_leaves_the_notice(app, make_emplo
     assert _outbox(app) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_flask_mail_test_checks_the_smtp_settings(app, runner, smtp_server):
+    sent = runner.invoke(args=["mail", "test", "ops@example.com"])
+    assert sent.exit_code == 0, sent.output
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == "ops@example.com" and mail["Subject"] == "Pojo: a test e-mail"
+    app.config["MAIL_PORT"] = 1  # nothing listens there
+    with app.app_context():
+        from pojo.mail.sender import mailman
+
+        mailman.init_app(app)
+    refused = runner.invoke(args=["mail", "test", "ops@example.com"])
+    assert refused.exit_code == 1 and "not sent: ConnectionRefusedError" in refused.output
+    app.config["MAIL_SERVER"] = ""
+    off = runner.invoke(args=["mail", "test", "ops@example.com"])
+    assert off.exit_code == 1 and "E-mail is off" in off.output

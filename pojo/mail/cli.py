@@ -1,11 +1,11 @@
-"""`flask mail send`, `flask mail status` and `flask mail requeue ID`."""
+"""`flask mail send`, `flask mail status`, `flask mail requeue ID` and `flask mail test ADDRESS`."""
 
 import click
 from flask.cli import AppGroup
 
 from pojo.mail import outbox
 from pojo.mail.models import STATUSES
-from pojo.mail.sender import send_due
+from pojo.mail.sender import send_due, send_test
 from pojo.unit_of_work import unit_of_work
 
 mail_cli = AppGroup("mail", help="E-mail notices: the outbox and its sending.")
@@ -41,3 +41,16 @@ def requeue(mail_id):
     if mail is None:
         raise click.ClickException(f"no failed or uncertain e-mail {mail_id}")
     click.echo(f"e-mail {mail_id} to {mail.recipient} queued again")
+
+
+@mail_cli.command("test")
+@click.argument("address")
+def test(address):
+    """Send one e-mail to ADDRESS now, past the outbox, to check the SMTP settings."""
+    if not outbox.enabled():
+        raise click.ClickException("E-mail is off: no MAIL_SERVER set.")
+    try:
+        send_test(address)
+    except Exception as error:  # noqa: BLE001 - whatever failed is the answer to the check
+        raise click.ClickException(f"not sent: {type(error).__name__}: {error}") from None
+    click.echo(f"sent to {address}")

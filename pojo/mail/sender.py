@@ -89,3 +89,26 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> str:
     if stale:
         parts.append(f"{stale} left sending by a stopped sender marked uncertain")
     return ", ".join(parts)
+
+
+def send_test(address: str) -> None:
+    """Send one e-mail to `address` now, past the outbox: checks the SMTP settings.
+
+    Raises what the SMTP server or the connection raised.
+    """
+    config = current_app.config
+    connection = mailman.get_connection()
+    try:
+        EmailMessage(
+            subject="Pojo: a test e-mail",
+            body=(
+                "This e-mail tests Pojo's SMTP settings "
+                f"({config['MAIL_SERVER']}:{config['MAIL_PORT']}). Nothing else is needed.\n"
+            ),
+            from_email=config["MAIL_DEFAULT_SENDER"],
+            to=[address],
+            connection=connection,
+            headers={"Auto-Submitted": "auto-generated"},
+        ).send()
+    finally:
+        _close(connection)
