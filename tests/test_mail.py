@@ -392,3 +392,10 @@ def test_flask_mail_test_checks_the_smtp_settings(app, runner, smtp_server):
     app.config["MAIL_SERVER"] = ""
     off = runner.invoke(args=["mail", "test", "ops@example.com"])
     assert off.exit_code == 1 and "E-mail is off" in off.output
+
+
+@pytest.mark.slow
+def test_the_demos_made_up_history_queues_no_mail(app, runner):
+    result = runner.invoke(args=["demo", "--months", "1"])
+    assert result.exit_code == 0, result.output
+    assert _outbox(app) == []
