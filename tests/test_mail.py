@@ -65,7 +65,7 @@ def test_an_award_reaches_the_agents_mailbox_after_the_job_runs(
     body = mail.get_content()
     assert f"awarded you 20 points for First-contact resolution: {NOTE}" in body
     assert "http://pojo.test/wallet" in body  # the page, as an address to open
-    assert "http://pojo.test/settings" in body  # where to turn it off
+    assert "http://pojo.test/settings#email" in body  # where to turn it off
     assert _outbox(app) == [("aino@example.com", "sent", 1)]
 
 

@@ -42,7 +42,7 @@ def compose(kind: str, params: dict, link: str | None, language: str, category: 
                 category=str(category.label),
             )
         )
-        settings = absolute(link_to("auth.settings"))
+        settings = absolute(link_to("auth.settings") + "#email")  # the choice's panel
         if settings:
             lines.append(_("Choose which notices reach you by e-mail: %(url)s", url=settings))
         subject = _("Pojo: %(subject)s", subject=str(category.subject))
