@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from pojo.extensions import db
 from pojo.mail.models import MailOptOut
-from tests.form_helpers import assert_saving_unchanged_changes_nothing
+from tests.form_helpers import assert_saving_unchanged_changes_nothing, form_values
 from tests.smtp_server import mail_config
 from tests.test_mail import NOTE, _award, _outbox, _run_send_job, _team
 
@@ -59,7 +59,7 @@ def test_the_settings_page_shows_the_choice_and_saving_it_unchanged_changes_noth
     assert_saving_unchanged_changes_nothing(agent, "/settings/email", opt_outs)
 
 
-def test_a_choice_post_without_its_form_is_refused_and_changes_nothing(app, client_as):
+def test_a_choice_post_without_its_form_is_refused_and_the_form_shown_again_works(app, client_as):
     agent = client_as("agent", team="Alpha")
     assert agent.post("/settings/email", data={}).status_code == 422
     # Pojo refuses a NUL anywhere with a 400 before any view; 100 KB of anything else is a form error.
@@ -69,6 +69,12 @@ def test_a_choice_post_without_its_form_is_refused_and_changes_nothing(app, clie
     assert "E-mail notices" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 0
+    # The form shown again can be sent as it is (no box ticked: all five off).
+    again = dict(form_values(refused.get_data(as_text=True)))
+    assert again == {"mail-shown": "1"}
+    assert agent.post("/settings/email", data=again).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MailOptOut)) == 5
 
 
 def test_the_personal_data_download_has_the_mail_choice_and_mails(

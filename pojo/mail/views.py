@@ -40,4 +40,5 @@ def choose():
         else:
             flash(_("Nothing changed: your e-mail choice was already so."), "info")
         return redirect(url_for("auth.settings"))
+    form.shown.data = "1"  # shown again to be sent again: a good marker, whatever came
     return render_template("mail/choose.html", **_context(form)), form_status(form)
