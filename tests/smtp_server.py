@@ -10,7 +10,8 @@ tests/conftest.py loads this module as a plugin, so every test may ask for the
         return mail_config(smtp_server)
 
 `smtp_server.messages` are the e-mails received, parsed (`email.message.EmailMessage`);
-`smtp_server.fail_next(n, reply)` makes the next n deliveries fail with an SMTP reply.
+`smtp_server.fail_next(n, reply)` makes the next n deliveries fail with an SMTP reply;
+`smtp_server.drop_after_taking(n)` keeps the next n but hangs up before saying so.
 """
 
 import asyncio
@@ -38,9 +39,10 @@ class Mailbox:
         self.delay = 0.0  # seconds each delivery takes, to widen a race between two senders
         self.messages: list[EmailMessage] = []
         self._failures: list[str] = []
+        self._drops = 0
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, _server, _session, envelope) -> str:
+    async def handle_DATA(self, server, _session, envelope) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         with self._lock:
@@ -49,7 +51,16 @@ class Mailbox:
             message = message_from_bytes(envelope.content, policy=policy.default)
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
             self.messages.append(message)
+            if self._drops:
+                # Taken, but the sender never hears so: the connection ends before the reply.
+                self._drops -= 1
+                server.transport.close()
         return "250 Message accepted for delivery"
+
+    def drop_after_taking(self, count: int = 1) -> None:
+        """Keep the next `count` messages but close the connection before answering."""
+        with self._lock:
+            self._drops += count
 
     def fail_next(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
         """Refuse the next `count` messages with `reply` (4xx: try later; 5xx: for good)."""

@@ -399,3 +399,17 @@ def test_the_demos_made_up_history_queues_no_mail(app, runner):
     result = runner.invoke(args=["demo", "--months", "1"])
     assert result.exit_code == 0, result.output
     assert _outbox(app) == []
+
+
+def test_a_connection_lost_after_the_server_took_the_mail_never_sends_it_twice(
+    app, client_as, make_employee, smtp_server
+):
+    supervisor, agent = _team(app, client_as, make_employee)
+    _award(supervisor, agent)
+    smtp_server.drop_after_taking(1)
+    assert "1 uncertain" in _run_send_job(app)
+    assert _outbox(app) == [("aino@example.com", "uncertain", 1)]
+    _run_send_job(app, minutes_later=30)
+    assert len(smtp_server.wait_for(1)) == 1  # it did arrive, once
+    with app.app_context():
+        assert "May have gone out" in db.session.scalar(select(OutboxMail.last_error))

@@ -5,9 +5,10 @@ A row is written in the transaction that leaves the notice (`queue_notices`, the
 row by marking it `sending` and COMMITTING before it talks to SMTP (`claim_next`:
 PostgreSQL skips rows another sender holds, `FOR UPDATE SKIP LOCKED`; SQLite has one
 writer at a time), then records `sent`, or a retry with backoff, or `failed`. A row a
-sender left in `sending` (it crashed or lost the database between SMTP and its record)
-may have gone out: it becomes `uncertain` and is never sent again by itself, since a
-notice sent twice is worse than one an operator resends (`flask mail requeue ID`).
+sender left in `sending` (it crashed or lost the database between SMTP and its record),
+or whose connection broke off before the server answered, may have gone out: it becomes
+`uncertain` and is never sent again by itself, since a notice sent twice is worse than
+one an operator resends (`flask mail requeue ID`).
 """
 
 import logging
@@ -180,6 +181,29 @@ def permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPDataError):
         return error.smtp_code >= 500
     return isinstance(error, ValueError)  # a header or address the message cannot carry
+
+
+def refused(error: Exception) -> bool:
+    """The server answered that it did not take the e-mail (or it could not be written), so it
+    was not delivered: safe to try again. Anything else while sending (a dropped connection,
+    a timeout) may have come after the server took it."""
+    return isinstance(
+        error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, ValueError)
+    )
+
+
+def mark_uncertain(mail_id: int, error: Exception) -> None:
+    """The sending broke off where the server may have taken the e-mail: never sent again by
+    itself (`flask mail requeue` after checking the server's log)."""
+    with unit_of_work():
+        db.session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id == mail_id, OutboxMail.status == "sending")
+            .values(
+                status="uncertain",
+                last_error=f"May have gone out: {type(error).__name__}: {error}"[:ERROR_LENGTH],
+            )
+        )
 
 
 def mark_failure(mail_id: int, error: Exception, now: datetime) -> str:

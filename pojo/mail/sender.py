@@ -52,13 +52,14 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> str:
 
     Each is claimed and committed first (`outbox.claim_next`), then handed to SMTP, then
     recorded. A failure to reach the server ends the run (the rest wait for the next one);
-    an address refused for good fails that e-mail alone.
+    an address refused for good fails that e-mail alone; a connection that broke off while
+    sending leaves the e-mail `uncertain` (the server may have taken it) and ends the run.
     """
     if not outbox.enabled():
         return "no MAIL_SERVER set: e-mail is off"
     now = now or utcnow()
     stale = outbox.give_up_on_stale(now)
-    sent = retried = failed = 0
+    sent = retried = failed = uncertain = 0
     connection = mailman.get_connection()
     try:
         for _ in range(limit):
@@ -67,15 +68,27 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> str:
                 break
             try:
                 connection.open()  # once for the run: a no-op while the connection is open
+            except Exception as error:  # noqa: BLE001 - unreachable: nothing was sent
+                log.warning("SMTP server not reached for e-mail %s: %s", mail.id, error)
+                status = outbox.mark_failure(mail.id, error, now)
+                failed += status == "failed"
+                retried += status == "queued"
+                break
+            try:
                 connection.send_messages([_message(mail, connection)])
             except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
+                _close(connection)
+                if not outbox.refused(error):
+                    log.warning("e-mail %s may have gone out: %s", mail.id, error)
+                    outbox.mark_uncertain(mail.id, error)
+                    uncertain += 1
+                    break
                 log.warning("e-mail %s not sent: %s", mail.id, error)
                 status = outbox.mark_failure(mail.id, error, now)
                 failed += status == "failed"
                 retried += status == "queued"
                 if not outbox.permanent(error):
                     break
-                _close(connection)
             else:
                 outbox.mark_sent(mail.id)
                 sent += 1
@@ -86,6 +99,8 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> str:
         parts.append(f"{retried} to retry")
     if failed:
         parts.append(f"{failed} failed")
+    if uncertain:
+        parts.append(f"{uncertain} uncertain (the connection broke off: not sent again)")
     if stale:
         parts.append(f"{stale} left sending by a stopped sender marked uncertain")
     return ", ".join(parts)

@@ -61,3 +61,20 @@ def test_tls_and_ssl_together_are_refused_at_start(monkeypatch, tmp_path):
 )
 def test_only_an_answer_that_cannot_change_fails_an_email_at_once(error, for_good):
     assert permanent(error) is for_good
+
+
+@pytest.mark.parametrize(
+    ("error", "not_delivered"),
+    [
+        (smtplib.SMTPDataError(451, b"try later"), True),  # the server said no
+        (smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True),
+        (ValueError("header with a newline"), True),  # never left Pojo
+        (smtplib.SMTPServerDisconnected("gone"), False),  # maybe after the server took it
+        (TimeoutError("timed out"), False),
+        (ConnectionResetError(104, "reset"), False),
+    ],
+)
+def test_only_a_refusal_counts_as_not_delivered(error, not_delivered):
+    from pojo.mail.outbox import refused
+
+    assert refused(error) is not_delivered
