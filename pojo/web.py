@@ -6,14 +6,14 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, has_request_context, request
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.bounds import ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.features import installed
-from pojo.formatting import format_cents, format_datetime, format_points
+from pojo.formatting import format_cents, format_date, format_datetime, format_points
 from pojo.policy import ANY, PUBLIC, Capability, can, check_object_rule, check_rule, permits
 
 

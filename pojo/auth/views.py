@@ -24,6 +24,7 @@ from pojo.database import utcnow
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
+from pojo.people.models import LANGUAGES
 from pojo.policy import EVERYONE, PUBLIC
 from pojo.web import allow, local_path
 
@@ -31,9 +32,14 @@ bp = Blueprint("auth", __name__)
 
 # The session cookie's key for the token of the server-side session (pojo.auth.models.UserSession).
 SESSION_TOKEN = "session_token"
+# Longer than any page's own path and query: a longer `next` is someone's experiment.
+MAX_NEXT_LENGTH = 2000
 
 
 def _safe_next(target: str | None) -> str:
+    """A path on this site to go on to, else the front door (no open redirects, no huge URLs)."""
+    if target is not None and len(target) > MAX_NEXT_LENGTH:
+        target = None
     return local_path(target) or url_for("home.index")
 
 
@@ -130,17 +136,25 @@ def my_data():
 @bp.route("/language/<code>", methods=["POST"])
 @allow(PUBLIC)
 def choose_language(code: str):
-    """Language switch for visitors who are not logged in (kept in a cookie)."""
+    """The header's language switch, for everyone: back to the page it was pressed on.
+
+    A visitor's choice is kept in a cookie; a logged-in employee's is saved as their
+    setting too (which outranks the cookie), so it follows them to another device.
+    The cookie is set for both, so the login page after a logout stays in that language.
+    """
     response = redirect(_safe_next(request.form.get("next")))
-    if code in ("fi", "en"):
-        response.set_cookie(
-            "lang",
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],  # over HTTPS, like the session's
-        )
+    if code not in LANGUAGES:
+        return response
+    if current_user.is_authenticated:
+        service.set_language(current_user, code)
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],  # over HTTPS, like the session's
+    )
     return response
 
 
