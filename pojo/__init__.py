@@ -31,6 +31,7 @@ FEATURES = (
     "pojo.audit",
     "pojo.notifications",
     "pojo.jobs",
+    "pojo.guide",
     "pojo.home",
     "pojo.demo",
     "pojo.backups",
