@@ -137,7 +137,7 @@ def choose_language(code: str):
     setting too (which outranks the cookie), so it follows them to another device.
     The cookie is set for both, so the login page after a logout stays in that language.
     """
-    response = redirect(_safe_next(request.form.get("next")))
+    response = redirect(_safe_next(request.form.get("next") or request.args.get("next")))
     if code not in LANGUAGES:
         return response
     if current_user.is_authenticated:
