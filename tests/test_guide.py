@@ -197,3 +197,32 @@ def test_a_retired_reward_is_not_explained(app, client):
     with app.app_context(), unit_of_work():
         db.session.get(Reward, reward).active = False
     assert "Old mug" not in _text(client.get("/how-it-works"))
+
+
+def test_the_migration_marks_everyone_already_here_as_having_seen_the_tour(tmp_path):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from pojo import create_app
+
+    url = f"sqlite:///{tmp_path / 'before-the-tour.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    seen = text("SELECT tour_seen_at FROM employees WHERE username = 'veteran'")
+    with app.app_context():
+        upgrade(revision="20261204_02_audit_log")
+        db.session.execute(
+            text(
+                "INSERT INTO employees (username, display_name, role, employment_type, active,"
+                " language, session_version, created_at) VALUES ('veteran', 'Veteran', 'agent',"
+                " 'permanent', 1, 'fi', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        db.session.commit()
+        db.session.remove()  # SQLite: the migration needs the write lock this session held
+        upgrade()
+        assert db.session.execute(seen).scalar_one() is not None
+        db.session.remove()
+        downgrade(revision="20261204_02_audit_log")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
