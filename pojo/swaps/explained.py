@@ -1,5 +1,6 @@
 """The swaps' panel on the public "how it works" page (`pojo.guide`)."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pojo.awards.models import Criterion
@@ -17,4 +18,5 @@ def how_it_works_section():
         "deadline_hours": int(get_setting(DEADLINE_SETTING)),
         "rest_hours": int(get_setting(REST_SETTING)),
         "cover_points": cover.points if cover else None,
+        "contents": [("swaps", _("Swapping a shift"))],
     }
