@@ -32,6 +32,7 @@ FEATURES = (
     "pojo.notifications",
     "pojo.mail",
     "pojo.jobs",
+    "pojo.guide",
     "pojo.home",
     "pojo.demo",
     "pojo.backups",

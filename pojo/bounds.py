@@ -83,6 +83,8 @@ PAYROLL_MONTHS = 24
 PERSONAL_DATA_ROWS = 5000
 # The most audit log entries one CSV export holds (newest first, as filtered).
 AUDIT_EXPORT_ROWS = 10_000
+# The longest `next` a redirect follows: longer than any page's path and query.
+NEXT_PATH_LENGTH = 2000
 
 # Every integer a page reads from its query string, by name: one name, one meaning.
 QUERY_INTEGERS = {"before": ROW_ID, "page": PAGE, "limit": PAGE_SIZE, "team": ROW_ID}

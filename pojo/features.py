@@ -64,6 +64,9 @@ class Feature:
     # JSON-ready values (no secrets: no token, hash or session id), at most
     # `pojo.bounds.PERSONAL_DATA_ROWS` rows a list. The download gathers them in feature order.
     personal_data: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    # after_login(employee, next_path) -> a path or None: a page a login through the form opens
+    # before going on to `next_path` (the guide's first-login tour); the first answer wins.
+    after_login: Callable[[Any, str], str | None] | None = None
     models: ModuleType | None = None  # imported so migrations know its tables
     # Anything the fields above do not cover, run last (auth configures the login manager).
     setup: Callable[[Flask], None] | None = None
@@ -84,6 +87,7 @@ class Installed:
     notices: dict[str, Callable] = field(default_factory=dict)
     reward_kinds: dict[str, Callable] = field(default_factory=dict)
     personal_data: dict[str, Callable] = field(default_factory=dict)
+    after_login: list[Callable] = field(default_factory=list)
 
     def add(self, feature: Feature) -> None:
         if any(known.name == feature.name for known in self.features):
@@ -105,6 +109,8 @@ class Installed:
         if taken:
             raise ValueError(f"personal data parts {sorted(taken)} are another feature's")
         self.personal_data.update(feature.personal_data)
+        if feature.after_login:
+            self.after_login.append(feature.after_login)
 
 
 def installed(app: Flask | None = None) -> Installed:

@@ -6,14 +6,14 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, has_request_context, request
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.bounds import ChunkedBodyLimit
+from pojo.bounds import NEXT_PATH_LENGTH, ChunkedBodyLimit
 from pojo.extensions import db, login_manager
 from pojo.features import installed
-from pojo.formatting import format_cents, format_datetime, format_points
+from pojo.formatting import format_cents, format_date, format_datetime, format_points
 from pojo.policy import ANY, PUBLIC, Capability, can, check_object_rule, check_rule, permits
 
 
@@ -81,9 +81,12 @@ def _user_can(capability, obj=ANY) -> bool:
 def local_path(target: str | None) -> str | None:
     """`target` when it is a path on this site, else None: no open redirects.
 
-    Browsers read a backslash as a slash, so "/\\evil.example" is off-site too.
+    Browsers read a backslash as a slash, so "/\\evil.example" is off-site too; a path
+    longer than any of the site's (`bounds.NEXT_PATH_LENGTH`) is nobody's page either.
     """
-    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+    if not target or len(target) > NEXT_PATH_LENGTH:
+        return None
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
         return None
     return None if urlsplit(target).netloc else target
 

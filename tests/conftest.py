@@ -215,8 +215,10 @@ def make_employee(app):
         temp=False,
         active=True,
         language="en",
+        tour_seen=True,
         **extra,
     ):
+        """`tour_seen=False` makes a truly new person, shown the tour at their first login."""
         username = username or f"{role}-{uuid.uuid4().hex[:6]}"
         with app.app_context(), unit_of_work():
             employee = people.create_employee(
@@ -231,6 +233,7 @@ def make_employee(app):
                 **extra,
             )
             employee.active = active
+            employee.tour_seen_at = employee.created_at if tour_seen else None
             return employee.username
 
     return factory

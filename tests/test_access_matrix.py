@@ -116,6 +116,7 @@ def build_world(app, make_employee, login) -> World:
             ("history", "upload_id"): history_upload,
             ("people.extend_contract", "username"): people["temp agent"],
             ("auth.choose_language", "code"): "en",
+            ("guide.tour", "step"): 1,
         }
         assert db.session.get(HistoryImport, history_upload) is not None
         assert db.session.get(OutcomeImport, outcomes_upload).status == "pending"

@@ -276,6 +276,6 @@ def test_outcome_entries_show_as_outcomes_in_the_wallet(
     path.write_bytes(csv_file(f"c1,aino,nps,10,{DAY}T10:00:00Z"))
     runner.invoke(args=["outcomes", "import", str(path)])
     wallet = login(app.test_client(), "aino").get("/wallet").get_data(as_text=True)
-    shown = format_date(date.fromisoformat(DAY), "medium", locale="en")
+    shown = format_date(date.fromisoformat(DAY), "medium", locale="en_GB")  # day first
     assert "Customer outcome" in wallet and f"Customer survey, score 10, on {shown}" in wallet
     assert "nps 10 · c1" not in wallet  # codes and external ids are for HR

@@ -37,7 +37,7 @@ def test_the_wallet_names_each_outcome_and_its_date_not_its_codes(app, agent_wit
     for code in ("fcr-20261123-02595", "pk-20261123-00017", "nps-20261123-00441"):
         assert code not in wallet
     assert "fcr ·" not in wallet and "promise_kept" not in wallet and "nps 10" not in wallet
-    day = f"{SHOWN:%b} {SHOWN.day}, {SHOWN:%Y}"
+    day = f"{SHOWN.day} {SHOWN:%b} {SHOWN:%Y}"  # day first, as in Britain
     assert f"First-contact resolution on {day}" in wallet
     assert f"Customer promise on {day}" in wallet
     assert f"Customer survey, score 10, on {day}" in wallet

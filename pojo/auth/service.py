@@ -15,6 +15,7 @@ from pojo.auth.throttle import LoginLimits
 from pojo.database import utcnow
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import db
+from pojo.features import installed
 from pojo.notifications.service import remember_unread, unread_count_of
 from pojo.people.models import LANGUAGES, Employee
 from pojo.people.service import MIN_PASSWORD_LENGTH, find_employee, hash_password
@@ -68,6 +69,16 @@ def start_session(employee: Employee) -> str:
     db.session.add(UserSession(employee_id=employee.id, token_hash=_digest(token)))
     db.session.flush()
     return token
+
+
+def page_after_login(employee: Employee, next_page: str) -> str:
+    """Where a login through the form goes: a page a feature shows first (the first-login
+    tour, `Feature.after_login`), which then goes on to `next_page`; else `next_page`."""
+    for first_page in installed().after_login:
+        found = first_page(employee, next_page)
+        if found:
+            return found
+    return next_page
 
 
 def end_session(token: str | None) -> None:

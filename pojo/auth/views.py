@@ -24,6 +24,7 @@ from pojo.database import utcnow
 from pojo.errors import DomainError, LoginThrottled
 from pojo.extensions import login_manager
 from pojo.forms import form_status
+from pojo.people.models import LANGUAGES
 from pojo.policy import EVERYONE, PUBLIC
 from pojo.web import allow, local_path, sections
 
@@ -65,7 +66,7 @@ def login():
         g.pop("csrf_token", None)
         login_user(employee)
         session[SESSION_TOKEN] = service.start_session(employee)
-        return redirect(next_page)
+        return redirect(service.page_after_login(employee, next_page))
     status = form_status(form)
     return render_template("auth/login.html", form=form), status
 
@@ -136,17 +137,25 @@ def my_data():
 @bp.route("/language/<code>", methods=["POST"])
 @allow(PUBLIC)
 def choose_language(code: str):
-    """Language switch for visitors who are not logged in (kept in a cookie)."""
-    response = redirect(_safe_next(request.form.get("next")))
-    if code in ("fi", "en"):
-        response.set_cookie(
-            "lang",
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],  # over HTTPS, like the session's
-        )
+    """The header's language switch, for everyone: back to the page it was pressed on.
+
+    A visitor's choice is kept in a cookie; a logged-in employee's is saved as their
+    setting too (which outranks the cookie), so it follows them to another device.
+    The cookie is set for both, so the login page after a logout stays in that language.
+    """
+    response = redirect(_safe_next(request.form.get("next") or request.args.get("next")))
+    if code not in LANGUAGES:
+        return response
+    if current_user.is_authenticated:
+        service.set_language(current_user, code)
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],  # over HTTPS, like the session's
+    )
     return response
 
 

@@ -157,6 +157,7 @@ def create_staff(
         )
         employee.password_hash = password_hash
         employee.created_at = hired
+        employee.tour_seen_at = hired  # a demo user knows their way around
         stops = None
         if persona == "dormant":
             stops = start + timedelta(days=rng.randint(60, 150))
@@ -179,4 +180,5 @@ def _create(username, name, role, team_name, password_hash, start) -> Employee:
     # One hash for the one documented demo password: hashing 50 times would cost seconds.
     employee.password_hash = password_hash
     employee.created_at = start
+    employee.tour_seen_at = start
     return employee

@@ -34,6 +34,7 @@ def feature():
     from pojo.market.api import bp as api_bp
     from pojo.market.blueprint import bp
     from pojo.market.cli import PRICE_TICK_JOB, market_cli, reward_cli
+    from pojo.market.explained import how_it_works_section
     from pojo.market.invariants import CHECKS
     from pojo.market.notices import TEXTS as NOTICES
     from pojo.market.personal_data import PARTS as PERSONAL_DATA
@@ -54,7 +55,7 @@ def feature():
             NavItem(70, "market.queue", _l("Redemptions"), FULFIL_REDEMPTIONS, manage=True),
             NavItem(75, "market.admin_rewards", _l("Rewards"), MANAGE_CATALOGUE, manage=True),
         ),
-        sections={"wallet": wallet_section},
+        sections={"wallet": wallet_section, "how_it_works": how_it_works_section},
         references={"redemption": describe_redemptions},
         checks=CHECKS,
         jobs=(

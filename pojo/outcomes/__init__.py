@@ -10,6 +10,7 @@ def feature():
     from pojo.outcomes import models
     from pojo.outcomes.api import bp as api_bp
     from pojo.outcomes.cli import outcomes_cli
+    from pojo.outcomes.explained import how_it_works_section
     from pojo.outcomes.imports import prune_abandoned
     from pojo.outcomes.kinds import describe_outcome_awards, kind_name
     from pojo.outcomes.notices import TEXTS as NOTICES
@@ -25,7 +26,7 @@ def feature():
         api_blueprints=(api_bp,),
         commands=(outcomes_cli,),
         nav=(NavItem(45, "outcomes.index", _l("Outcomes"), RECORD_OUTCOMES),),
-        sections={"catalogue": rules_section},
+        sections={"catalogue": rules_section, "how_it_works": how_it_works_section},
         # After the awards' describer: what was measured, added to the criterion's name.
         references={"award": describe_outcome_awards},
         template_globals={"outcome_kind_name": kind_name},

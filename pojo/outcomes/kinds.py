@@ -7,12 +7,12 @@ never by its code.
 
 from datetime import datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pojo.extensions import db
+from pojo.formatting import format_date
 from pojo.ledger.references import Description
 from pojo.outcomes.models import Outcome
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -18,6 +18,7 @@ from pojo.bounds import CONTRACT_EXTENSION_DAYS
 from pojo.database import upsert, utcnow
 from pojo.errors import DomainError, InvalidInput
 from pojo.extensions import db
+from pojo.formatting import format_date
 from pojo.ledger import service as ledger
 from pojo.notifications.service import link_to, notify
 from pojo.people.changes import audit_subject

@@ -81,6 +81,8 @@ class Employee(UserMixin, db.Model):
     # Bumped to end every session of this employee at once (logout, deactivation).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the first-login tour was shown (pojo.guide); None: at their next login.
+    tour_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     supervised_teams: Mapped[list[Team]] = relationship(

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from flask_babel import format_date, ngettext
+from flask_babel import ngettext
 
-from pojo.formatting import format_points
+from pojo.formatting import format_date, format_points
 
 TEXTS = {
     # A temp's contract ends soon: the contract_reminders job, 14 and 3 days before.

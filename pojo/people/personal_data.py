@@ -19,6 +19,7 @@ def profile(employee: Employee) -> dict:
         "language": employee.language,
         "active": employee.active,
         "created_at": employee.created_at,
+        "tour_seen_at": employee.tour_seen_at,
     }
 
 

@@ -35,6 +35,7 @@ def feature():
     from pojo.signals import employee_deactivated, shift_changing
     from pojo.swaps import models
     from pojo.swaps.api import bp as api_bp
+    from pojo.swaps.explained import how_it_works_section
     from pojo.swaps.invariants import CHECKS
     from pojo.swaps.messages import TEXTS
     from pojo.swaps.personal_data import PARTS as PERSONAL_DATA
@@ -49,7 +50,11 @@ def feature():
         blueprints=(bp,),
         api_blueprints=(api_bp,),
         nav=(NavItem(26, "swaps.board_page", _l("Swap board")),),
-        sections={"reward_redeem": reward_panel, "my_shifts": my_shifts_panel},
+        sections={
+            "reward_redeem": reward_panel,
+            "my_shifts": my_shifts_panel,
+            "how_it_works": how_it_works_section,
+        },
         references={"swap": describe_swaps},
         checks=CHECKS,
         jobs=(

@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from pojo.formatting import format_points
+from pojo.formatting import format_date, format_points
 from pojo.notifications.service import link_to, notify
 from pojo.shifts.display import shift_day, shift_hours
 

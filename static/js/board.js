@@ -155,7 +155,7 @@
     document.querySelectorAll("[data-unread-label]").forEach((element) => { element.hidden = data.unread === 0; });
     const note = document.querySelector("[data-updated]");
     if (note) {
-      const time = new Date(data.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const time = new Date(data.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
       let text = board.dataset.tUpdated.replace("{time}", time);
       if (unseen) text += " " + board.dataset.tChanged;
       if (reshuffled) text += " " + board.dataset.tReshuffled;

@@ -34,6 +34,7 @@ FEATURES = {
     "awards",
     "backups",
     "demo",
+    "guide",
     "home",
     "jobs",
     "ledger",
