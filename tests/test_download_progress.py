@@ -41,3 +41,10 @@ def test_export_buttons_say_they_are_preparing(client_as, path):
     page = client_as("hr", team="Office").get(path).get_data(as_text=True)
     assert 'data-download="Preparing the file…"' in page
     assert "js/download.js" in page
+
+
+@pytest.mark.parametrize("path", ["/outcomes/import", "/shifts/import", "/import"])
+def test_import_forms_show_they_are_working_once_sent(client_as, path):
+    page = client_as("hr", team="Office").get(path).get_data(as_text=True)
+    assert 'data-busy="Reading and checking the file… A large file takes a minute."' in page
+    assert "js/busy.js" in page
