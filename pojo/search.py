@@ -121,11 +121,15 @@ class ListFilterForm(FlaskForm):
 
     def is_filtered(self) -> bool:
         """Whether anything narrows the list (then the page counts matches and offers "clear")."""
-        return any(
-            field.data not in (None, "", False)
-            for field in self
-            if field.type not in ("CSRFTokenField", "HiddenField")
-        )
+        return bool(self.q.data) or self.has_filters()
+
+    def has_filters(self) -> bool:
+        """Whether a filter other than the search box is set (its panel then starts open)."""
+        return any(self.narrows(field) for field in self if field.name != "q")
+
+    def narrows(self, field) -> bool:
+        """Whether `field` holds something other than its "any" value."""
+        return field.data not in (None, "", False)
 
 
 class DateRangeMixin:

@@ -258,10 +258,6 @@ class QueueFilterForm(DateRangeMixin, ListFilterForm):
     reward = SelectField(_l("Reward"), validators=[Optional()])
     team = SelectField(_l("Team"), validators=[Optional()])
 
-    def is_filtered(self) -> bool:
-        """Whether anything but the default (the pending queue) narrows the list."""
-        return any(
-            field.data not in (None, "", False)
-            for field in self
-            if not (field.name == "status" and field.data == "pending")
-        )
+    def narrows(self, field) -> bool:
+        """The pending queue is the list itself, not a filter of it."""
+        return super().narrows(field) and not (field.name == "status" and field.data == "pending")
