@@ -256,3 +256,7 @@ class RowIdConverter(IntegerConverter):
 
 # The most rows one retention batch deletes, each batch its own transaction (pojo.jobs.retention).
 PRUNE_BATCH_ROWS = 1000
+
+# The most characters a list's search box takes, and the words of it that are matched.
+SEARCH_LENGTH = 100
+SEARCH_WORDS = 5

@@ -55,6 +55,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def _fold(text):
+    return text.lower() if isinstance(text, str) else text
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Make SQLite safe for concurrent writers.
 
@@ -75,6 +79,8 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's lower() folds ASCII only: searches fold "Äijälä" as PostgreSQL does (pojo.search).
+        dbapi_connection.create_function("pojo_fold", 1, _fold, deterministic=True)
 
 
 # Set on a connection whose transaction is deferred to its first write.

@@ -1,5 +1,6 @@
 """What every request shares: the unit of work, access rules, headers, template helpers."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from functools import wraps
@@ -143,6 +144,11 @@ def _has_nul(req) -> bool:
     return False
 
 
+# The query argument and cookie that tell a page its export's download began (download.js).
+DOWNLOAD_COOKIE = "pojo_download"
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{8,40}")
+
+
 def init_app(app: Flask) -> None:
     app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app.config)
 
@@ -150,6 +156,23 @@ def init_app(app: Flask) -> None:
     def _refuse_nul_characters():
         if _has_nul(request):
             abort(400, description=_("The request contains a NUL character."))
+
+    @app.after_request
+    def _mark_download_started(response):
+        # static/js/download.js shows "Preparing…" on an export's button until this cookie,
+        # set with the file's first bytes, says the browser has the download in hand.
+        token = request.args.get(DOWNLOAD_COOKIE, "")
+        attachment = "attachment" in response.headers.get("Content-Disposition", "")
+        if attachment and DOWNLOAD_TOKEN.fullmatch(token):
+            response.set_cookie(
+                DOWNLOAD_COOKIE,
+                token,
+                max_age=120,
+                secure=request.is_secure,
+                httponly=False,  # the page's script reads it
+                samesite="Strict",
+            )
+        return response
 
     @app.after_request
     def _finish_unit_of_work(response):

@@ -242,7 +242,9 @@ PAGED_LISTS = [
 def rows_on(client, path: str) -> int:
     response = client.get(path)
     assert response.status_code == 200
-    return len(set(re.findall(r"Row \d{5}", response.get_data(as_text=True))))
+    # A filter's choices (a reward, a team) are no rows of the list.
+    listed = re.sub(r"<select.*?</select>", "", response.get_data(as_text=True), flags=re.S)
+    return len(set(re.findall(r"Row \d{5}", listed)))
 
 
 @pytest.mark.parametrize("page", PAGED_LISTS)

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from pojo import bounds
 from pojo.bounds import WholeNumberField
+from pojo.search import DateRangeMixin, ListFilterForm
 
 
 class AwardForm(FlaskForm):
@@ -57,3 +58,11 @@ class TeamBudgetForm(FlaskForm):
         required=False,
         description=_l("Empty: the site default."),
     )
+
+
+class AwardFilterForm(DateRangeMixin, ListFilterForm):
+    """The awards list's search and filters, from the query string (a GET form: no CSRF)."""
+
+    team = SelectField(_l("Team"), validators=[Optional()])
+    criterion = SelectField(_l("Criterion"), validators=[Optional()])
+    giver = SelectField(_l("Awarded by"), validators=[Optional()])

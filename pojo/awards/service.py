@@ -24,7 +24,6 @@ from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.ledger import service as ledger
 from pojo.notifications.service import both_names, link_to, notify
-from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.people.service import get_employee, visible_records
 from pojo.policy import can, require
@@ -177,7 +176,7 @@ def save_criterion(actor: Employee, criterion: Criterion | None, **fields) -> Cr
     return criterion
 
 
-def _visible_awards(actor: Employee):
+def visible_awards(actor: Employee):
     """Awards the actor may see, newest first: their teams' for supervisors, all for HR."""
     query = (
         select(Award)
@@ -193,12 +192,7 @@ def _visible_awards(actor: Employee):
 
 def recent_awards(actor: Employee, limit: int = 10) -> list[Award]:
     """The latest awards the actor may see (under the award form)."""
-    return list(db.session.scalars(_visible_awards(actor).limit(limit)))
-
-
-def awards_page(actor: Employee, page: int) -> Pagination:
-    """One page of the awards the actor may see, newest first (the awards list)."""
-    return paginate(_visible_awards(actor), page)
+    return list(db.session.scalars(visible_awards(actor).limit(limit)))
 
 
 def describe_awards(award_ids: list[int], language: str) -> dict[int, str]:

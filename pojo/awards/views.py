@@ -1,16 +1,26 @@
 """The criteria catalogue and the award form."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pojo.awards import budgets, service
-from pojo.awards.forms import AwardForm, CriterionForm, TeamBudgetForm
+from pojo.awards import budgets, listing, service
+from pojo.awards.forms import AwardFilterForm, AwardForm, CriterionForm, TeamBudgetForm
 from pojo.awards.policy import AWARD, AWARD_OVER_BUDGET, MANAGE_BUDGETS, MANAGE_CRITERIA
 from pojo.errors import DomainError
 from pojo.formatting import format_points
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
+from pojo.people.listing import filter_teams
 from pojo.people.service import awardable_employees
 from pojo.policy import EVERYONE, can
 from pojo.web import allow, flash_refusal, new_request_id, sections
@@ -94,9 +104,31 @@ def new_award():
 @bp.route("/awards")
 @allow(AWARD)
 def recent():
+    form = AwardFilterForm(request.args)
+    form.team.choices = [("", _("Any team"))] + [
+        (str(team.id), team.name) for team in filter_teams(current_user)
+    ]
+    form.criterion.choices = [("", _("Any criterion"))] + [
+        (str(criterion.id), criterion.name(current_user.language))
+        for criterion in service.list_criteria(include_retired=True)
+    ]
+    form.giver.choices = [("", _("Anyone"))] + [
+        (str(person.id), person.display_name) for person in listing.givers(current_user)
+    ]
+    if not form.validate():
+        return render_template("awards/list.html", awards=None, form=form, budgets=_budgets()), 400
+    filters = listing.AwardFilter(
+        text=form.q.data or None,
+        team_id=int(form.team.data) if form.team.data else None,
+        criterion_id=int(form.criterion.data) if form.criterion.data else None,
+        giver_id=int(form.giver.data) if form.giver.data else None,
+        since=form.since.data,
+        until=form.until.data,
+    )
     return render_template(
         "awards/list.html",
-        awards=service.awards_page(current_user, requested_page()),
+        awards=listing.awards_page(current_user, requested_page(), filters),
+        form=form,
         budgets=_budgets(),
     )
 

@@ -1,5 +1,7 @@
 """`flask backup FILE` and `flask restore FILE [--yes]`: SQLite only; PostgreSQL has scripts."""
 
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -28,6 +30,40 @@ def _live_sqlite_path(command: str) -> Path:
     return Path(url.database)
 
 
+class _Progress:
+    """The backup's progress on stderr: a bar on a terminal, else a line at most every second."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.bar = None
+        self.shown = 0
+        self.last = 0.0
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.stream.isatty():
+            now = time.monotonic()
+            if now - self.last >= 1.0 or done == total:
+                self.last = now
+                percent = 100 * done // max(total, 1)
+                click.echo(f"  Copying: {percent}% ({done:,} / {total:,} pages)", file=self.stream)
+            return
+        if self.bar is None or done < self.shown:  # a restart begins the bar again
+            self.__exit__()
+            self.bar = click.progressbar(length=max(total, 1), label="  Copying", file=self.stream)
+            self.bar.__enter__()
+            self.shown = 0
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __exit__(self, *_exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _revisions() -> ScriptDirectory:
     return ScriptDirectory(current_app.extensions["migrate"].directory)
 
@@ -42,7 +78,8 @@ def backup(file: Path):
         raise click.ClickException(f"{file} exists already: give the backup a new name.")
     if not file.parent.is_dir():
         raise click.ClickException(f"There is no directory {file.parent}.")
-    copy(live, file)
+    with _Progress() as progress:
+        copy(live, file, progress=progress)
     held = describe(file)
     click.echo(
         f"Backed up {live} to {file}: {held.employees} employees, "

@@ -1,18 +1,19 @@
 """HR and admin pages of the exchange: the reward catalogue and the redemption queue."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pojo.errors import DomainError
 from pojo.formatting import format_points
 from pojo.forms import ConfirmForm, form_status, show_refusal
-from pojo.market import catalogue, redemptions
+from pojo.market import catalogue, queue, redemptions
 from pojo.market.blueprint import bp
 from pojo.market.board import board_rows
-from pojo.market.forms import CancelForm, RewardForm
+from pojo.market.forms import CancelForm, QueueFilterForm, RewardForm
 from pojo.market.policy import FULFIL_REDEMPTIONS, MANAGE_CATALOGUE
 from pojo.pagination import requested_page
+from pojo.people.listing import filter_teams
 from pojo.web import allow, flash_refusal
 
 
@@ -62,17 +63,31 @@ def _preview(form: RewardForm, reward):
 
 
 def _render_queue(cancel_form: CancelForm, failed_id: int | None = None):
-    return render_template(
-        "market/queue.html",
-        redemptions=redemptions.pending_redemptions(requested_page()),
-        cancel_form=cancel_form,
-        failed_id=failed_id,
+    form = QueueFilterForm(request.args)
+    form.reward.choices = [("", _("Any reward"))] + [
+        (str(reward.id), reward.name(current_user.language)) for reward in queue.queue_rewards()
+    ]
+    form.team.choices = [("", _("Any team"))] + [
+        (str(team.id), team.name) for team in filter_teams(current_user)
+    ]
+    context = {"form": form, "cancel_form": cancel_form, "failed_id": failed_id}
+    if not form.validate():
+        return render_template("market/queue.html", redemptions=None, **context), 400
+    filters = queue.QueueFilter(
+        status={"any": None, "": "pending"}.get(form.status.data, form.status.data),
+        text=form.q.data or None,
+        reward_id=int(form.reward.data) if form.reward.data else None,
+        team_id=int(form.team.data) if form.team.data else None,
+        since=form.since.data,
+        until=form.until.data,
     )
+    found = queue.redemptions_page(current_user, requested_page(), filters)
+    return render_template("market/queue.html", redemptions=found, **context)
 
 
-@bp.route("/market/admin/redemptions")
+@bp.route("/market/admin/redemptions", endpoint="queue")
 @allow(FULFIL_REDEMPTIONS)
-def queue():
+def queue_page():
     return _render_queue(CancelForm())
 
 

@@ -14,13 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from pojo import bounds
 from pojo.bounds import EuroField, WholeNumberField
 from pojo.market.models import CATEGORIES, LIMIT_PERIODS, REWARD_SETTINGS, TAX_TREATMENTS
 from pojo.market.pricing import DEFAULT_HALF_LIFE_DAYS, DEFAULT_STEP_PCT
+from pojo.search import DateRangeMixin, ListFilterForm
 
 CATEGORY_LABELS = {
     "experience": _l("Experience"),
@@ -238,3 +239,25 @@ class RewardForm(FlaskForm):
         elif self.remove_image.data:
             fields["image"], fields["image_type"] = None, None
         return fields
+
+
+class QueueFilterForm(DateRangeMixin, ListFilterForm):
+    """The redemption list's search and filters (a GET form: no CSRF); pending by default."""
+
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("pending", _l("Waiting to be handed over")),
+            ("fulfilled", _l("Handed over")),
+            ("cancelled", _l("Cancelled")),
+            ("any", _l("Any status")),
+        ],
+        default="pending",
+        validators=[Optional()],
+    )
+    reward = SelectField(_l("Reward"), validators=[Optional()])
+    team = SelectField(_l("Team"), validators=[Optional()])
+
+    def narrows(self, field) -> bool:
+        """The pending queue is the list itself, not a filter of it."""
+        return super().narrows(field) and not (field.name == "status" and field.data == "pending")

@@ -330,18 +330,3 @@ def redemptions_for(employee: Employee, status: str | None = None) -> list[Redem
 def redemption_history(employee: Employee, page: int) -> Pagination:
     """One page of an employee's redemptions, newest first ("My redemptions")."""
     return paginate(_redemptions_of(employee), page)
-
-
-def pending_redemptions(page: int) -> Pagination:
-    """One page of the queue HR works through: pending redemptions, oldest first."""
-    return paginate(
-        select(Redemption)
-        .options(
-            joinedload(Redemption.reward),
-            joinedload(Redemption.employee).joinedload(Employee.team),
-        )
-        .where(Redemption.status == "pending", Reward.kind == "standard")
-        .join(Redemption.reward)
-        .order_by(Redemption.id),
-        page,
-    )

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from pojo.bounds import Bound, WholeNumberField
 from pojo.outcomes.imports import REASON_MAX_LENGTH
 from pojo.outcomes.rules import SCORE_MAX, SCORE_MIN
+from pojo.search import DateRangeMixin, ListFilterForm
 
 
 class UploadForm(FlaskForm):
@@ -54,3 +55,20 @@ class RuleForm(FlaskForm):
     max_score = _score_field(_l("Highest score"))
     criterion = SelectField(_l("Earns the criterion"), validators=[DataRequired()])
     active = BooleanField(_l("In use"), default=True)
+
+
+class OutcomeFilterForm(DateRangeMixin, ListFilterForm):
+    """The outcomes page's search and filters, from the query string (a GET form: no CSRF)."""
+
+    team = SelectField(_l("Team"), validators=[Optional()])
+    kind = SelectField(_l("Outcome"), validators=[Optional()])
+    status = SelectField(
+        _l("Import status"),
+        choices=[
+            ("", _l("Any status")),
+            ("pending", _l("Waiting for approval")),
+            ("applied", _l("Applied")),
+            ("rejected", _l("Rejected")),
+        ],
+        validators=[Optional()],
+    )

@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, select
 
 from pojo.audit import service as audit
 from pojo.database import utcnow
@@ -261,17 +260,3 @@ def _tell_approvers(found: OutcomeImport) -> None:
         ],
         link=link_to("outcomes.preview", upload_id=found.id),
     )
-
-
-def recent_imports(actor: Employee, limit: int = 20) -> list[OutcomeImport]:
-    """Submitted and decided imports, newest first: all for HR and admin, their own for others."""
-    query = (
-        select(OutcomeImport)
-        .where(or_(OutcomeImport.submitted_at.is_not(None), OutcomeImport.applied_at.is_not(None)))
-        .options(selectinload(OutcomeImport.uploaded_by), selectinload(OutcomeImport.decided_by))
-        .order_by(OutcomeImport.id.desc())
-        .limit(limit)
-    )
-    if not can(actor, APPROVE_IMPORTS):
-        query = query.where(OutcomeImport.uploaded_by_id == actor.id)
-    return list(db.session.scalars(query))

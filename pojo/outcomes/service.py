@@ -15,21 +15,18 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from pojo.audit import service as audit
-from pojo.awards.models import Award, Criterion
+from pojo.awards.models import Criterion
 from pojo.awards.service import get_criterion
 from pojo.database import utcnow
 from pojo.errors import InvalidInput
 from pojo.extensions import db
 from pojo.outcomes import rules
-from pojo.outcomes.models import Outcome, OutcomeImport, OutcomeRule
+from pojo.outcomes.models import Outcome, OutcomeRule
 from pojo.outcomes.policy import EDIT_RULES, RECORD_OUTCOMES
-from pojo.pagination import Pagination, paginate
 from pojo.people.models import Employee
 from pojo.people.policy import SUPERVISE_TEAM
-from pojo.people.service import visible_records
 from pojo.policy import can, require
 
 # Clocks of other systems drift a little: an outcome up to this far ahead of
@@ -346,20 +343,3 @@ def plan_outcomes(
             )
         )
     return plan
-
-
-def recent_outcomes(actor: Employee, page: int) -> Pagination:
-    """One page of the outcomes the actor may see, newest first: their teams' for supervisors."""
-    query = (
-        select(Outcome)
-        .options(
-            selectinload(Outcome.employee),
-            selectinload(Outcome.recorded_by),
-            selectinload(Outcome.award).selectinload(Award.criterion),
-            selectinload(Outcome.outcome_import).selectinload(OutcomeImport.decided_by),
-        )
-        .join(Employee, Employee.id == Outcome.employee_id)
-        .where(visible_records(actor, team=Employee.team_id, employee=Outcome.employee_id))
-        .order_by(Outcome.id.desc())
-    )
-    return paginate(query, page)

@@ -1,6 +1,6 @@
 """Outcome pages: recent outcomes, the CSV import with its preview, and rule editing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,11 +9,13 @@ from pojo.errors import DomainError
 from pojo.extensions import db
 from pojo.formatting import format_points
 from pojo.forms import form_status
-from pojo.outcomes import csvfile, imports, service
-from pojo.outcomes.forms import ApplyForm, RejectForm, RuleForm, UploadForm
+from pojo.outcomes import csvfile, imports, listing, service
+from pojo.outcomes.forms import ApplyForm, OutcomeFilterForm, RejectForm, RuleForm, UploadForm
+from pojo.outcomes.kinds import KIND_NAMES
 from pojo.outcomes.models import OutcomeRule
 from pojo.outcomes.policy import APPROVE_IMPORTS, EDIT_RULES, RECORD_OUTCOMES, VIEW_IMPORT
 from pojo.pagination import requested_page
+from pojo.people.listing import filter_teams
 from pojo.policy import can
 from pojo.web import allow
 
@@ -35,11 +37,29 @@ def rules_section():
 @bp.route("")
 @allow(RECORD_OUTCOMES)
 def index():
+    form = OutcomeFilterForm(request.args)
+    form.team.choices = [("", _("Any team"))] + [
+        (str(team.id), team.name) for team in filter_teams(current_user)
+    ]
+    form.kind.choices = [("", _("Any outcome"))] + [
+        (kind, str(name)) for kind, name in KIND_NAMES.items()
+    ]
+    context = {"form": form, "rules": service.list_rules()}
+    if not form.validate():
+        return render_template("outcomes/index.html", outcomes=None, imports=[], **context), 400
+    filters = listing.OutcomeFilter(
+        text=form.q.data or None,
+        team_id=int(form.team.data) if form.team.data else None,
+        kind=form.kind.data or None,
+        status=form.status.data or None,
+        since=form.since.data,
+        until=form.until.data,
+    )
     return render_template(
         "outcomes/index.html",
-        outcomes=service.recent_outcomes(current_user, requested_page()),
-        imports=imports.recent_imports(current_user),
-        rules=service.list_rules(),
+        outcomes=listing.outcomes_page(current_user, requested_page(), filters),
+        imports=listing.recent_imports(current_user, filters),
+        **context,
     )
 
 

@@ -11,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from pojo.forms import Present
+from pojo.search import FilterDateField, ListFilterForm
 
 ROLE_CHOICES = [
     ("agent", _l("Agent")),
@@ -103,16 +104,22 @@ class UnspentPointsForm(FlaskForm):
     )
 
 
-class PeopleFilterForm(FlaskForm):
-    """The people list's filters, from the query string (a GET form: no CSRF token)."""
+class PeopleFilterForm(ListFilterForm):
+    """The people list's search and filters, from the query string (a GET form: no CSRF token)."""
 
-    class Meta:
-        csrf = False
-
+    team = SelectField(_l("Team"), validators=[Optional()])
+    role = SelectField(
+        _l("Role"), choices=[("", _l("Any role")), *ROLE_CHOICES], validators=[Optional()]
+    )
+    active = SelectField(
+        _l("Status"),
+        choices=[("", _l("Active and inactive")), ("yes", _l("Active")), ("no", _l("Inactive"))],
+        validators=[Optional()],
+    )
     employment = SelectField(
         _l("Employment"),
         choices=[("", _l("Everyone")), ("temp", _l("Temps")), ("permanent", _l("Permanent"))],
         validators=[Optional()],
     )
     agency = SelectField(_l("Agency"), validators=[Optional()])
-    ends_by = DateField(_l("Contract ends by"), validators=[Optional()])
+    ends_by = FilterDateField(_l("Contract ends by"), validators=[Optional()])

@@ -1,19 +1,17 @@
 """People operations: creating employees and teams, and who may see whom."""
 
 from datetime import date
-from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from pojo.audit import service as audit
 from pojo.errors import Conflict, DomainError, InvalidInput, NotFound
 from pojo.extensions import db
 from pojo.ledger import service as ledger
-from pojo.pagination import Pagination, paginate
 from pojo.people.changes import audit_state, audit_subject, edit_action
 from pojo.people.models import EMPLOYMENT_TYPES, LANGUAGES, Employee, Team
 from pojo.people.policy import (
@@ -31,13 +29,6 @@ from pojo.signals import employee_deactivated
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
-
-
-class PeoplePage(NamedTuple):
-    """One page of the people list: the paginator (for its links) and (person, balance) rows."""
-
-    pages: Pagination
-    rows: list[tuple[Employee, int | None]]
 
 
 def hash_password(password: str) -> str:
@@ -346,52 +337,3 @@ def visible_teams(actor: Employee) -> list[Team]:
     if can(actor, SUPERVISE_TEAM):
         return [team for team in teams if team in actor.supervised_teams]
     return teams
-
-
-class PeopleFilter(NamedTuple):
-    """The people list's filters; an agency or an end date leaves only temps."""
-
-    employment: str | None = None
-    agency: str | None = None
-    ends_by: date | None = None
-
-
-def agencies(actor: Employee) -> list[str]:
-    """The agencies of the temps the actor may see, by name (the filter's choices)."""
-    names = db.session.scalars(
-        select(Employee.agency_name)
-        .distinct()
-        .where(
-            visible_records(actor, team=Employee.team_id, employee=Employee.id),
-            Employee.agency_name.is_not(None),
-        )
-    )
-    return sorted(names, key=str.lower)
-
-
-def people_with_balances(
-    actor: Employee, page: int, filters: PeopleFilter | None = None
-) -> PeoplePage:
-    """One page of the employees the actor may see, with their balances; active people first.
-
-    Filtered by temps' agency or contract end, the soonest ends come first.
-    """
-    filters = filters or PeopleFilter()
-    query = visible_employees(actor)
-    temps_only = filters.employment == "temp" or filters.agency or filters.ends_by
-    if temps_only:
-        query = query.where(Employee.employment_type == "temp")
-    elif filters.employment == "permanent":
-        query = query.where(Employee.employment_type == "permanent")
-    if filters.agency:
-        query = query.where(Employee.agency_name == filters.agency)
-    if filters.ends_by:
-        query = query.where(Employee.contract_end <= filters.ends_by)
-    if filters.agency or filters.ends_by:
-        query = query.order_by(Employee.contract_end.is_(None), Employee.contract_end)
-    query = query.options(joinedload(Employee.team)).order_by(
-        Employee.active.desc(), Employee.display_name, Employee.id
-    )
-    found = paginate(query, page)
-    balances = ledger.balances_of([person.id for person in found.items])
-    return PeoplePage(found, [(person, balances.get(person.id)) for person in found.items])

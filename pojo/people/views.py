@@ -7,7 +7,7 @@ from flask_login import current_user
 from pojo.errors import DomainError
 from pojo.forms import form_status, show_refusal
 from pojo.pagination import requested_page
-from pojo.people import service
+from pojo.people import listing, service
 from pojo.people.forms import ROLE_CHOICES, EmployeeForm, PeopleFilterForm, TeamForm
 from pojo.people.policy import (
     EDIT_EMPLOYEE,
@@ -27,14 +27,23 @@ bp = Blueprint("people", __name__)
 def index():
     form = PeopleFilterForm(request.args)
     form.agency.choices = [("", _("Any agency"))] + [
-        (name, name) for name in service.agencies(current_user)
+        (name, name) for name in listing.agencies(current_user)
     ]
-    filters = service.PeopleFilter()
-    if form.validate():
-        filters = service.PeopleFilter(
-            form.employment.data or None, form.agency.data or None, form.ends_by.data
-        )
-    people = service.people_with_balances(current_user, requested_page(), filters)
+    form.team.choices = [("", _("Any team"))] + [
+        (str(team.id), team.name) for team in listing.filter_teams(current_user)
+    ]
+    if not form.validate():
+        return render_template("people/index.html", rows=[], pages=None, filter_form=form), 400
+    filters = listing.PeopleFilter(
+        employment=form.employment.data or None,
+        agency=form.agency.data or None,
+        ends_by=form.ends_by.data,
+        text=form.q.data or None,
+        team_id=int(form.team.data) if form.team.data else None,
+        role=form.role.data or None,
+        active={"yes": True, "no": False}.get(form.active.data),
+    )
+    people = listing.people_with_balances(current_user, requested_page(), filters)
     return render_template(
         "people/index.html", rows=people.rows, pages=people.pages, filter_form=form
     )

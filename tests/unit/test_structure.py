@@ -23,6 +23,7 @@ CORE = {
     "pojo.pagination",
     "pojo.policy",
     "pojo.rows",
+    "pojo.search",
     "pojo.signals",
     "pojo.unit_of_work",
     "pojo.web",
