@@ -1,0 +1,188 @@
+"""Accessibility in a real browser: axe-core (vendored in tests/vendor/axe-core) on every main
+page, in English and Finnish, as the role that uses it; one h1 per page, text contrast of at
+least 4.5:1, tables that scroll reachable by keyboard, and thumb-sized targets on a phone."""
+
+import json
+
+import pytest
+from sqlalchemy import update
+
+from pojo.extensions import db
+from pojo.people.models import Employee
+from pojo.unit_of_work import unit_of_work
+from tests.browser import world
+from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.conftest import PASSWORD
+
+# A real browser: left out of the fast tier (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, the level the issue asks for; best-practice rules are reported but not held.
+AXE_RUN = """() => axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    resultTypes: ["violations", "passes"],
+}).then(result => ({
+    violations: result.violations.map(rule => ({
+        id: rule.id, impact: rule.impact, help: rule.help,
+        nodes: rule.nodes.slice(0, 3).map(node => node.target.join(" ") + ": " + node.failureSummary),
+    })),
+    passes: result.passes.map(rule => rule.id),
+    h1: document.querySelectorAll("h1").length,
+    // Table scrollers a keyboard cannot reach, or that a screen reader cannot name.
+    unreachable: [...document.querySelectorAll(".table-wrap")].filter(wrap => !(
+        wrap.tabIndex === 0 && wrap.getAttribute("role") === "region"
+        && (wrap.getAttribute("aria-label") || (wrap.getAttribute("aria-labelledby") || "")
+            .split(" ").map(id => (document.getElementById(id) || {}).textContent || "").join(""))
+            .trim()
+    )).map(wrap => wrap.querySelector("th") ? wrap.querySelector("th").textContent : wrap.className),
+    scrollers: document.querySelectorAll(".table-wrap").length,
+}))"""
+SERIOUS = {"serious", "critical"}
+
+# Every main page, opened as the role it is for ({reward} and {upload} from the world).
+PAGES = {
+    None: ["/login", "/no-such-page"],
+    world.AGENT: [
+        "/market",
+        "/market/rewards/{reward}",
+        "/wallet",
+        "/market/redemptions",
+        "/shifts",
+        "/swaps",
+        "/notifications",
+        "/settings",
+        "/criteria",
+        "/people",  # not for agents: the refusal page
+    ],
+    world.SUPERVISOR: [
+        "/shifts/schedule",
+        "/awards/new",
+        "/awards",
+        "/outcomes",
+        "/outcomes/import",
+        "/outcomes/import/{upload}",
+    ],
+    world.HR: [
+        "/market/admin/redemptions",
+        "/market/admin/rewards",
+        "/people",
+        "/insights",
+        "/insights/payroll?from=2026-01&to=2026-12",
+        "/audit",
+        "/import",
+        "/outcomes/import/{upload}",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def office(site):
+    return world.build(site)
+
+
+def _speak(site, language: str) -> None:
+    with site.app.app_context(), unit_of_work():
+        db.session.execute(update(Employee).values(language=language))
+
+
+@pytest.fixture(scope="module", params=["en", "fi"])
+def audits(request, site, office, browser) -> dict:
+    """Every main page's axe result in one language: {path: {violations, passes, h1}}."""
+    language = request.param
+    _speak(site, language)
+    found = {}
+    for username, paths in PAGES.items():
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            locale={"en": "en-GB", "fi": "fi-FI"}[language],
+            # axe is injected as a script of its own; the pages' CSP allows only theirs.
+            bypass_csp=True,
+        )
+        page = context.new_page()
+        if username:
+            page.goto(site.url + "/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            with page.expect_navigation():
+                page.press("#password", "Enter")
+        for path in paths:
+            url = path.format(**office)
+            page.goto(site.url + url)
+            page.add_script_tag(path=str(AXE))
+            found[f"{username or 'visitor'} {url}"] = page.evaluate(AXE_RUN)
+        context.close()
+    # The full report beside the screenshots, for a reviewer (test-artifacts/ is not committed).
+    report = ARTIFACTS / f"accessibility-{language}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(found, indent=1, ensure_ascii=False))
+    return found
+
+
+def test_no_main_page_has_a_serious_or_critical_violation(audits):
+    problems = {
+        page: [rule for rule in result["violations"] if rule["impact"] in SERIOUS]
+        for page, result in audits.items()
+    }
+    problems = {page: rules for page, rules in problems.items() if rules}
+    assert problems == {}
+
+
+def test_every_page_has_exactly_one_h1(audits):
+    counts = {page: result["h1"] for page, result in audits.items()}
+    assert {page: count for page, count in counts.items() if count != 1} == {}
+
+
+def test_text_contrast_is_at_least_4_5_to_1_on_every_page(audits):
+    # color-contrast checks WCAG AA: 4.5:1 for text, 3:1 for large text.
+    failing = {
+        page: [rule["nodes"] for rule in result["violations"] if rule["id"] == "color-contrast"]
+        for page, result in audits.items()
+    }
+    assert {page: nodes for page, nodes in failing.items() if nodes} == {}
+    # The rule ran and found text on each page: a page it skipped would pass on nothing.
+    assert all("color-contrast" in result["passes"] for result in audits.values())
+
+
+def test_every_table_scroller_is_reachable_by_keyboard_and_named(audits):
+    assert {page: r["unreachable"] for page, r in audits.items() if r["unreachable"]} == {}
+    # The pages above hold tables: the check saw some.
+    assert sum(result["scrollers"] for result in audits.values()) > 10
+
+
+# Thumb-sized targets: buttons, fields and button links at least this tall on a phone.
+THUMB = 44
+SMALL_TARGETS = """(thumb) => [...document.querySelectorAll(
+    "button, .button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, "
+    + "textarea, summary, .bell, .nav-toggle, .chip, .pager-pages a, .ticker-name a, .feed-item, "
+    + ".pending-list a, .shift-item a"
+)].filter(element => element.offsetParent !== null).map(element => {
+    const box = element.getBoundingClientRect();
+    return {target: (element.textContent || element.name || element.className).trim().slice(0, 40),
+            height: Math.round(box.height), width: Math.round(box.width)};
+}).filter(found => found.height < thumb || found.width < thumb)"""
+THUMB_PAGES = {
+    world.AGENT: ["/market", "/wallet", "/swaps"],
+    world.SUPERVISOR: ["/awards/new"],
+    world.HR: ["/insights"],
+}
+
+
+def test_the_thumb_pages_have_targets_big_enough_for_a_thumb_at_360_px(site, office, browser):
+    _speak(site, "en")
+    small = {}
+    for username, paths in THUMB_PAGES.items():
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+        page = context.new_page()
+        page.goto(site.url + "/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.press("#password", "Enter")
+        for path in paths:
+            page.goto(site.url + path)
+            found = page.evaluate(SMALL_TARGETS, THUMB)
+            if found:
+                small[path] = found
+        context.close()
+    assert small == {}, json.dumps(small, indent=1)
