@@ -90,6 +90,8 @@ def site(databases):
             "DEFAULT_LANGUAGE": "en",
         }
     )
+    # One round of hashing: the journeys log in a dozen times and scrypt's cost is not under test.
+    password_method, people.PASSWORD_METHOD = people.PASSWORD_METHOD, "pbkdf2:sha256:1"
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -98,6 +100,7 @@ def site(databases):
     yield served
     server.shutdown()
     thread.join()
+    people.PASSWORD_METHOD = password_method
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
