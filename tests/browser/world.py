@@ -4,7 +4,7 @@ redemption waiting, an award, a swap on the board and an outcome file waiting fo
 from datetime import UTC, datetime, timedelta
 
 from pojo.awards.service import award
-from pojo.market import redemptions
+from pojo.market import goals, redemptions
 from pojo.outcomes import imports
 from pojo.people.service import find_employee
 from pojo.unit_of_work import unit_of_work
@@ -52,6 +52,8 @@ def build(site) -> dict:
     with app.app_context(), unit_of_work():
         hr, supervisor = find_employee(HR), find_employee(SUPERVISOR)
         award(supervisor, AGENT, "customer_praise", "Thanked by name in the chat")
+        # A goal puts its bar and its Change and Clear buttons on the wallet.
+        goals.set_goal(find_employee(AGENT), massage)
         handed = redemptions.redeem(find_employee(TEMP), cinema, 10_000)
         redemptions.fulfil(hr, handed.id)
         redemptions.redeem(find_employee(COLLEAGUE), massage, 10_000)
