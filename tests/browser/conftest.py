@@ -115,12 +115,19 @@ def site(databases):
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test; each test opens its own context (cookies, size)."""
+    # The folder holds the last run's pictures only: a renamed step leaves no stale one behind.
+    for stale in (ARTIFACTS / "journeys").glob("*"):
+        stale.unlink()
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield launched
         launched.close()
-    if ARTIFACTS.exists():
-        print(f"\nbrowser screenshots: {ARTIFACTS}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the screenshots and axe reports are, for whoever reviews the run."""
+    if ARTIFACTS.exists() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"browser screenshots and axe reports: {ARTIFACTS}")
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,11 @@ VARIANTS = [
     Variant("finnish", 360, 740, language="fi"),
     Variant("keyboard", 1280, 800, keyboard=True),
 ]
+
+
+POINTER_COUNTER = """document.addEventListener("pointerdown", () => {
+    sessionStorage.setItem("pointer", String(Number(sessionStorage.getItem("pointer") || 0) + 1));
+}, true);"""
 
 
 class Driver:
@@ -252,6 +264,10 @@ class Driver:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def pointer_presses(self) -> int:
+        """How often a mouse or finger pressed this tab (counted in keyboard runs only)."""
+        return int(self.page.evaluate("Number(sessionStorage.getItem('pointer') || 0)"))
+
     def text(self, selector: str = "main") -> str:
         return self.page.locator(selector).first.inner_text()
 
@@ -267,6 +283,9 @@ def open_tab(browser, site):
             locale=variant.locale,
             accept_downloads=True,
         )
+        if variant.keyboard:
+            # Counts every pointer press the tab receives (kept across pages in sessionStorage).
+            context.add_init_script(POINTER_COUNTER)
         contexts.append(context)
         return Driver(site, context.new_page(), variant, journey)
 

@@ -271,3 +271,5 @@ def test_journey(site, open_tab, journey, variant, tmp_path):
     else:
         run(site, tab)
     assert tab.steps >= 2
+    if variant.keyboard:
+        assert tab.pointer_presses() == 0, "the keyboard run pressed with a pointer"
