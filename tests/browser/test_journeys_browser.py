@@ -51,7 +51,7 @@ def agent_redeems(site, tab):
     assert tab.page.url.endswith("/market"), "an agent starts on the board"
     card = f'li.ticker[data-reward="{massage}"]'
     shown = points_in(tab.text(f"{card} [data-field=price]"))
-    assert tab.say("Massage") in tab.text(card) or "Hieronta" in tab.text(card)
+    assert {"en": "Massage", "fi": "Hieronta"}[tab.variant.language] in tab.text(card)
     tab.shot("board")
 
     with tab.page.expect_navigation():
@@ -83,6 +83,9 @@ def agent_redeems(site, tab):
     assert offered > shown
     assert balance(site, agent) == before, "a refusal charges nothing"
     tab.shot("price-moved")
+    tab.submit("main form button")  # one tap: the new price is on the button
+    assert balance(site, agent) == before - offered
+    tab.shot("redeemed-at-new-price")
 
 
 # -- a supervisor awards a team member; the agent sees it in the bell ----------------------
@@ -145,6 +148,7 @@ def christmas_eve_swap(site, tab):
     tab.use(".redeem-form button[data-confirm]", "Space")
     tab.submit(".redeem-form button[data-confirm]")
     assert tab.page.url.endswith("/shifts")
+    assert tab.say("On the board") in tab.text()
     tab.shot("on-the-board")
 
     tab.logout()
