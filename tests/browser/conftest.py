@@ -161,6 +161,19 @@ POINTER_COUNTER = """document.addEventListener("pointerdown", () => {
 }, true);"""
 
 
+# How many Tab presses from the focused element to `target`, by the document's tab order of
+# visible elements without a positive tabindex (the app uses none); 0 when not sure.
+TABS_AHEAD = """target => {
+    const tabbable = [...document.querySelectorAll(
+        'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, '
+        + 'textarea, summary, [tabindex="0"]'
+    )].filter(element => element.getClientRects().length && getComputedStyle(element).visibility !== "hidden");
+    const from = tabbable.indexOf(document.activeElement);
+    const to = tabbable.indexOf(target);
+    return to > from ? to - from : 0;
+}"""
+
+
 class Driver:
     """A browser tab used as a person would: by mouse (touch) or with the keyboard alone.
 
@@ -195,9 +208,16 @@ class Driver:
         self.page.context.clear_cookies()
 
     def focus(self, selector: str):
-        """Tab to the element (keyboard) and return its locator."""
+        """Tab to the element (keyboard) and return its locator.
+
+        The focus moves only by Tab presses: as many as the page's tab order says lie
+        between here and the target, then one at a time should the estimate fall short.
+        """
         target = self.page.locator(selector).first
         target.wait_for(state="visible")
+        ahead = target.evaluate(TABS_AHEAD)
+        for _ in range(ahead):
+            self.page.keyboard.press("Tab")
         for _ in range(self.TAB_LIMIT):
             if target.evaluate("element => element === document.activeElement"):
                 return target
