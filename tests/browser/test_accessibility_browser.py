@@ -12,7 +12,7 @@ from pojo.extensions import db
 from pojo.people.models import Employee
 from pojo.unit_of_work import unit_of_work
 from tests.browser import world
-from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.browser.support import ARTIFACTS, ROOT
 from tests.conftest import PASSWORD
 
 # A real browser: left out of the fast tier (pytest -m "not slow").

@@ -18,7 +18,7 @@ from pojo.people.service import find_employee
 from pojo.rows import site_zone
 from pojo.shifts.models import Shift
 from pojo.unit_of_work import unit_of_work
-from tests.browser.conftest import ARTIFACTS, VARIANTS
+from tests.browser.support import ARTIFACTS, VARIANTS
 from tests.browser.world import outcome_file
 from tests.market_helpers import add_reward, give_points
 from tests.test_swaps import SWAP
