@@ -12,7 +12,7 @@ from pojo.extensions import db
 from pojo.people.models import Employee
 from pojo.unit_of_work import unit_of_work
 from tests.browser import world
-from tests.browser.support import ARTIFACTS, ROOT
+from tests.browser.support import ARTIFACTS, ROOT, Variant
 from tests.conftest import PASSWORD
 
 # A real browser: left out of the fast tier (pytest -m "not slow").
@@ -196,3 +196,20 @@ def test_the_thumb_pages_have_targets_big_enough_for_a_thumb_at_360_px(site, off
                     problems[path] = serious(result)
     assert small == {}, json.dumps(small, indent=1)
     assert problems == {}
+
+
+def test_a_wide_table_scrolls_with_the_arrow_keys_at_360_px(site, office, open_tab):
+    tab = open_tab(Variant("keyboard-phone", 360, 740, keyboard=True), "table-scroll")
+    tab.login(world.HR)
+    tab.open("/insights")
+    wide = tab.page.evaluate(
+        """() => [...document.querySelectorAll(".table-wrap")].findIndex(
+            wrap => wrap.scrollWidth > wrap.clientWidth + 20)"""
+    )
+    assert wide >= 0, "at 360 px the dashboard has a table wider than the screen"
+    scroller = f".table-wrap >> nth={wide}"
+    tab.focus(scroller)
+    for _ in range(8):
+        tab.page.keyboard.press("ArrowRight")
+    assert tab.page.locator(scroller).evaluate("wrap => wrap.scrollLeft") > 0
+    tab.shot("focused-scroller")
