@@ -6,7 +6,8 @@ hr-dashboard}.png at 1280 px and *-phone.png at 360 px, drawn by Debian's Chromi
 It builds the demo (`flask demo`) in a temporary SQLite database, serves it on a free local
 port and logs in as the demo's people: a goal saver for the board and the wallet, a colleague of
 someone with a Christmas Eve shift on the swap board, and HR for the dashboard. Nothing is
-fetched from the network; the demo's seed is fixed, so the pictures change only with the pages.
+fetched from the network. The demo's seed is fixed and its history ends today, so the pictures
+change with the pages and, a little, with the hour (the feed's "2 hours ago").
 """
 
 import argparse
