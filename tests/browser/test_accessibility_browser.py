@@ -38,6 +38,12 @@ AXE_RUN = """() => axe.run(document, {
             .trim()
     )).map(wrap => wrap.querySelector("th") ? wrap.querySelector("th").textContent : wrap.className),
     scrollers: document.querySelectorAll(".table-wrap").length,
+    // Charts a screen reader meets without words: neither hidden beside a table nor named.
+    unnamedCharts: [...document.querySelectorAll("canvas, svg")].filter(chart =>
+        !chart.closest("[aria-hidden=true]")
+        && !(chart.getAttribute("role") === "img" && (chart.getAttribute("aria-label") || "").trim())
+    ).map(chart => chart.outerHTML.slice(0, 80)),
+    charts: document.querySelectorAll("canvas, svg").length,
 }))"""
 SERIOUS = {"serious", "critical"}
 
@@ -155,6 +161,12 @@ def test_text_contrast_is_at_least_4_5_to_1_on_every_page(audits):
     assert {page: nodes for page, nodes in failing.items() if nodes} == {}
     # The rule ran and found text on each page: a page it skipped would pass on nothing.
     assert all("color-contrast" in result["passes"] for result in audits.values())
+
+
+def test_every_chart_has_a_text_alternative(audits):
+    assert {page: r["unnamedCharts"] for page, r in audits.items() if r["unnamedCharts"]} == {}
+    # The reward page's price chart, the dashboard's bars and the bell's icon were looked at.
+    assert sum(result["charts"] for result in audits.values()) > 10
 
 
 def test_every_table_scroller_is_reachable_by_keyboard_and_named(audits):
