@@ -5,13 +5,13 @@ as having seen it at the migration, so only people added from now on (by HR, an 
 `flask user create`) are shown the tour after their first login.
 
 Revision ID: 20261205_02_tour_seen
-Revises: 20261204_02_audit_log
+Revises: 20261205_01_mail_outbox
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "20261205_02_tour_seen"
-down_revision = "20261204_02_audit_log"
+down_revision = "20261205_01_mail_outbox"
 branch_labels = None
 depends_on = None
 

@@ -202,9 +202,9 @@
       if (!button || button.disabled) return;
       if (button.dataset.armed) return; // second tap: let the form submit
       event.preventDefault();
-      const form = button.form;
-      const price = form.querySelector('[data-field="max_price"]').value;
-      const formatted = Number(price).toLocaleString(document.documentElement.lang || undefined);
+      // A form that spends points names its price; another (taking a swap) only confirms.
+      const price = button.form.querySelector('[data-field="max_price"]');
+      const formatted = price ? Number(price.value).toLocaleString(document.documentElement.lang || undefined) : "";
       button.dataset.armed = "1";
       button.dataset.label = button.textContent;
       button.classList.add("confirming");
