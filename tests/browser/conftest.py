@@ -12,6 +12,7 @@ import shutil
 import threading
 
 import pytest
+from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from pojo import create_app
@@ -19,6 +20,7 @@ from pojo.extensions import db
 from pojo.ledger.verify import run_checks
 from pojo.people import service as people
 from tests.browser.support import ARTIFACTS, POINTER_COUNTER, Driver, Site, Variant
+from tests.smtp_server import Mailbox, free_port, mail_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI installs both (.ci/run) and sets POJO_REQUIRE_BROWSER, so there a missing browser fails.
@@ -34,13 +36,19 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 @pytest.fixture(scope="module")
 def site(databases):
-    """One server per module on the suite's SQLite database, emptied before and after."""
+    """One server per module on the suite's SQLite database, emptied before and after; its
+    e-mail goes to a real SMTP server of the module's own."""
+    mailbox = Mailbox()
+    mailbox.port = free_port()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    smtp.start()
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": databases["sqlite"].url,
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret",
             "DEFAULT_LANGUAGE": "en",
+            **mail_config(mailbox),
         }
     )
     # One round of hashing: the journeys log in a dozen times and scrypt's cost is not under test.
@@ -48,11 +56,12 @@ def site(databases):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    served = Site(app, f"http://127.0.0.1:{server.server_port}", databases["sqlite"])
+    served = Site(app, f"http://127.0.0.1:{server.server_port}", databases["sqlite"], mailbox)
     served.reset()
     yield served
     server.shutdown()
     thread.join()
+    smtp.stop()
     people.PASSWORD_METHOD = password_method
     with app.app_context():
         db.session.remove()

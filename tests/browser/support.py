@@ -7,6 +7,7 @@ from pathlib import Path
 from flask_babel import force_locale
 from flask_babel import gettext as babel_gettext
 
+from pojo.mail.sender import send_due
 from pojo.people import service as people
 from pojo.unit_of_work import unit_of_work
 from tests.conftest import PASSWORD
@@ -20,23 +21,30 @@ PROCESS_CACHES = ("pojo.market.board", "pojo.insights.cache")
 class Site:
     """The app one module's server runs, with a way back to an empty database."""
 
-    def __init__(self, app, url: str, database):
+    def __init__(self, app, url: str, database, mailbox=None):
         self.app = app
         self.url = url
         self.database = database
+        self.mailbox = mailbox  # the test SMTP server the app sends its e-mail to
 
     def reset(self) -> None:
         """Empty the database (the migrations' seed rows stay) and forget the caches."""
         with self.app.app_context():
             self.database.reset()
+        if self.mailbox is not None:
+            self.mailbox.messages.clear()
         for name in PROCESS_CACHES:
             self.app.extensions.pop(name, None)
 
     def person(self, username, *, role="agent", team="Alpha", language="en", **extra) -> str:
-        """A committed employee whose password is the tests' PASSWORD."""
+        """A committed employee whose password is the tests' PASSWORD.
+
+        `tour_seen=False` makes a truly new person, who gets the tour at their first login.
+        """
         temp = extra.pop("temp", False)
+        tour_seen = extra.pop("tour_seen", True)
         with self.app.app_context(), unit_of_work():
-            people.create_employee(
+            employee = people.create_employee(
                 username,
                 role=role,
                 team_name=team,
@@ -47,7 +55,13 @@ class Site:
                 language=language,
                 **extra,
             )
+            employee.tour_seen_at = employee.created_at if tour_seen else None
         return username
+
+    def send_mail(self) -> None:
+        """What the `send_mail` job does every minute: send the e-mails due now."""
+        with self.app.app_context():
+            send_due()
 
     def say(self, language: str, message: str, **values) -> str:
         """`message` as the app words it in `language` (how a test finds Finnish text)."""

@@ -95,7 +95,12 @@ def agent_redeems(site, tab):
 
 def award_reaches_the_bell(site, tab):
     supervisor = site.person("sup.sanna", role="supervisor", language=tab.variant.language)
-    agent = site.person("agent.aino", language=tab.variant.language, display_name="Aino")
+    agent = site.person(
+        "agent.aino",
+        language=tab.variant.language,
+        display_name="Aino",
+        email="aino@pojo.test",
+    )
 
     tab.login(supervisor)
     tab.nav("/awards/new")
@@ -107,6 +112,12 @@ def award_reaches_the_bell(site, tab):
     assert tab.page.locator(".flash-success").count() == 1
     assert balance(site, agent) == 60
     tab.shot("awarded")
+    # The award also reaches the agent's mailbox, in the agent's language, once sent.
+    site.send_mail()
+    [mail] = site.mailbox.to("aino@pojo.test")
+    subject = site.say(tab.variant.language, "you were awarded points")
+    assert mail["Subject"] == site.say(tab.variant.language, "Pojo: %(subject)s", subject=subject)
+    assert "Thanked by name in the chat" in mail.get_content()
 
     tab.logout()
     tab.login(agent)
@@ -257,7 +268,30 @@ def payroll_export(site, tab):
     assert any("Staffpoint" in heading for heading in employers)
 
 
+# -- a new person's first login: the tour, skipped half way --------------------------------
+
+
+def first_login_tour(site, tab):
+    newcomer = site.person("agent.nea", language=tab.variant.language, tour_seen=False)
+    tab.login(newcomer)
+    assert "/tour/1" in tab.page.url, "a new person's first login opens the tour"
+    assert tab.say("How you earn pojot") in tab.text()
+    tab.shot("tour-earn")
+    with tab.page.expect_navigation():
+        tab.use(".tour-nav a[rel=next]")
+    assert tab.say("How prices move") in tab.text()
+    tab.shot("tour-prices")
+    with tab.page.expect_navigation():
+        tab.use(".tour-nav .tour-skip")
+    assert tab.page.url.endswith("/market"), "skipping goes on to the board"
+    tab.shot("board-after-tour")
+    tab.logout()
+    tab.login(newcomer)
+    assert tab.page.url.endswith("/market"), "the tour is shown once"
+
+
 JOURNEYS = {
+    "first-login-tour": first_login_tour,
     "agent-redeems": agent_redeems,
     "award-bell": award_reaches_the_bell,
     "christmas-swap": christmas_eve_swap,
