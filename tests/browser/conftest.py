@@ -75,11 +75,17 @@ def site(databases):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One Chromium for every browser test; each test opens its own context (cookies, size)."""
-    # The folder holds the last run's pictures only: a renamed step leaves no stale one behind.
+def fresh_artifacts():
+    """The folder holds the last run's pictures only: a renamed step leaves no stale one behind."""
     for stale in (ARTIFACTS / "journeys").glob("*"):
         stale.unlink()
+
+
+@pytest.fixture(scope="module")
+def browser(fresh_artifacts):
+    """One Chromium per module; each test opens its own context (cookies, size). Closed with
+    the module, since Playwright's sync API refuses a second instance while one is running
+    (the older browser tests outside this folder start their own)."""
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield launched
