@@ -249,7 +249,10 @@ def test_people_list_filters_temps_by_agency_and_contract_end(app, make_employee
     assert "@temp.other" in page and "@temp.soon" not in page
     page = hr.get("/people?employment=permanent").get_data(as_text=True)
     assert "@perm.anent" in page and "@temp.soon" not in page
-    assert hr.get("/people?ends_by=not-a-date").status_code == 200
+    # A date that is not one is refused with a message under the field, not ignored.
+    refused = hr.get("/people?ends_by=not-a-date")
+    assert refused.status_code == 400
+    assert "Correct the search above to see the list." in refused.get_data(as_text=True)
 
 
 def test_deactivation_and_its_effects_commit_or_roll_back_together(app, temp, login):
