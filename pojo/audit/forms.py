@@ -1,31 +1,12 @@
 """The audit log's filters, from the query string (a GET form: no CSRF token)."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from pojo.audit.actions import ACTIONS, SUBJECT_KINDS
-
-# The dates a filter may name: nothing Pojo recorded lies outside them.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2999, 12, 31)
-DATE_MESSAGE = _l("A date such as 2026-12-24, from 2000 on.")
-
-
-class LogDateField(DateField):
-    """A day of the filter: anything but a real date from FIRST_DAY to LAST_DAY is an error."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(DATE_MESSAGE) from error
-        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
-            self.data = None
-            raise ValueError(DATE_MESSAGE)
+from pojo.search import FilterDateField
 
 
 class AuditFilterForm(FlaskForm):
@@ -35,8 +16,8 @@ class AuditFilterForm(FlaskForm):
     actor = SelectField(_l("Who"), validators=[Optional()])
     action = SelectField(_l("Action"), validators=[Optional()])
     subject_kind = SelectField(_l("What"), validators=[Optional()])
-    since = LogDateField(_l("From"), validators=[Optional()])
-    until = LogDateField(_l("To"), validators=[Optional()])
+    since = FilterDateField(_l("From"), validators=[Optional()])
+    until = FilterDateField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args, actors=(), **kwargs):
         super().__init__(*args, **kwargs)
